@@ -1,0 +1,41 @@
+# Partnerlens: the two commands in the README, and a few helpers.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PG_URL := postgres://partnerlens:partnerlens@127.0.0.1:5432/partnerlens
+DEPLOY_ENV := DJANGO_ENV=production ALLOWED_HOSTS=partnerlens.example.org \
+	SECRET_KEY=check-deploy-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ
+
+.PHONY: run test setup lint check-deploy test-sqlite test-postgres messages
+
+run: setup
+	@$(PY) manage.py migrate --no-input -v0
+	@$(PY) manage.py load_demo
+	@echo
+	@echo "  Partnerlens is running at http://127.0.0.1:8000/"
+	@echo "  Sign in as demo@partnerlens.example / partnerlens-demo (Ctrl+C to stop)"
+	@echo
+	@$(PY) manage.py runserver 127.0.0.1:8000
+
+setup:
+	@bash scripts/setup
+
+test:
+	@bash scripts/setup --test
+	@$(MAKE) --no-print-directory lint check-deploy test-sqlite test-postgres
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy:
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+test-sqlite:
+	.venv/bin/pytest -q
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) .venv/bin/pytest -q
+
+messages:
+	cd partnerlens && ../$(PY) ../manage.py makemessages -l cy --no-obsolete

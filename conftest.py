@@ -1,0 +1,163 @@
+"""Shared test fixtures: personas, a real SMTP server and real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+# --- a real SMTP server on loopback -------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the local SMTP server, parsed as a mail client would."""
+
+    messages: list[Message] = field(default_factory=list)
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+    @staticmethod
+    def body(message: Message) -> str:
+        if message.is_multipart():
+            for part in message.walk():
+                if part.get_content_type() == "text/plain":
+                    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+        return message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
+
+
+class _Collector:
+    def __init__(self, mailbox: Mailbox):
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.mailbox.messages.append(message_from_bytes(envelope.original_content))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Start aiosmtpd on a free loopback port and point Django's SMTP backend at it."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    port = _free_port()
+    controller = Controller(_Collector(mailbox), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+# --- personas ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    def make(username: str, password: str = "correct-horse-battery", **extra):
+        return django_user_model.objects.create_user(
+            username=username, email=f"{username}@example.org", password=password, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_school(db):
+    from partnerlens.directory.models import Organisation, OrganisationKind
+
+    counter = iter(range(900001, 999999))
+
+    def make(name: str, **extra):
+        extra.setdefault("urn", next(counter))
+        return Organisation.objects.create(kind=OrganisationKind.SCHOOL, name=name, **extra)
+
+    return make
+
+
+@pytest.fixture
+def make_partnership(db):
+    from partnerlens.directory.models import Partnership, PartnershipKind, PartnershipRole
+
+    def make(name: str, *, people: dict | None = None, **extra):
+        """A partnership; ``people`` maps each user to a role they hold in it."""
+        extra.setdefault("kind", PartnershipKind.CLUSTER)
+        partnership = Partnership.objects.create(name=name, **extra)
+        for user, role in (people or {}).items():
+            PartnershipRole.objects.create(partnership=partnership, user=user, role=role)
+        return partnership
+
+    return make
+
+
+@pytest.fixture
+def personas(make_user, make_partnership, make_school):
+    """Two partnerships, A and B, each with a lead and a teacher; plus an outsider.
+
+    ``lead_a`` leads A, ``teacher_a`` teaches in A, ``lead_b`` leads B; ``outsider``
+    belongs to none. Tests of permission boundaries use these names as sentences do.
+    """
+    from partnerlens.directory.models import Membership, Role
+
+    lead_a = make_user("lead_a")
+    teacher_a = make_user("teacher_a")
+    lead_b = make_user("lead_b")
+    outsider = make_user("outsider")
+    a = make_partnership(
+        "Northside Cluster", people={lead_a: Role.PARTNERSHIP_LEAD, teacher_a: Role.TEACHER}
+    )
+    b = make_partnership("Southside Trust", people={lead_b: Role.PARTNERSHIP_LEAD})
+    school_a = make_school("Northside Primary", postcode="M1 1AA")
+    school_b = make_school("Southside Academy", postcode="SW1A 1AA")
+    Membership.objects.create(partnership=a, organisation=school_a)
+    Membership.objects.create(partnership=b, organisation=school_b)
+    return {
+        "lead_a": lead_a,
+        "teacher_a": teacher_a,
+        "lead_b": lead_b,
+        "outsider": outsider,
+        "a": a,
+        "b": b,
+        "school_a": school_a,
+        "school_b": school_b,
+    }

@@ -1,0 +1,1 @@
+"""The brokerage matching engine: pure functions, no Django."""
