@@ -24,6 +24,7 @@ test:
 	@$(MAKE) --no-print-directory lint check-deploy test-sqlite test-postgres
 
 lint:
+	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run

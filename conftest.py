@@ -51,7 +51,9 @@ class Mailbox:
         if message.is_multipart():
             for part in message.walk():
                 if part.get_content_type() == "text/plain":
-                    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+                    return part.get_payload(decode=True).decode(
+                        part.get_content_charset() or "utf-8"
+                    )
         return message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
 
 
@@ -59,7 +61,7 @@ class _Collector:
     def __init__(self, mailbox: Mailbox):
         self.mailbox = mailbox
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         self.mailbox.messages.append(message_from_bytes(envelope.original_content))
         return "250 Message accepted for delivery"
 

@@ -76,4 +76,6 @@ def database_from_url(url: str, sqlite_default: str) -> dict:
             "NAME": unquote(parts.path) or sqlite_default,
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
-    raise SettingError(f"DATABASE_URL scheme {parts.scheme!r} is not supported (postgres or sqlite)")
+    raise SettingError(
+        f"DATABASE_URL scheme {parts.scheme!r} is not supported (postgres or sqlite)"
+    )

@@ -193,7 +193,9 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """An organisation's time in a partnership; a school may be in several at once."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -212,7 +214,9 @@ class Membership(models.Model):
                 name="one_open_membership",
             ),
             models.CheckConstraint(
-                condition=Q(left__isnull=True) | Q(joined__isnull=True) | Q(left__gte=models.F("joined")),
+                condition=Q(left__isnull=True)
+                | Q(joined__isnull=True)
+                | Q(left__gte=models.F("joined")),
                 name="membership_left_after_joined",
             ),
         ]
