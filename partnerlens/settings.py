@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "partnerlens.audit",
     "partnerlens.directory",
+    "partnerlens.frameworks",
+    "partnerlens.enquiries",
     "partnerlens.brokerage",
 ]
 

@@ -11,5 +11,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("frameworks/", include("partnerlens.frameworks.urls")),
+    path("enquiries/", include("partnerlens.enquiries.urls")),
     prefix_default_language=False,
 )
