@@ -12,7 +12,11 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from partnerlens.directory.models import Partnership
+from partnerlens.directory.models import Partnership, Role
+
+
+class FrozenVersionError(Exception):
+    """A change was attempted to a published version, whose content never changes."""
 
 
 def localised(obj, field: str) -> str:
@@ -22,6 +26,15 @@ def localised(obj, field: str) -> str:
         if welsh:
             return welsh
     return getattr(obj, f"{field}_en", "")
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def builtin(self) -> FrameworkQuerySet:
+        return self.filter(owner__isnull=True)
+
+    def available_to(self, partnership: Partnership) -> FrameworkQuerySet:
+        """Built-in frameworks plus the partnership's own; never another partnership's."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=partnership))
 
 
 class Framework(models.Model):
@@ -40,6 +53,8 @@ class Framework(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FrameworkQuerySet.as_manager()
+
     class Meta:
         ordering = ["name_en"]
         constraints = [
@@ -56,10 +71,32 @@ class Framework(models.Model):
     def name(self) -> str:
         return localised(self, "name")
 
+    @property
+    def summary(self) -> str:
+        return localised(self, "summary")
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+    def latest_published(self) -> FrameworkVersion | None:
+        return self.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+
+    def draft(self) -> FrameworkVersion | None:
+        return self.versions.filter(status=VersionStatus.DRAFT).first()
+
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+
+
+class FrameworkVersionQuerySet(models.QuerySet):
+    def published(self) -> FrameworkVersionQuerySet:
+        return self.filter(status=VersionStatus.PUBLISHED)
+
+    def available_to(self, partnership: Partnership) -> FrameworkVersionQuerySet:
+        return self.filter(Q(framework__owner__isnull=True) | Q(framework__owner=partnership))
 
 
 class FrameworkVersion(models.Model):
@@ -70,6 +107,8 @@ class FrameworkVersion(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FrameworkVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework", "-number"]
@@ -89,8 +128,81 @@ class FrameworkVersion(models.Model):
     def is_published(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
 
-class Theme(models.Model):
+    def delete(self, *args, **kwargs):
+        # Past cycles point at published versions; losing one would lose what was asked.
+        if _stored_status(self.pk) == VersionStatus.PUBLISHED:
+            raise FrozenVersionError(f"{self} is published and cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+    def questions_for(self, role: str | None = None) -> list[Question]:
+        """The questions a person in ``role`` is asked, in page order, options prefetched.
+
+        ``role=None`` gives every question. Themes come first by their order, then the
+        questions within each theme; ``question.theme`` is loaded without extra queries.
+        """
+        questions = (
+            Question.objects.filter(theme__version=self)
+            .select_related("theme")
+            .prefetch_related("options")
+            .order_by("theme__order", "theme__id", "order", "id")
+        )
+        return [q for q in questions if role is None or q.asks(role)]
+
+    def themes_for(self, role: str | None = None) -> list[tuple[Theme, list[Question]]]:
+        """(theme, its questions for ``role``) in order, leaving out themes with none."""
+        grouped: dict[int, tuple[Theme, list[Question]]] = {}
+        for question in self.questions_for(role):
+            grouped.setdefault(question.theme_id, (question.theme, []))[1].append(question)
+        return list(grouped.values())
+
+    def prompts_for(self, role: str | None = None) -> list[ReflectionPrompt]:
+        return [
+            p
+            for p in self.reflection_prompts.all()
+            if role is None or not p.roles or role in p.roles
+        ]
+
+
+def _stored_status(version_pk: int | None) -> str | None:
+    if version_pk is None:
+        return None
+    return FrameworkVersion.objects.filter(pk=version_pk).values_list("status", flat=True).first()
+
+
+class FrozenContent(models.Model):
+    """Content of a version: saving or deleting it raises once the version is published.
+
+    The services refuse first with a clearer message; this guard catches everything else
+    (admin, shell, a future view). Bulk queryset updates bypass it, so services only use
+    them on drafts.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def version_pk(self) -> int | None:
+        raise NotImplementedError
+
+    def _refuse_if_frozen(self) -> None:
+        if _stored_status(self.version_pk()) == VersionStatus.PUBLISHED:
+            raise FrozenVersionError(
+                f"{type(self).__name__} belongs to a published version, which cannot change"
+            )
+
+
+class Theme(FrozenContent):
     """A group of questions. ``key`` is stable across versions so trends can map themes."""
 
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="themes")
@@ -127,6 +239,9 @@ class Theme(models.Model):
     def description(self) -> str:
         return localised(self, "description")
 
+    def version_pk(self) -> int | None:
+        return self.version_id
+
 
 class QuestionKind(models.TextChoices):
     RUBRIC = "rubric", _("Rubric (level descriptors)")
@@ -142,7 +257,7 @@ class QuestionKind(models.TextChoices):
 SCORED_KINDS = frozenset({QuestionKind.RUBRIC, QuestionKind.AGREEMENT, QuestionKind.RELATIONSHIP})
 
 
-class Question(models.Model):
+class Question(FrozenContent):
     """One question. ``key`` is stable across versions (trend mapping uses it)."""
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="questions")
@@ -185,11 +300,18 @@ class Question(models.Model):
     def is_scored(self) -> bool:
         return self.kind in SCORED_KINDS
 
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in self.roles if r in Role.values]
+
     def asks(self, role: str) -> bool:
         return not self.roles or role in self.roles
 
+    def version_pk(self) -> int | None:
+        return Theme.objects.filter(pk=self.theme_id).values_list("version_id", flat=True).first()
 
-class Option(models.Model):
+
+class Option(FrozenContent):
     """A choice, or a rubric level with its descriptor; ``value`` is the stored answer."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
@@ -218,8 +340,15 @@ class Option(models.Model):
     def descriptor(self) -> str:
         return localised(self, "descriptor")
 
+    def version_pk(self) -> int | None:
+        return (
+            Question.objects.filter(pk=self.question_id)
+            .values_list("theme__version_id", flat=True)
+            .first()
+        )
 
-class ReflectionPrompt(models.Model):
+
+class ReflectionPrompt(FrozenContent):
     """A question a leader answers privately for themself; never aggregated."""
 
     version = models.ForeignKey(
@@ -243,3 +372,6 @@ class ReflectionPrompt(models.Model):
     @property
     def text(self) -> str:
         return localised(self, "text")
+
+    def version_pk(self) -> int | None:
+        return self.version_id

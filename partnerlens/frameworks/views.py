@@ -1,0 +1,200 @@
+"""Framework pages, all inside a partnership: list, view, flex, edit a draft, publish,
+download and upload. Thin: check access, validate, call one service, render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from partnerlens.directory.access import can_manage, get_partnership_for_user
+from partnerlens.frameworks import services
+from partnerlens.frameworks.access import get_framework_version_for_user
+from partnerlens.frameworks.forms import FlexForm, QuestionForm, ThemeForm, UploadForm
+from partnerlens.frameworks.models import Framework, FrameworkVersion, Question
+from partnerlens.frameworks.schema import DocumentError, to_json, to_yaml
+
+# Dimension keys used by the built-in frameworks, named for people in both languages.
+DIMENSIONS = {
+    "professional-development": gettext_lazy("Professional development"),
+    "partnership-competence": gettext_lazy("Partnership competence"),
+    "collaborative-capital": gettext_lazy("Collaborative capital"),
+    "depth": gettext_lazy("Depth"),
+    "tightness": gettext_lazy("Tightness"),
+}
+
+
+def _version_url(partnership, version):
+    return redirect("frameworks:version", pk=partnership.pk, version_pk=version.pk)
+
+
+@login_required
+def framework_list(request, pk):
+    partnership = get_partnership_for_user(request.user, pk)
+    frameworks = Framework.objects.available_to(partnership).prefetch_related(
+        Prefetch("versions", queryset=FrameworkVersion.objects.order_by("-number"))
+    )
+    return render(request, "frameworks/list.html", {
+        "partnership": partnership,
+        "builtin": [f for f in frameworks if f.is_builtin],
+        "own": [f for f in frameworks if not f.is_builtin],
+        "can_manage": can_manage(request.user, partnership),
+    })  # fmt: skip
+
+
+@login_required
+def version_detail(request, pk, version_pk):
+    partnership = get_partnership_for_user(request.user, pk)
+    version = get_framework_version_for_user(request.user, partnership, version_pk)
+    themes = version.themes.prefetch_related("questions__options")
+    for theme in themes:
+        theme.dimension_label = DIMENSIONS.get(theme.dimension, theme.dimension)
+    manage = can_manage(request.user, partnership) and version.framework.owner_id == partnership.pk
+    return render(request, "frameworks/version.html", {
+        "partnership": partnership, "version": version, "themes": themes,
+        "prompts": version.reflection_prompts.all(),
+        "can_edit": manage and version.is_draft,
+        "can_start_draft": manage and version.is_published,
+        "can_flex": can_manage(request.user, partnership) and version.is_published,
+    })  # fmt: skip
+
+
+@login_required
+def flex(request, pk, version_pk):
+    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    version = get_framework_version_for_user(request.user, partnership, version_pk)
+    if not version.is_published:
+        raise Http404("Only a published version can be flexed")
+    form = FlexForm(version, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.flex_framework(
+                partnership, version, actor=request.user, **form.chosen()
+            )
+        except services.FrameworkChangeError as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Your framework has been created as a draft."))
+            return _version_url(partnership, draft)
+    return render(request, "frameworks/flex.html", {
+        "partnership": partnership, "version": version, "form": form,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def publish(request, pk, version_pk):
+    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    try:
+        services.publish_version(version, actor=request.user)
+    except services.FrameworkChangeError as exc:
+        for error in exc.errors:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Version %(n)s is published.") % {"n": version.number})
+    return _version_url(partnership, version)
+
+
+@login_required
+@require_POST
+def start_draft(request, pk, version_pk):
+    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    draft = services.start_draft(version.framework, actor=request.user)
+    return _version_url(partnership, draft)
+
+
+@login_required
+def add_theme(request, pk, version_pk):
+    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    if not version.is_draft:
+        raise Http404("Only a draft can be edited")
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_theme(version, actor=request.user, **form.cleaned_data)
+        except services.FrameworkChangeError as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+        else:
+            return _version_url(partnership, version)
+    return render(request, "frameworks/theme_form.html", {
+        "partnership": partnership, "version": version, "form": form,
+    })  # fmt: skip
+
+
+@login_required
+def add_question(request, pk, version_pk):
+    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    if not version.is_draft:
+        raise Http404("Only a draft can be edited")
+    form = QuestionForm(version, request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_question(
+                form.cleaned_data["theme"], actor=request.user, **form.service_kwargs()
+            )
+        except services.FrameworkChangeError as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The question has been added."))
+            return _version_url(partnership, version)
+    return render(request, "frameworks/question_form.html", {
+        "partnership": partnership, "version": version, "form": form,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def remove_question(request, pk, version_pk, question_pk):
+    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    question = Question.objects.filter(theme__version=version, pk=question_pk).first()
+    if question is None:
+        raise Http404("No such question in this version")
+    services.remove_question(question, actor=request.user)
+    messages.success(request, _("The question has been removed."))
+    return _version_url(partnership, version)
+
+
+@login_required
+def download(request, pk, version_pk, fmt):
+    partnership = get_partnership_for_user(request.user, pk)
+    version = get_framework_version_for_user(request.user, partnership, version_pk)
+    document = services.export_version(version)
+    filename = f"{version.framework.slug}-v{version.number}.{fmt}"
+    if fmt == "json":
+        response = HttpResponse(to_json(document), content_type="application/json")
+    else:
+        response = HttpResponse(to_yaml(document), content_type="application/yaml")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def upload(request, pk):
+    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["document"]
+        try:
+            version = services.import_framework(
+                upload_file.read(), partnership, actor=request.user, filename=upload_file.name
+            )
+        except DocumentError as exc:
+            for error in exc.errors:
+                form.add_error("document", error)
+        else:
+            messages.success(request, _("The framework was uploaded as a draft."))
+            return _version_url(partnership, version)
+    return render(request, "frameworks/upload.html", {"partnership": partnership, "form": form})
