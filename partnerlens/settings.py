@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "partnerlens.context_processors.language_switch",
             ],
         },
     },
@@ -98,6 +99,7 @@ TIME_ZONE = "Europe/London"
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "partnerlens" / "static"]  # GOV.UK Frontend build, our CSS/JS
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

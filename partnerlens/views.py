@@ -1,9 +1,14 @@
+from __future__ import annotations
+
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 
 def home(request):
+    """What Partnerlens is, for visitors; signed-in people go straight to their partnerships."""
+    if request.user.is_authenticated:
+        return redirect("directory:partnership_list")
     return render(request, "home.html")
 
 
