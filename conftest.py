@@ -34,6 +34,20 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_english(settings):
+    """Cheap password hashing for personas, and English unless a test switches language.
+
+    LocaleMiddleware leaves the last request's language active in the thread; resetting it
+    stops a /cy/ request in one test from leaking into reverse() in the next.
+    """
+    from django.utils import translation
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with translation.override("en"):
+        yield
+
+
 # --- a real SMTP server on loopback -------------------------------------------------
 
 
