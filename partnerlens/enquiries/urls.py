@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from partnerlens.enquiries import views
 
 app_name = "enquiries"
-urlpatterns: list = []
+urlpatterns = [
+    # Respondents: the token in the address is the only identification.
+    path("r/<str:token>/", views.start, name="start"),
+    path("r/<str:token>/theme/<int:number>/", views.theme, name="theme"),
+    path("r/<str:token>/check/", views.review, name="review"),
+    path("r/<str:token>/submit/", views.submit, name="submit"),
+    path("submitted/", views.submitted, name="submitted"),
+    path("p/<str:token>/", views.public_start, name="public"),
+    # Leads and members.
+    path("partnerships/<int:partnership_pk>/", views.cycle_list, name="cycle_list"),
+    path("partnerships/<int:partnership_pk>/new/", views.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
+    path("cycles/<int:pk>/invite/", views.invite, name="invite"),
+    path("cycles/<int:pk>/reflection/", views.reflection, name="reflection"),
+    path("cycles/<int:pk>/<slug:action>/", views.cycle_action, name="cycle_action"),
+    path("reflections/mine.<str:fmt>", views.reflections_export, name="reflections_export"),
+]

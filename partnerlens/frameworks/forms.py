@@ -138,7 +138,7 @@ class QuestionForm(GovukFormMixin, forms.Form):
     required = forms.BooleanField(label=_("An answer is required"), required=False)
     evidence_required = forms.BooleanField(label=_("Ask for evidence"), required=False)
     allow_dont_know = forms.BooleanField(
-        label=_("Offer \u201cdon\u2019t know\u201d"), required=False, initial=True
+        label=_("Offer “don’t know”"), required=False, initial=True
     )
     options = forms.CharField(
         label=_("Options or levels"),

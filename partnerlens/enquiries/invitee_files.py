@@ -1,0 +1,247 @@
+"""Reading and checking lists of invitees: pasted text, CSV or XLSX.
+
+Every problem is reported with its row number (as a spreadsheet shows it), the column and
+the reason, so a lead can fix the file in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from partnerlens.directory.models import Membership, Organisation, Role
+from partnerlens.enquiries.models import Cycle, Language
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+COLUMNS = ("email", "name", "role", "organisation", "language")
+LANGUAGE_WORDS = {
+    "": Language.ENGLISH,
+    "en": Language.ENGLISH,
+    "english": Language.ENGLISH,
+    "saesneg": Language.ENGLISH,
+    "cy": Language.WELSH,
+    "welsh": Language.WELSH,
+    "cymraeg": Language.WELSH,
+}
+
+
+class InviteeFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, too big, no email column)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)s, column “%(column)s”: %(reason)s") % {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class InviteeRow:
+    row: int
+    email: str
+    name: str
+    role: str
+    organisation: Organisation | None
+    language: str
+
+
+def _normalise_header(cell) -> str:
+    return str(cell or "").strip().lower().replace(" ", "_")
+
+
+def _rows_from_table(table: list[list]) -> list[tuple[int, dict[str, str]]]:
+    """Rows as dicts keyed by known column names; the first row must be the header."""
+    if not table:
+        raise InviteeFileError(_("The file is empty."))
+    header = [_normalise_header(cell) for cell in table[0]]
+    if "email" not in header:
+        raise InviteeFileError(
+            _("The first row must name the columns, including “email”. Found: %(found)s")
+            % {"found": ", ".join(h for h in header if h) or _("nothing")}
+        )
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = {
+            name: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""
+            for i, name in enumerate(header)
+            if name in COLUMNS
+        }
+        if any(values.values()):
+            rows.append((number, values))
+    if len(rows) > MAX_ROWS:
+        raise InviteeFileError(
+            _("The file has %(count)s rows; the most we take at once is %(max)s.")
+            % {"count": len(rows), "max": MAX_ROWS}
+        )
+    return rows
+
+
+def read_pasted(text: str) -> list[tuple[int, dict[str, str]]]:
+    """Pasted rows: comma- or tab-separated, with or without a header line."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        raise InviteeFileError(_("Paste at least one row: email, name, role, organisation."))
+    table = [next(csv.reader([line], delimiter="\t" if "\t" in line else ",")) for line in lines]
+    if "email" not in [_normalise_header(cell) for cell in table[0]]:
+        table.insert(0, list(COLUMNS))
+    return _rows_from_table(table)
+
+
+def read_file(upload) -> list[tuple[int, dict[str, str]]]:
+    """Rows from an uploaded CSV or XLSX file, numbered as the spreadsheet numbers them."""
+    name = (getattr(upload, "name", "") or "").lower()
+    if upload.size > MAX_FILE_BYTES:
+        raise InviteeFileError(
+            _("The file is larger than 2 MB. Split it into smaller files and upload each.")
+        )
+    data = upload.read()
+    if name.endswith(".xlsx"):
+        return _rows_from_table(_xlsx_table(data))
+    if name.endswith(".csv") or name.endswith(".txt"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InviteeFileError(
+                _("The file is not UTF-8 text. In your spreadsheet choose “CSV UTF-8” when saving.")
+            ) from None
+        return _rows_from_table(list(csv.reader(io.StringIO(text))))
+    raise InviteeFileError(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
+
+
+def _xlsx_table(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise InviteeFileError(
+            _("The file could not be opened as an Excel workbook. Save it as .xlsx and try again.")
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _role_lookup() -> dict[str, str]:
+    lookup = {}
+    for code, label in Role.choices:
+        lookup[code] = code
+        lookup[str(label).lower()] = code
+    return lookup
+
+
+def check_rows(
+    cycle: Cycle, rows: list[tuple[int, dict[str, str]]]
+) -> tuple[list[InviteeRow], list[RowError]]:
+    """Validate rows against the cycle: email, role, membership, language, duplicates."""
+    roles = _role_lookup()
+    members = {
+        m.organisation_id: m.organisation
+        for m in Membership.objects.current()
+        .filter(partnership=cycle.partnership)
+        .select_related("organisation")
+    }
+    audience_orgs = set(cycle.audience_organisations.values_list("id", flat=True))
+    existing = {e.lower() for e in cycle.invitees.values_list("email", flat=True)}
+    seen: dict[str, int] = {}
+    good, errors = [], []
+    for number, values in rows:
+        row_errors = []
+        email = values.get("email", "").strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            reason = _("“%(value)s” is not an email address") % {"value": email}
+            row_errors.append(RowError(number, "email", reason if email else _("email is empty")))
+        else:
+            key = email.lower()
+            if key in seen:
+                row_errors.append(
+                    RowError(
+                        number,
+                        "email",
+                        _("%(email)s is already on row %(row)s")
+                        % {"email": email, "row": seen[key]},
+                    )
+                )
+            elif key in existing:
+                row_errors.append(
+                    RowError(number, "email", _("%(email)s is already invited") % {"email": email})
+                )
+            seen.setdefault(key, number)
+        role_text = values.get("role", "").strip()
+        role = roles.get(role_text.lower()) or roles.get(role_text.lower().replace(" ", "_"))
+        if not role:
+            row_errors.append(
+                RowError(number, "role", _("unknown role “%(value)s”") % {"value": role_text})
+            )
+        elif cycle.audience_roles and role not in cycle.audience_roles:
+            row_errors.append(
+                RowError(
+                    number,
+                    "role",
+                    _("%(role)s is not in this cycle's audience") % {"role": Role(role).label},
+                )
+            )
+        organisation, org_error = _match_organisation(values.get("organisation", ""), members)
+        if org_error:
+            row_errors.append(RowError(number, "organisation", org_error))
+        elif organisation and audience_orgs and organisation.id not in audience_orgs:
+            row_errors.append(
+                RowError(
+                    number,
+                    "organisation",
+                    _("%(name)s is not in this cycle's audience") % {"name": organisation.name},
+                )
+            )
+        language = LANGUAGE_WORDS.get(values.get("language", "").strip().lower())
+        if language is None:
+            row_errors.append(
+                RowError(
+                    number,
+                    "language",
+                    _("language must be English (en) or Welsh (cy), not “%(value)s”")
+                    % {"value": values.get("language", "")},
+                )
+            )
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            good.append(
+                InviteeRow(number, email, values.get("name", ""), role, organisation, language)
+            )
+    return good, errors
+
+
+def _match_organisation(
+    text: str, members: dict[int, Organisation]
+) -> tuple[Organisation | None, str]:
+    """A member organisation by name, URN or Welsh school code; blank means none."""
+    text = text.strip()
+    if not text:
+        return None, ""
+    for organisation in members.values():
+        if (
+            organisation.name.lower() == text.lower()
+            or (organisation.urn and str(organisation.urn) == text)
+            or (organisation.welsh_school_code and organisation.welsh_school_code == text)
+        ):
+            return organisation, ""
+    return None, _("“%(value)s” is not a current member of this partnership") % {"value": text}

@@ -1,0 +1,21 @@
+"""Remind non-responders in every open cycle; safe to run daily from cron (rate-limited)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from partnerlens.enquiries.models import Cycle, CycleState
+from partnerlens.enquiries.services import send_reminders
+
+
+class Command(BaseCommand):
+    help = "Email reminders to people who have not yet responded to an open cycle."
+
+    def handle(self, *args, **options):
+        total = 0
+        for cycle in Cycle.objects.filter(state=CycleState.OPEN).select_related("partnership"):
+            sent = send_reminders(cycle)
+            total += sent
+            if sent:
+                self.stdout.write(f"{cycle.partnership.name}: {cycle.title}: {sent} reminders")
+        self.stdout.write(f"{total} reminders sent")

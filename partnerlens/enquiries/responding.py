@@ -1,0 +1,160 @@
+"""What a respondent sees: the themes and questions for their role, and their partners.
+
+Read-only helpers shared by the services (which check answers) and the forms and views
+(which show them). Answer values here are plain data, free of HTTP and forms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from partnerlens.directory.models import Membership, Organisation
+from partnerlens.enquiries.models import Answer, Response
+from partnerlens.frameworks.models import Option, Question, QuestionKind, Theme
+
+MAX_TEXT = 5000
+MAX_SHORT_TEXT = 500
+
+AGREEMENT_DEFAULT = [
+    ("1", _("Strongly disagree"), 1.0),
+    ("2", _("Disagree"), 2.0),
+    ("3", _("Neither agree nor disagree"), 3.0),
+    ("4", _("Agree"), 4.0),
+    ("5", _("Strongly agree"), 5.0),
+]
+CONTINUUM_DEFAULT = [
+    ("none", _("None"), 0.0),
+    ("networking", _("Networking"), 1.0),
+    ("coordination", _("Co-ordination"), 2.0),
+    ("cooperation", _("Co-operation"), 3.0),
+    ("collaboration", _("Collaboration"), 4.0),
+]
+
+
+@dataclass
+class AnswerValue:
+    """One answer as the respondent gave it; empty means "clear what was there"."""
+
+    option_value: str = ""
+    number: Decimal | None = None
+    text: str = ""
+    choices: list[str] = field(default_factory=list)
+    dont_know: bool = False
+    evidence_note: str = ""
+    evidence_link: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.option_value
+            or self.number is not None
+            or self.text
+            or self.choices
+            or self.dont_know
+            or self.evidence_note
+            or self.evidence_link
+        )
+
+    @property
+    def has_answer(self) -> bool:
+        return bool(
+            self.option_value or self.number is not None or self.text or self.choices
+        ) or bool(self.dont_know)
+
+    @classmethod
+    def from_answer(cls, answer: Answer) -> AnswerValue:
+        return cls(
+            option_value=answer.option_value,
+            number=answer.number,
+            text=answer.text,
+            choices=list(answer.choices or []),
+            dont_know=answer.dont_know,
+            evidence_note=answer.evidence_note,
+            evidence_link=answer.evidence_link,
+        )
+
+
+def options_for(question: Question) -> list[tuple[str, str, float | None]]:
+    """(value, label, score) choices, falling back to the standard scales."""
+    options = [(o.value, o.label, o.score) for o in question.options.all()]
+    if options:
+        return options
+    if question.kind == QuestionKind.AGREEMENT:
+        return [(v, str(label), s) for v, label, s in AGREEMENT_DEFAULT]
+    if question.kind == QuestionKind.RELATIONSHIP:
+        return [(v, str(label), s) for v, label, s in CONTINUUM_DEFAULT]
+    return []
+
+
+def descriptors_for(question: Question) -> dict[str, str]:
+    return {o.value: o.descriptor for o in question.options.all() if o.descriptor}
+
+
+def themes_for(response: Response) -> list[tuple[Theme, list[Question]]]:
+    """The themes that hold at least one question for the respondent's role, in order."""
+    themes = Theme.objects.filter(version=response.cycle.framework_version).prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=Question.objects.prefetch_related(
+                Prefetch("options", queryset=Option.objects.order_by("order", "id"))
+            ),
+        )
+    )
+    result = []
+    for theme in themes:
+        questions = [q for q in theme.questions.all() if q.asks(response.role)]
+        if questions:
+            result.append((theme, questions))
+    return result
+
+
+def partners_for(response: Response) -> list[Organisation]:
+    """The other current member organisations a relationship question asks about."""
+    memberships = (
+        Membership.objects.current()
+        .filter(partnership=response.cycle.partnership)
+        .exclude(organisation_id=response.organisation_id)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    return [m.organisation for m in memberships]
+
+
+def stored_answers(response: Response) -> dict[tuple[int, int | None], AnswerValue]:
+    return {
+        (a.question_id, a.about_organisation_id): AnswerValue.from_answer(a)
+        for a in response.answers.all()
+    }
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something that stops submission: an unanswered required question, missing evidence."""
+
+    theme_number: int
+    question: Question
+    reason: str
+
+
+def gaps_in(response: Response) -> list[Gap]:
+    answers = stored_answers(response)
+    partners = partners_for(response)
+    gaps = []
+    for number, (_theme, questions) in enumerate(themes_for(response), start=1):
+        for question in questions:
+            if question.kind == QuestionKind.RELATIONSHIP:
+                given = [answers.get((question.id, p.id)) for p in partners]
+            else:
+                given = [answers.get((question.id, None))]
+            answered = [a for a in given if a and a.has_answer]
+            if question.required and len(answered) < len(given):
+                gaps.append(Gap(number, question, str(_("Answer this question"))))
+            elif question.evidence_required and any(
+                not a.dont_know and not (a.evidence_note or a.evidence_link) for a in answered
+            ):
+                gaps.append(Gap(number, question, str(_("Add evidence: a note or a link"))))
+    return gaps

@@ -1,0 +1,337 @@
+"""Pages of an enquiry: respondents (no account, the link identifies them) and leads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from partnerlens.directory.access import can_manage, get_partnership_for_user
+from partnerlens.enquiries import services
+from partnerlens.enquiries.access import get_cycle_for_user
+from partnerlens.enquiries.forms import CycleForm, InviteForm, PublicStartForm, ThemeAnswers
+from partnerlens.enquiries.invitee_files import InviteeFileError
+from partnerlens.enquiries.models import Cycle
+from partnerlens.enquiries.responding import gaps_in, partners_for, stored_answers, themes_for
+from partnerlens.enquiries.services import EnquiryError, LinkError
+from partnerlens.enquiries.summaries import progress_of, review_rows
+
+LINK_STATUS = {"unknown": 404, "expired": 410, "used": 200, "closed": 200, "not_open": 200}
+
+# --- respondents -----------------------------------------------------------------------
+
+
+def _problem(request, error: LinkError):
+    return render(
+        request,
+        "enquiries/link_problem.html",
+        {"error": error, "cycle": error.cycle},
+        status=LINK_STATUS.get(error.reason, 400),
+    )
+
+
+def _language(request) -> str:
+    return (translation.get_language() or "en")[:2]
+
+
+def start(request, token: str):
+    """The start page: what this enquiry is, how anonymous it is, and Start or Continue."""
+    try:
+        link = services.follow_link(token)
+        if request.method == "POST":
+            response = services.start_or_resume_response(token, language=_language(request))
+            themes = themes_for(response)
+            answered = {q for q, _o in stored_answers(response)}
+            for number, (_theme, questions) in enumerate(themes, start=1):
+                if not answered & {q.id for q in questions}:
+                    return redirect("enquiries:theme", token, number)
+            return redirect("enquiries:review", token)
+    except LinkError as error:
+        return _problem(request, error)
+    themes = themes_for(link.response) if link.response else []
+    return render(
+        request,
+        "enquiries/start.html",
+        {"link": link, "cycle": link.cycle, "token": token, "themes": themes},
+    )
+
+
+def theme(request, token: str, number: int):
+    """One theme: its questions for the respondent's role; Save, or Save and continue."""
+    try:
+        link = services.follow_link(token)
+    except LinkError as error:
+        return _problem(request, error)
+    if link.response is None:
+        return redirect("enquiries:start", token)
+    response = link.response
+    themes = themes_for(response)
+    if not 1 <= number <= len(themes):
+        raise Http404("No such theme")
+    current, questions = themes[number - 1]
+    partners = partners_for(response)
+    stored = stored_answers(response)
+    form = ThemeAnswers(
+        questions, partners, stored, request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST":
+        try:
+            services.save_theme_answers(response, current, form.values, language=_language(request))
+        except LinkError as error:
+            return _problem(request, error)
+        if not form.errors:
+            messages.success(request, _("Your answers on this page have been saved."))
+            if "continue" not in request.POST:
+                return redirect("enquiries:theme", token, number)
+            if number < len(themes):
+                return redirect("enquiries:theme", token, number + 1)
+            return redirect("enquiries:review", token)
+    context = {
+        "cycle": response.cycle,
+        "token": token,
+        "theme": current,
+        "number": number,
+        "total": len(themes),
+        "form": form,
+        "blocks": form.blocks(),
+        "error_summary": form.error_summary(),
+        "saved_others": bool(form.errors and form.values),
+    }
+    return render(request, "enquiries/theme.html", context, status=400 if form.errors else 200)
+
+
+def review(request, token: str):
+    """Check your answers: every answer with a Change link, and what still stops submission."""
+    try:
+        link = services.follow_link(token)
+    except LinkError as error:
+        return _problem(request, error)
+    if link.response is None:
+        return redirect("enquiries:start", token)
+    response = link.response
+    return render(
+        request,
+        "enquiries/review.html",
+        {
+            "cycle": response.cycle,
+            "token": token,
+            "sections": review_rows(response),
+            "gaps": gaps_in(response),
+        },
+    )
+
+
+@require_POST
+def submit(request, token: str):
+    try:
+        link = services.follow_link(token)
+        if link.response is None:
+            return redirect("enquiries:start", token)
+        submitted = services.submit_response(link.response, token=token)
+    except LinkError as error:
+        return _problem(request, error)
+    except EnquiryError as error:
+        messages.error(request, str(error))
+        return redirect("enquiries:review", token)
+    if not submitted:
+        messages.info(request, _("You had already submitted this response; nothing changed."))
+    return redirect("enquiries:submitted")
+
+
+def submitted(request):
+    return render(request, "enquiries/submitted.html")
+
+
+def public_start(request, token: str):
+    """The public link: choose a role, then get a fresh response with its own private link."""
+    try:
+        cycle = services.cycle_for_public_link(token)
+    except LinkError as error:
+        return _problem(request, error)
+    form = PublicStartForm(cycle, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _response, own = services.start_public_response(
+                token,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+                language=_language(request),
+            )
+        except LinkError as error:
+            return _problem(request, error)
+        except EnquiryError as error:
+            form.add_error("role", str(error))
+        else:
+            messages.info(
+                request,
+                _("Keep the address of this page: it is your private link to come back later."),
+            )
+            return redirect("enquiries:start", own)
+    return render(request, "enquiries/public_start.html", {"cycle": cycle, "form": form})
+
+
+# --- leads --------------------------------------------------------------------------------
+
+
+@login_required
+def cycle_list(request, partnership_pk: int):
+    partnership = get_partnership_for_user(request.user, partnership_pk)
+    cycles = Cycle.objects.for_partnership(partnership).select_related(
+        "framework_version__framework"
+    )
+    return render(
+        request,
+        "enquiries/cycle_list.html",
+        {
+            "partnership": partnership,
+            "cycles": cycles,
+            "can_manage": can_manage(request.user, partnership),
+        },
+    )
+
+
+@login_required
+def cycle_create(request, partnership_pk: int):
+    partnership = get_partnership_for_user(request.user, partnership_pk, manage=True)
+    form = CycleForm(partnership, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.create_cycle(partnership, actor=request.user, **form.cleaned_data)
+        except EnquiryError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Cycle created. Now invite people to it."))
+            return redirect("enquiries:invite", cycle.pk)
+    return render(request, "enquiries/cycle_form.html", {"partnership": partnership, "form": form})
+
+
+@login_required
+def cycle_detail(request, pk: int):
+    cycle = get_cycle_for_user(request.user, pk)
+    manage = can_manage(request.user, cycle.partnership)
+    return render(
+        request,
+        "enquiries/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "can_manage": manage,
+            "progress": progress_of(cycle) if manage else None,
+            "public_link": request.session.pop(f"public-link-{cycle.pk}", None),
+        },
+    )
+
+
+@login_required
+def invite(request, pk: int):
+    cycle = get_cycle_for_user(request.user, pk, manage=True)
+    form = InviteForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.import_invitees(
+                cycle,
+                actor=request.user,
+                upload=form.cleaned_data["upload"],
+                pasted=form.cleaned_data["rows"],
+            )
+        except (InviteeFileError, EnquiryError) as error:
+            form.add_error("upload" if form.cleaned_data["upload"] else "rows", str(error))
+        else:
+            row_errors = result.errors
+            if not row_errors:
+                messages.success(
+                    request,
+                    _("%(added)s people added; %(sent)s invitations sent.")
+                    % {"added": len(result.created), "sent": result.sent},
+                )
+                return redirect("enquiries:cycle", cycle.pk)
+    return render(
+        request,
+        "enquiries/invite.html",
+        {"cycle": cycle, "form": form, "row_errors": row_errors},
+        status=400 if (form.errors or row_errors) else 200,
+    )
+
+
+ACTIONS = {
+    "open": (services.open_cycle, gettext_lazy("The cycle is open. Invitations have been sent.")),
+    "close": (
+        services.close_cycle,
+        gettext_lazy("The cycle is closed. No more answers are accepted."),
+    ),
+    "publish": (services.publish_cycle, gettext_lazy("The cycle's results are published.")),
+    "remind": (services.send_reminders, None),
+}
+
+
+@login_required
+@require_POST
+def cycle_action(request, pk: int, action: str):
+    cycle = get_cycle_for_user(request.user, pk, manage=True)
+    if action == "public-link":
+        token = services.create_public_link(cycle, actor=request.user)
+        request.session[f"public-link-{cycle.pk}"] = request.build_absolute_uri(
+            reverse("enquiries:public", args=[token])
+        )
+        return redirect("enquiries:cycle", cycle.pk)
+    if action not in ACTIONS:
+        raise Http404("No such action")
+    function, message = ACTIONS[action]
+    try:
+        result = function(cycle, actor=request.user)
+    except EnquiryError as error:
+        messages.error(request, str(error))
+        return redirect("enquiries:cycle", cycle.pk)
+    if action == "remind":
+        message = _("%(count)s reminders sent.") % {"count": result}
+    messages.success(request, message)
+    return redirect("enquiries:cycle", cycle.pk)
+
+
+@login_required
+def reflection(request, pk: int):
+    """A leader's private reflection on this cycle's prompts: only they can read it."""
+    cycle = get_cycle_for_user(request.user, pk)
+    prompts = services.prompts_for(request.user, cycle)
+    mine = {
+        r.prompt_id: r.text
+        for r in services.Reflection.objects.of(request.user).filter(cycle=cycle)
+    }
+    errors = {}
+    if request.method == "POST":
+        texts = {p.pk: request.POST.get(f"prompt-{p.pk}", "") for p in prompts}
+        errors = {
+            pk: _("Your reflection is %(length)s characters; the limit is 5,000.")
+            % {"length": f"{len(t):,}"}
+            for pk, t in texts.items()
+            if len(t) > 5000
+        }
+        if not errors:
+            services.save_reflections(request.user, cycle, texts)
+            messages.success(request, _("Your reflection has been saved. Only you can see it."))
+            return redirect("enquiries:reflection", cycle.pk)
+        mine = texts
+    rows = [(p, mine.get(p.pk, ""), errors.get(p.pk, "")) for p in prompts]
+    return render(
+        request,
+        "enquiries/reflection.html",
+        {"cycle": cycle, "rows": rows, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def reflections_export(request, fmt: str):
+    if fmt not in ("csv", "txt"):
+        raise Http404("No such format")
+    body = services.export_reflections(request.user, fmt)
+    kind = "text/csv" if fmt == "csv" else "text/plain"
+    reply = HttpResponse(body, content_type=f"{kind}; charset=utf-8")
+    reply["Content-Disposition"] = f'attachment; filename="my-reflections.{fmt}"'
+    return reply
