@@ -101,6 +101,12 @@ class Organisation(models.Model):
     ofsted_rating = models.CharField(max_length=60, blank=True)
     website = models.CharField(max_length=255, blank=True)
     ukprn = models.PositiveIntegerField(null=True, blank=True, verbose_name="UKPRN")
+    details_as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date of the register snapshot these details came from; an import of an "
+        "older snapshot only fills blanks (see docs/data.md)",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -165,7 +171,8 @@ class Partnership(models.Model):
     gias_group_uid = models.PositiveIntegerField(
         null=True, blank=True, unique=True, verbose_name="GIAS group UID"
     )
-    gias_group_id = models.CharField(max_length=20, blank=True, verbose_name="GIAS group ID")
+    # Usually "TR00261", but some federations' IDs are 45-character names.
+    gias_group_id = models.CharField(max_length=60, blank=True, verbose_name="GIAS group ID")
     gias_group_type = models.CharField(max_length=60, blank=True)
     companies_house_number = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=40, blank=True)
