@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from xml.etree import ElementTree
+
+import pandas as pd
+import pytest
+
+from partnerlens.insights import charts
+from partnerlens.insights.analytics import maturity, scores, trends
+
+from .helpers import answers, themes
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _partnership():
+    scale = themes(
+        *(
+            {
+                "theme_key": f"strand-{i}",
+                "dimension": f"dim-{i // 4}",
+                "target_level": 3.0,
+                "scale_min": 1,
+                "scale_max": 4,
+            }
+            for i in range(12)
+        )
+    )
+    rows, response = [], 1
+    for role, count in (("headteacher", 6), ("teacher", 12), ("governor", 2)):
+        for _ in range(count):
+            for i in range(12):
+                rows.append(
+                    {
+                        "response_id": response,
+                        "role": role,
+                        "theme_key": f"strand-{i}",
+                        "dimension": f"dim-{i // 4}",
+                        "value": float(1 + (response + i) % 4),
+                    }
+                )
+            response += 1
+    frame = answers(rows, scale)
+    return frame, scale, scores.breakdown(frame, scale, "theme")
+
+
+def _check_accessible(output):
+    root = ElementTree.fromstring(output.svg)  # noqa: S314 (our own output)
+    title = root.find(f"{SVG}title")
+    desc = root.find(f"{SVG}desc")
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert title is not None and title.text
+    assert desc is not None and len(desc.text) > 40
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    table = output.table
+    assert table["caption"] and table["headers"]
+    assert all(len(row) == len(table["headers"]) for row in table["rows"])
+    return root
+
+
+def _texts(root):
+    return {"".join(node.itertext()).strip() for node in root.iter(f"{SVG}text")}
+
+
+def test_theme_bars_show_every_theme_with_interval_and_target():
+    _, _, table = _partnership()
+    output = charts.theme_bars(table, labels={"strand-0": "Joint practice"})
+    root = _check_accessible(output)
+    assert "Joint practice" in _texts(root)
+    assert "Target level" in _texts(root)
+    assert len(output.table["rows"]) == 12
+
+
+def test_a_hidden_group_is_left_out_of_the_chart_and_named_in_the_table():
+    _, _, table = _partnership()
+    output = charts.role_gap_dots(
+        table, role_labels={"governor": "Governors", "teacher": "Teachers"}
+    )
+    root = _check_accessible(output)
+    governor_rows = [row for row in output.table["rows"] if row[1] == "Governors"]
+    assert governor_rows and all(row[2] == "not enough responses to show" for row in governor_rows)
+    assert "Governors" not in _texts(root)  # not in the legend: no governor marker drawn
+    assert "Teachers" in _texts(root)
+    assert output.table["notes"]
+
+
+def test_strands_trend_plane_and_continuum_charts_render_accessibly():
+    frame, scale, table = _partnership()
+    _check_accessible(charts.strand_bars(maturity.strand_profile(table, scale)))
+    cycles = pd.DataFrame({"cycle_id": [1], "order": [1], "label": ["2025"]})
+    _check_accessible(charts.trend_lines(trends.trend(frame, scale, cycles)))
+    plane = scale.assign(dimension=["deep"] * 6 + ["tight"] * 6)
+    _check_accessible(charts.deep_tight_scatter(maturity.deep_tight_position(frame, plane)))
+    relationships = []
+    for response in range(1, 7):
+        for own, other in ((1, 2), (2, 3)):
+            relationships.append(
+                {
+                    "response_id": 100 + response * 10 + own,
+                    "role": "headteacher",
+                    "organisation_id": own,
+                    "theme_key": "links",
+                    "kind": "relationship",
+                    "about_organisation_id": other,
+                    "value": 3.0,
+                }
+            )
+    levels = maturity.relationship_levels(answers(relationships))
+    output = charts.continuum_grid(levels, {1: "Ash", 2: "Birch", 3: "Cedar"})
+    root = _check_accessible(output)
+    assert "Co-operation" in _texts(root)
+
+
+@pytest.mark.parametrize("chart", ["theme_bars", "role_gap_dots"])
+def test_charts_say_so_when_everything_is_hidden(chart):
+    _, _, table = _partnership()
+    hidden = table.assign(suppressed=True)
+    output = getattr(charts, chart)(hidden)
+    root = _check_accessible(output)
+    assert "There is nothing to show yet." in _texts(root)
+
+
+def test_chart_text_is_translated_by_the_callers_function():
+    _, _, table = _partnership()
+    output = charts.theme_bars(table, translate=lambda s: {"Theme": "Thema"}.get(s, s))
+    assert output.table["headers"][0] == "Thema"
