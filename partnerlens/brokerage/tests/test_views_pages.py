@@ -1,0 +1,146 @@
+"""What the brokerage pages show, and that the review page's queries do not grow with it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partnerlens.brokerage import services
+from partnerlens.brokerage.models import AreaAssessment, SupportRelationship
+from partnerlens.directory.models import Membership, Phase
+
+
+def review_url(cluster, scenario):
+    return reverse(
+        "brokerage:scenario_detail", kwargs={"pk": cluster["a"].pk, "scenario_pk": scenario.pk}
+    )
+
+
+def test_the_review_page_lists_pairs_and_plots_them_accessibly(client, cluster, scenario):
+    services.run_scenario(scenario, actor=cluster["broker"])
+    client.force_login(cluster["broker"])
+    html = client.get(review_url(cluster, scenario)).content.decode()
+    svg = re.search(r'<svg role="img" aria-labelledby="plot-title plot-desc".*?</svg>', html, re.S)
+    svg = svg.group(0)
+    assert '<title id="plot-title">' in svg and '<desc id="plot-desc">' in svg
+    assert svg.count("<circle") == 2  # Ash and Birch: needs
+    assert svg.count("<rect") == 2  # Cedar and Damson: supporters
+    assert svg.count("<line") == 2 and 'stroke-dasharray="6 4"' in svg  # pending: dashed
+    assert "2 of 2 needs met" in html
+    assert "Cedar Primary" in html and "1.0 km" in html
+    assert "Evidence of expertise:" in html and "Maths hub lead school" in html
+
+
+def test_accepting_through_the_page_starts_support_and_redraws_the_line(client, cluster, scenario):
+    run = services.run_scenario(scenario, actor=cluster["broker"])
+    proposal = run.matches.get(need_school=cluster["ash"])
+    client.force_login(cluster["lead_a"])
+    url = reverse(
+        "brokerage:proposal_decide",
+        kwargs={
+            "pk": cluster["a"].pk,
+            "scenario_pk": scenario.pk,
+            "proposal_pk": proposal.pk,
+            "action": "accept",
+        },
+    )
+    response = client.post(url, follow=True)
+    assert "the support relationship has started" in response.content.decode()
+    support = SupportRelationship.objects.get()
+    assert support.supported == cluster["ash"]
+    html = response.content.decode()
+    assert re.search(r'<line [^>]*stroke-width="2"><title>Cedar Primary → Ash Primary', html)
+
+
+def test_an_unknown_decision_is_not_found(client, cluster, scenario):
+    run = services.run_scenario(scenario, actor=cluster["broker"])
+    client.force_login(cluster["broker"])
+    url = reverse(
+        "brokerage:proposal_decide",
+        kwargs={
+            "pk": cluster["a"].pk,
+            "scenario_pk": scenario.pk,
+            "proposal_pk": run.matches.first().pk,
+            "action": "approve",
+        },
+    )
+    assert client.post(url).status_code == 404
+
+
+def test_a_run_that_cannot_honour_a_pin_says_so_by_name(client, cluster, scenario):
+    run = services.run_scenario(scenario, actor=cluster["broker"])
+    services.pin_match(run.matches.get(need_school=cluster["ash"]), actor=cluster["broker"])
+    Membership.objects.filter(organisation=cluster["cedar"]).update(left="2020-01-01")
+    client.force_login(cluster["broker"])
+    url = reverse(
+        "brokerage:scenario_run", kwargs={"pk": cluster["a"].pk, "scenario_pk": scenario.pk}
+    )
+    html = client.post(url, follow=True).content.decode()
+    assert "The pin of Cedar Primary supporting Ash Primary (maths) cannot be used" in html
+    assert scenario.runs.count() == 1
+
+
+def test_an_adjustment_without_a_reason_is_refused_on_the_form(client, cluster):
+    client.force_login(cluster["broker"])
+    url = reverse(
+        "brokerage:assessment_adjust",
+        kwargs={"pk": cluster["a"].pk, "school_pk": cluster["ash"].pk, "area": "maths"},
+    )
+    response = client.post(url, {"need_level": "1", "expertise_level": "0", "reason": ""})
+    assert response.status_code == 200
+    assert "Give the reason for the adjustment." in response.content.decode()
+    assert AreaAssessment.objects.get(organisation=cluster["ash"], area="maths").need_level == 3
+
+
+def test_an_area_outside_the_partnerships_choice_is_not_found(client, cluster):
+    services.save_areas(cluster["a"], ["maths"], actor=cluster["broker"])
+    client.force_login(cluster["broker"])
+    url = reverse(
+        "brokerage:assessment_adjust",
+        kwargs={"pk": cluster["a"].pk, "school_pk": cluster["ash"].pk, "area": "send"},
+    )
+    assert client.get(url).status_code == 404
+
+
+def queries_for_review(client, cluster, scenario):
+    services.run_scenario(scenario, actor=cluster["broker"])
+    client.force_login(cluster["broker"])
+    url = review_url(cluster, scenario)
+    client.get(url)  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("extra_needs", [0, 8])
+def test_the_review_page_runs_a_fixed_number_of_queries(
+    client, cluster, scenario, make_school, extra_needs
+):
+    for number in range(extra_needs):
+        school = make_school(
+            f"Extra {number} Primary",
+            phase=Phase.PRIMARY,
+            easting=400_500 + number * 300,
+            northing=301_000,
+            pupils=250,
+            fsm_pct=30.0,
+        )
+        Membership.objects.create(partnership=cluster["a"], organisation=school)
+        services.adjust_assessment(
+            cluster["a"],
+            school,
+            "maths",
+            need_level=1,
+            expertise_level=0,
+            reason="Review",
+            actor=cluster["broker"],
+        )
+    # Pinned at 12: session, user, partnership, roles (twice: access checks), scenario,
+    # latest run, proposals with both schools, unmet needs, partnership areas, pins, exclusions.
+    assert queries_for_review(client, cluster, scenario) == 12
+    if extra_needs:
+        assert scenario.runs.get().unmet.count() == extra_needs
