@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnerlens.directory import services
+from partnerlens.directory import sections, services
 from partnerlens.directory.access import can_manage, get_partnership_for_user
 from partnerlens.directory.forms import (
     AddMemberForm,
@@ -87,6 +87,7 @@ def partnership_detail(request, pk):
             "ended", "role", "user__first_name"
         ),
         "invitations": partnership.invitations.pending() if manager else [],
+        "sections": sections.links_for(partnership),
     }
     return render(request, "directory/partnership_detail.html", context)
 

@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FrameworksConfig(AppConfig):
     name = "partnerlens.frameworks"
     verbose_name = "Frameworks"
+
+    def ready(self):
+        from partnerlens.directory.sections import Section, register
+
+        register(
+            Section(
+                order=10,
+                label=_("Frameworks"),
+                description=_(
+                    "The themes and questions you evaluate with: built-in ones and your own."
+                ),
+                url_name="frameworks:list",
+            )
+        )

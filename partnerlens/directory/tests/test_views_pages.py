@@ -326,3 +326,12 @@ def test_form_labels_and_errors_are_welsh_on_welsh_pages(as_lead, personas):
     html = as_lead.post(url, {}).content.decode()
     assert "Rhowch enw&#x27;r bartneriaeth" in html
     assert "Mae problem wedi codi" in html
+
+
+def test_the_partnership_page_links_to_every_installed_section(client, personas):
+    client.force_login(personas["teacher_a"])
+    page = client.get(f"/partnerships/{personas['a'].pk}/").content.decode()
+    pk = personas["a"].pk
+    for href in (f"/frameworks/partnership/{pk}/", f"/enquiries/partnerships/{pk}/"):
+        assert f'href="{href}"' in page
+    assert "Brokering support" in page
