@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -180,8 +180,13 @@ class Command(BaseCommand):
                 f"({Organisation.objects.count():,} organisations, "
                 f"{Partnership.objects.count():,} partnerships)."
             )
-        else:
+        elif not failed:
             self.stdout.write("Demo data: already loaded.")
+        if failed:
+            raise CommandError(
+                f"{len(failed)} demo data file{'' if len(failed) == 1 else 's'} could not be "
+                "imported (reasons above); the demo partnerships were not built."
+            )
         if AuditEvent.objects.filter(verb=BUILT).exists():
             self.stdout.write("Demo partnerships: already set up (your changes are kept).")
             return
