@@ -8,17 +8,28 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 
 from partnerlens.brokerage import audit
-from partnerlens.brokerage.engine import Need, Offer, Pair, Phase, Pin, Rules, School, wgs84_to_bng
+from partnerlens.brokerage.engine import (
+    Match,
+    Need,
+    Offer,
+    Pair,
+    Phase,
+    Pin,
+    Rules,
+    School,
+    wgs84_to_bng,
+)
 from partnerlens.brokerage.models import (
     AreaAssessment,
     Scenario,
     SupportOffer,
+    SupportOfferArea,
     SupportRelationship,
     SupportStatus,
 )
@@ -354,3 +365,33 @@ def _same_trust_pairs(partnership: Partnership, kept: set[int]) -> list[Pair]:
             for b in members[i + 1 :]:
                 pairs.add((a, b))
     return [Pair(school_key(a), school_key(b)) for a, b in sorted(pairs)]
+
+
+def match_evidence(partnership: Partnership, matches: Sequence[Match]):
+    """The audit evidence behind each pair: the need's sources and the supporter's expertise."""
+    wanted = {(organisation_id(m.need_school_id), m.area) for m in matches}
+    wanted |= {(organisation_id(m.support_school_id), m.area) for m in matches}
+    ids = {org for org, _ in wanted}
+    rows = {
+        (a.organisation_id, a.area): a
+        for a in AreaAssessment.objects.filter(partnership=partnership, organisation_id__in=ids)
+    }
+    declared = {
+        (row.offer.organisation_id, row.area): row.strength
+        for row in SupportOfferArea.objects.filter(
+            offer__partnership=partnership, offer__organisation_id__in=ids
+        ).select_related("offer")
+    }
+
+    def evidence(m) -> dict:
+        need = rows.get((organisation_id(m.need_school_id), m.area))
+        support_key = (organisation_id(m.support_school_id), m.area)
+        support = rows.get(support_key)
+        return {
+            "need_sources": need.sources if need else [],
+            "expertise_level": support.expertise_level if support else 0,
+            "expertise_sources": support.sources if support else [],
+            "declared_strength": declared.get(support_key),
+        }
+
+    return evidence

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import date
 
 from django.db import transaction
@@ -333,18 +334,10 @@ def run_scenario(scenario: Scenario, *, actor) -> ScenarioRun:
                 "needs": len(loaded.needs),
                 "offers": len(loaded.offers),
             },
-            totals={
-                "needs": result.totals.needs,
-                "needs_met": result.totals.needs_met,
-                "severity_total": result.totals.severity_total,
-                "severity_met": result.totals.severity_met,
-                "quality_met": result.totals.quality_met,
-                "candidate_pairs": result.totals.candidate_pairs,
-                "by_reason": result.totals.by_reason,
-            },
+            totals=asdict(result.totals),
             skipped=loaded.skipped,
         )
-        evidence = _evidence(scenario.partnership, result.matches)
+        evidence = loaders.match_evidence(scenario.partnership, result.matches)
         ProposedMatch.objects.bulk_create(
             ProposedMatch(
                 run=run,
@@ -385,34 +378,8 @@ def run_scenario(scenario: Scenario, *, actor) -> ScenarioRun:
     return run
 
 
-def _evidence(partnership, matches):
-    """The audit evidence behind each pair: the need's sources and the supporter's expertise."""
-    wanted = {(loaders.organisation_id(m.need_school_id), m.area) for m in matches}
-    wanted |= {(loaders.organisation_id(m.support_school_id), m.area) for m in matches}
-    ids = {org for org, _ in wanted}
-    rows = {
-        (a.organisation_id, a.area): a
-        for a in AreaAssessment.objects.filter(partnership=partnership, organisation_id__in=ids)
-    }
-    declared = {
-        (row.offer.organisation_id, row.area): row.strength
-        for row in SupportOfferArea.objects.filter(
-            offer__partnership=partnership, offer__organisation_id__in=ids
-        ).select_related("offer")
-    }
-
-    def evidence(m) -> dict:
-        need = rows.get((loaders.organisation_id(m.need_school_id), m.area))
-        support_key = (loaders.organisation_id(m.support_school_id), m.area)
-        support = rows.get(support_key)
-        return {
-            "need_sources": need.sources if need else [],
-            "expertise_level": support.expertise_level if support else 0,
-            "expertise_sources": support.sources if support else [],
-            "declared_strength": declared.get(support_key),
-        }
-
-    return evidence
+# A pinned proposal is still open: the broker may yet accept, reject or exclude it.
+_UNDECIDED = (Decision.PENDING, Decision.PINNED)
 
 
 def _locked_pending(proposal: ProposedMatch, allowed: Sequence[str]) -> ProposedMatch:
@@ -432,9 +399,24 @@ def _locked_pending(proposal: ProposedMatch, allowed: Sequence[str]) -> Proposed
     return proposal
 
 
-def _decide(proposal: ProposedMatch, decision: str, actor) -> None:
+def _decide(
+    proposal: ProposedMatch, decision: str, actor, action: str, subject=None, /, **details
+) -> None:
+    """Store the broker's decision and audit it (against ``subject``, else the proposal).
+
+    Positional-only, so ``details`` may carry a ``proposal`` id for the audit entry.
+    """
     proposal.decision, proposal.decided_by, proposal.decided_at = decision, actor, timezone.now()
     proposal.save(update_fields=["decision", "decided_by", "decided_at", "relationship"])
+    scenario = proposal.run.scenario
+    record(
+        actor,
+        action,
+        subject or proposal,
+        partnership_id=scenario.partnership_id,
+        scenario=scenario.pk,
+        **details,
+    )
 
 
 def _unpin(proposal: ProposedMatch) -> None:
@@ -448,7 +430,7 @@ def accept_match(
 ) -> SupportRelationship:
     """The broker agrees a pair: it becomes a support relationship starting today (or then)."""
     with transaction.atomic():
-        proposal = _locked_pending(proposal, (Decision.PENDING, Decision.PINNED))
+        proposal = _locked_pending(proposal, _UNDECIDED)
         scenario = proposal.run.scenario
         already = SupportRelationship.objects.active().filter(
             partnership=scenario.partnership_id,
@@ -466,23 +448,18 @@ def accept_match(
             created_by=actor,
         )
         proposal.relationship = relationship
-        _decide(proposal, Decision.ACCEPTED, actor)
-        _unpin(proposal)
-        record(
-            actor,
-            "brokerage.match_accepted",
-            relationship,
-            partnership_id=scenario.partnership_id,
+        _decide(
+            proposal, Decision.ACCEPTED, actor, "brokerage.match_accepted", relationship,
             proposal=proposal.pk,
-            scenario=scenario.pk,
-        )
+        )  # fmt: skip
+        _unpin(proposal)
     return relationship
 
 
 def reject_match(proposal: ProposedMatch, *, actor) -> None:
     """Not this pair in this area: later runs of the scenario will not propose it again."""
     with transaction.atomic():
-        proposal = _locked_pending(proposal, (Decision.PENDING, Decision.PINNED))
+        proposal = _locked_pending(proposal, _UNDECIDED)
         scenario = proposal.run.scenario
         ScenarioExclusion.objects.create(
             scenario=scenario,
@@ -492,15 +469,8 @@ def reject_match(proposal: ProposedMatch, *, actor) -> None:
             reason=ExclusionReason.REJECTED,
             created_by=actor,
         )
-        _decide(proposal, Decision.REJECTED, actor)
+        _decide(proposal, Decision.REJECTED, actor, "brokerage.match_rejected")
         _unpin(proposal)
-        record(
-            actor,
-            "brokerage.match_rejected",
-            proposal,
-            partnership_id=scenario.partnership_id,
-            scenario=scenario.pk,
-        )
 
 
 def pin_match(proposal: ProposedMatch, *, actor) -> ScenarioPin:
@@ -514,21 +484,14 @@ def pin_match(proposal: ProposedMatch, *, actor) -> ScenarioPin:
             area=proposal.area,
             defaults={"support_school_id": proposal.support_school_id, "created_by": actor},
         )
-        _decide(proposal, Decision.PINNED, actor)
-        record(
-            actor,
-            "brokerage.match_pinned",
-            proposal,
-            partnership_id=scenario.partnership_id,
-            scenario=scenario.pk,
-        )
+        _decide(proposal, Decision.PINNED, actor, "brokerage.match_pinned")
     return pin
 
 
 def exclude_pair(proposal: ProposedMatch, *, actor) -> ScenarioExclusion:
     """These two schools must not be paired in any area (a conflict, a history)."""
     with transaction.atomic():
-        proposal = _locked_pending(proposal, (Decision.PENDING, Decision.PINNED))
+        proposal = _locked_pending(proposal, _UNDECIDED)
         scenario = proposal.run.scenario
         a, b = proposal.support_school_id, proposal.need_school_id
         exclusion = ScenarioExclusion.objects.create(
@@ -542,14 +505,7 @@ def exclude_pair(proposal: ProposedMatch, *, actor) -> ScenarioExclusion:
         ScenarioPin.objects.filter(scenario=scenario).filter(
             Q(need_school=a, support_school=b) | Q(need_school=b, support_school=a)
         ).delete()
-        _decide(proposal, Decision.EXCLUDED, actor)
-        record(
-            actor,
-            "brokerage.pair_excluded",
-            proposal,
-            partnership_id=scenario.partnership_id,
-            scenario=scenario.pk,
-        )
+        _decide(proposal, Decision.EXCLUDED, actor, "brokerage.pair_excluded")
     return exclusion
 
 

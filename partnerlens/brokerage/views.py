@@ -26,6 +26,7 @@ from partnerlens.brokerage.models import (
     AREA_CHOICES,
     AreaAssessment,
     ProposedMatch,
+    Scenario,
     SupportOffer,
     SupportRelationship,
     area_label,
@@ -55,6 +56,18 @@ DECISION_BUTTONS = [
     ("reject", gettext_lazy("Reject")),
     ("exclude", gettext_lazy("Exclude pair")),
 ]
+
+
+def _broker_scenario(request, pk, scenario_pk) -> Scenario:
+    """A scenario of partnership ``pk``, for a user who may broker there (403/404 otherwise)."""
+    partnership = access.get_partnership_for_broker(request.user, pk)
+    return access.get_scenario_for_user(request.user, partnership, scenario_pk)
+
+
+def _to_scenario(scenario: Scenario):
+    return redirect(
+        "brokerage:scenario_detail", pk=scenario.partnership_id, scenario_pk=scenario.pk
+    )
 
 
 def _errors(request, error: services.BrokerageError) -> None:
@@ -210,7 +223,7 @@ def scenario_create(request, pk):
     if form.is_valid():
         scenario = services.create_scenario(partnership, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Scenario created. Run it to see proposed pairs."))
-        return redirect("brokerage:scenario_detail", pk=partnership.pk, scenario_pk=scenario.pk)
+        return _to_scenario(scenario)
     return render(
         request, "brokerage/scenario_form.html", {"partnership": partnership, "form": form}
     )
@@ -218,8 +231,8 @@ def scenario_create(request, pk):
 
 @login_required
 def scenario_detail(request, pk, scenario_pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    scenario = access.get_scenario_for_user(request.user, partnership, scenario_pk)
+    scenario = _broker_scenario(request, pk, scenario_pk)
+    partnership = scenario.partnership
     run = scenario.latest_run()
     proposals, unmet = [], []
     if run:
@@ -267,8 +280,7 @@ def _plot(proposals, unmet):
 @login_required
 @require_POST
 def scenario_run(request, pk, scenario_pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    scenario = access.get_scenario_for_user(request.user, partnership, scenario_pk)
+    scenario = _broker_scenario(request, pk, scenario_pk)
     try:
         run = services.run_scenario(scenario, actor=request.user)
     except services.BrokerageError as error:
@@ -279,14 +291,13 @@ def scenario_run(request, pk, scenario_pk):
             _("Run complete: %(met)s of %(needs)s needs met.")
             % {"met": run.totals["needs_met"], "needs": run.totals["needs"]},
         )
-    return redirect("brokerage:scenario_detail", pk=partnership.pk, scenario_pk=scenario.pk)
+    return _to_scenario(scenario)
 
 
 @login_required
 @require_POST
 def proposal_decide(request, pk, scenario_pk, proposal_pk, action):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    scenario = access.get_scenario_for_user(request.user, partnership, scenario_pk)
+    scenario = _broker_scenario(request, pk, scenario_pk)
     proposal = get_object_or_404(ProposedMatch, pk=proposal_pk, run__scenario=scenario)
     if action not in ACTIONS:
         raise Http404("No such action")
@@ -297,28 +308,26 @@ def proposal_decide(request, pk, scenario_pk, proposal_pk, action):
         _errors(request, error)
     else:
         messages.success(request, done)
-    return redirect("brokerage:scenario_detail", pk=partnership.pk, scenario_pk=scenario.pk)
+    return _to_scenario(scenario)
 
 
 @login_required
 @require_POST
 def pin_remove(request, pk, scenario_pk, pin_pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    scenario = access.get_scenario_for_user(request.user, partnership, scenario_pk)
+    scenario = _broker_scenario(request, pk, scenario_pk)
     services.remove_pin(get_object_or_404(scenario.pins, pk=pin_pk), actor=request.user)
     messages.success(request, _("Pin removed. Run the scenario again to see its effect."))
-    return redirect("brokerage:scenario_detail", pk=partnership.pk, scenario_pk=scenario.pk)
+    return _to_scenario(scenario)
 
 
 @login_required
 @require_POST
 def exclusion_remove(request, pk, scenario_pk, exclusion_pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    scenario = access.get_scenario_for_user(request.user, partnership, scenario_pk)
+    scenario = _broker_scenario(request, pk, scenario_pk)
     exclusion = get_object_or_404(scenario.exclusions, pk=exclusion_pk)
     services.remove_exclusion(exclusion, actor=request.user)
     messages.success(request, _("Exclusion removed. Run the scenario again to see its effect."))
-    return redirect("brokerage:scenario_detail", pk=partnership.pk, scenario_pk=scenario.pk)
+    return _to_scenario(scenario)
 
 
 @login_required

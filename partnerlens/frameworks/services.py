@@ -216,8 +216,13 @@ def _write_content(version: FrameworkVersion, doc: FrameworkDoc) -> None:
     )
 
 
+def _next_after(queryset, field: str) -> int:
+    """One more than the largest ``field`` in ``queryset`` (1 when it is empty)."""
+    return (queryset.aggregate(n=Max(field))["n"] or 0) + 1
+
+
 def _next_number(framework: Framework) -> int:
-    return (framework.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return _next_after(framework.versions, "number")
 
 
 @transaction.atomic
@@ -242,10 +247,7 @@ def import_framework(
 
     framework = Framework.objects.select_for_update().filter(owner=owner, slug=doc.slug).first()
     if framework is None:
-        framework = Framework.objects.create(
-            owner=owner, slug=doc.slug, name_en=doc.name.en, name_cy=doc.name.cy,
-            summary_en=doc.summary.en, summary_cy=doc.summary.cy,
-        )  # fmt: skip
+        framework = Framework.objects.create(owner=owner, slug=doc.slug, **_framework_texts(doc))
     latest = framework.versions.order_by("-number").first()
     if latest is not None and export_version(latest) == canonical:
         if publish and latest.is_draft:
@@ -273,11 +275,15 @@ def import_framework(
     return version
 
 
-def _update_framework_texts(framework: Framework, doc: FrameworkDoc) -> None:
-    texts = {
+def _framework_texts(doc: FrameworkDoc) -> dict[str, str]:
+    return {
         "name_en": doc.name.en, "name_cy": doc.name.cy,
         "summary_en": doc.summary.en, "summary_cy": doc.summary.cy,
     }  # fmt: skip
+
+
+def _update_framework_texts(framework: Framework, doc: FrameworkDoc) -> None:
+    texts = _framework_texts(doc)
     changed = [name for name, value in texts.items() if getattr(framework, name) != value]
     for name in changed:
         setattr(framework, name, texts[name])
@@ -410,10 +416,8 @@ def flex_framework(
     if Framework.objects.filter(owner=partnership, slug=new_doc.slug).exists():
         raise FrameworkChangeError(f"slug: {new_doc.slug!r} is already used by your frameworks")
     framework = Framework.objects.create(
-        owner=partnership, slug=new_doc.slug, based_on=version,
-        name_en=new_doc.name.en, name_cy=new_doc.name.cy,
-        summary_en=new_doc.summary.en, summary_cy=new_doc.summary.cy,
-    )  # fmt: skip
+        owner=partnership, slug=new_doc.slug, based_on=version, **_framework_texts(new_doc)
+    )
     draft = FrameworkVersion.objects.create(framework=framework, number=1)
     _write_content(draft, new_doc)
     record(
@@ -450,7 +454,7 @@ def add_theme(
         raise FrameworkChangeError("title_en: a theme needs an English title")
     if weight < 0:
         raise FrameworkChangeError("weight: must be zero or more")
-    order = (version.themes.aggregate(n=Max("order"))["n"] or 0) + 1
+    order = _next_after(version.themes, "order")
     theme = Theme.objects.create(
         version=version, key=key, order=order, dimension=dimension,
         title_en=title_en.strip(), title_cy=title_cy.strip(),
@@ -523,7 +527,7 @@ def add_question(
         "config": config or {},
     }
     doc = _checked_question(theme, fields, options)
-    order = (theme.questions.aggregate(n=Max("order"))["n"] or 0) + 1
+    order = _next_after(theme.questions, "order")
     question = _question_row(theme, order, doc)
     question.save()
     Option.objects.bulk_create(_option_rows(question, doc.options))
@@ -551,14 +555,10 @@ def update_question(
     merged = {**current, **changes}
     if options is None:
         options = [
-            {
-                "value": o.value,
-                "label": {"en": o.label_en, "cy": o.label_cy},
-                "descriptor": {"en": o.descriptor_en, "cy": o.descriptor_cy},
-                "score": o.score,
-            }
+            {"value": o.value, "label": _bi(o, "label"), "descriptor": _bi(o, "descriptor"),
+             "score": o.score}
             for o in question.options.all()
-        ]
+        ]  # fmt: skip
         if merged["kind"] in STANDARD_OPTIONS:
             options = []
     fields = {

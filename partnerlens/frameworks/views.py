@@ -29,8 +29,17 @@ DIMENSIONS = {
 }
 
 
-def _version_url(partnership, version):
+def _redirect_to_version(partnership, version):
     return redirect("frameworks:version", pk=partnership.pk, version_pk=version.pk)
+
+
+def _draft_for_editing(request, pk, version_pk):
+    """The partnership and its own draft version, for a user who may manage them."""
+    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    if not version.is_draft:
+        raise Http404("Only a draft can be edited")
+    return partnership, version
 
 
 @login_required
@@ -81,7 +90,7 @@ def flex(request, pk, version_pk):
                 form.add_error(None, error)
         else:
             messages.success(request, _("Your framework has been created as a draft."))
-            return _version_url(partnership, draft)
+            return _redirect_to_version(partnership, draft)
     return render(request, "frameworks/flex.html", {
         "partnership": partnership, "version": version, "form": form,
     })  # fmt: skip
@@ -99,7 +108,7 @@ def publish(request, pk, version_pk):
             messages.error(request, error)
     else:
         messages.success(request, _("Version %(n)s is published.") % {"n": version.number})
-    return _version_url(partnership, version)
+    return _redirect_to_version(partnership, version)
 
 
 @login_required
@@ -108,15 +117,12 @@ def start_draft(request, pk, version_pk):
     partnership = get_partnership_for_user(request.user, pk, manage=True)
     version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
     draft = services.start_draft(version.framework, actor=request.user)
-    return _version_url(partnership, draft)
+    return _redirect_to_version(partnership, draft)
 
 
 @login_required
 def add_theme(request, pk, version_pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
-    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
-    if not version.is_draft:
-        raise Http404("Only a draft can be edited")
+    partnership, version = _draft_for_editing(request, pk, version_pk)
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +131,7 @@ def add_theme(request, pk, version_pk):
             for error in exc.errors:
                 form.add_error(None, error)
         else:
-            return _version_url(partnership, version)
+            return _redirect_to_version(partnership, version)
     return render(request, "frameworks/theme_form.html", {
         "partnership": partnership, "version": version, "form": form,
     })  # fmt: skip
@@ -133,10 +139,7 @@ def add_theme(request, pk, version_pk):
 
 @login_required
 def add_question(request, pk, version_pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
-    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
-    if not version.is_draft:
-        raise Http404("Only a draft can be edited")
+    partnership, version = _draft_for_editing(request, pk, version_pk)
     form = QuestionForm(version, request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +151,7 @@ def add_question(request, pk, version_pk):
                 form.add_error(None, error)
         else:
             messages.success(request, _("The question has been added."))
-            return _version_url(partnership, version)
+            return _redirect_to_version(partnership, version)
     return render(request, "frameworks/question_form.html", {
         "partnership": partnership, "version": version, "form": form,
     })  # fmt: skip
@@ -164,7 +167,7 @@ def remove_question(request, pk, version_pk, question_pk):
         raise Http404("No such question in this version")
     services.remove_question(question, actor=request.user)
     messages.success(request, _("The question has been removed."))
-    return _version_url(partnership, version)
+    return _redirect_to_version(partnership, version)
 
 
 @login_required
@@ -196,5 +199,5 @@ def upload(request, pk):
                 form.add_error("document", error)
         else:
             messages.success(request, _("The framework was uploaded as a draft."))
-            return _version_url(partnership, version)
+            return _redirect_to_version(partnership, version)
     return render(request, "frameworks/upload.html", {"partnership": partnership, "form": form})

@@ -115,26 +115,40 @@ def real_instance(tmp_path: Path, region="London", count=160, seed=7, coordinate
     }
 
 
+def command_args(files, out: Path) -> list[str]:
+    """broker_match's arguments for the instance in ``files``, writing its matches to ``out``."""
+    return [
+        *("--schools", str(files["schools"]), "--needs", str(files["needs"])),
+        *("--offers", str(files["offers"]), "--out", str(out), "--areas", ",".join(AREAS)),
+    ]
+
+
 def run(files, tmp_path, *extra) -> tuple[str, list[dict]]:
     out = StringIO()
     call_command(
         "broker_match",
-        "--schools",
-        str(files["schools"]),
-        "--needs",
-        str(files["needs"]),
-        "--offers",
-        str(files["offers"]),
-        "--out",
-        str(tmp_path / "matches.csv"),
-        "--areas",
-        ",".join(AREAS),
+        *command_args(files, tmp_path / "matches.csv"),
         "--no-progress",
         *extra,
         stdout=out,
     )
     with (tmp_path / "matches.csv").open(encoding="utf-8") as handle:
         return out.getvalue(), list(csv.DictReader(handle))
+
+
+def manage_py(files, tmp_path, *extra, check: bool) -> subprocess.CompletedProcess:
+    """broker_match as a user runs it: manage.py in its own process."""
+    return subprocess.run(
+        [
+            *(sys.executable, "manage.py", "broker_match"),
+            *command_args(files, tmp_path / "m.csv"),
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=check,
+    )
 
 
 def as_engine_objects(files):
@@ -284,28 +298,7 @@ def test_manage_py_exits_non_zero_without_a_traceback(tmp_path):
     cells[2] = "Not applicable"
     text[1] = ",".join(cells)
     files["schools"].write_text("\n".join(text) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "broker_match",
-            "--schools",
-            str(files["schools"]),
-            "--needs",
-            str(files["needs"]),
-            "--offers",
-            str(files["offers"]),
-            "--out",
-            str(tmp_path / "m.csv"),
-            "--areas",
-            ",".join(AREAS),
-            "--no-progress",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = manage_py(files, tmp_path, "--no-progress", check=False)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "schools.csv, line 2, column phase: phase 'Not applicable' is ambiguous" in done.stderr
@@ -313,27 +306,7 @@ def test_manage_py_exits_non_zero_without_a_traceback(tmp_path):
 
 def test_progress_bar_goes_to_stderr_and_summary_to_stdout(tmp_path):
     files = real_instance(tmp_path, "London", 40, 4)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "broker_match",
-            "--schools",
-            str(files["schools"]),
-            "--needs",
-            str(files["needs"]),
-            "--offers",
-            str(files["offers"]),
-            "--out",
-            str(tmp_path / "m.csv"),
-            "--areas",
-            ",".join(AREAS),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = manage_py(files, tmp_path, check=True)
     assert "broker_match" in done.stderr and "step" in done.stderr
     assert done.stdout.startswith("Needs met: ")
     assert "Wrote " in done.stdout

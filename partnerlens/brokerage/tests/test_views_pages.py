@@ -35,20 +35,24 @@ def test_the_review_page_lists_pairs_and_plots_them_accessibly(client, cluster, 
     assert "Evidence of expertise:" in html and "Maths hub lead school" in html
 
 
+def decide_url(proposal, action: str) -> str:
+    scenario = proposal.run.scenario
+    return reverse(
+        "brokerage:proposal_decide",
+        kwargs={
+            "pk": scenario.partnership_id,
+            "scenario_pk": scenario.pk,
+            "proposal_pk": proposal.pk,
+            "action": action,
+        },
+    )
+
+
 def test_accepting_through_the_page_starts_support_and_redraws_the_line(client, cluster, scenario):
     run = services.run_scenario(scenario, actor=cluster["broker"])
     proposal = run.matches.get(need_school=cluster["ash"])
     client.force_login(cluster["lead_a"])
-    url = reverse(
-        "brokerage:proposal_decide",
-        kwargs={
-            "pk": cluster["a"].pk,
-            "scenario_pk": scenario.pk,
-            "proposal_pk": proposal.pk,
-            "action": "accept",
-        },
-    )
-    response = client.post(url, follow=True)
+    response = client.post(decide_url(proposal, "accept"), follow=True)
     assert "the support relationship has started" in response.content.decode()
     support = SupportRelationship.objects.get()
     assert support.supported == cluster["ash"]
@@ -59,16 +63,7 @@ def test_accepting_through_the_page_starts_support_and_redraws_the_line(client, 
 def test_an_unknown_decision_is_not_found(client, cluster, scenario):
     run = services.run_scenario(scenario, actor=cluster["broker"])
     client.force_login(cluster["broker"])
-    url = reverse(
-        "brokerage:proposal_decide",
-        kwargs={
-            "pk": cluster["a"].pk,
-            "scenario_pk": scenario.pk,
-            "proposal_pk": run.matches.first().pk,
-            "action": "approve",
-        },
-    )
-    assert client.post(url).status_code == 404
+    assert client.post(decide_url(run.matches.first(), "approve")).status_code == 404
 
 
 def test_a_run_that_cannot_honour_a_pin_says_so_by_name(client, cluster, scenario):

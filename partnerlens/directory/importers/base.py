@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from partnerlens.directory.importers import values
 from partnerlens.directory.importers.reading import REPLACEMENT, normalise
 
 
@@ -62,6 +63,13 @@ class Row:
             return parse(raw)
         except ValueError as error:
             raise RowError(str(error), shown, raw) from None
+
+    def required(self, column: str, needed_because: str, parse: Callable[[str], Any] = values.text):
+        """Like ``get``, but a blank cell rejects the row: "is blank but <needed_because>"."""
+        value = self.get(column, parse)
+        if not value:
+            raise RowError(f"is blank but {needed_because}", column, "")
+        return value
 
 
 @dataclass

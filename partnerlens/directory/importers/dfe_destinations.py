@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from partnerlens.directory.importers import apply, measures
 from partnerlens.directory.importers import values as v
-from partnerlens.directory.importers.base import Format, Options, Row
+from partnerlens.directory.importers.base import Format
 
 SPEC: measures.Spec = (
     ("COHORT", "dest.cohort", v.integer),
@@ -26,11 +26,7 @@ SPEC: measures.Spec = (
 )
 
 
-def parse(row: Row, options: Options):
-    if skip := measures.school_row(row):
-        return skip
-    found = measures.figures(row, options.period, SPEC)
-    return measures.record(row, found, la="LEA", estab="ESTAB", name="SCHNAME")
+parse = measures.ks4_school_parser(SPEC)
 
 
 FORMAT = Format(

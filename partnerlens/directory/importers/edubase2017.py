@@ -6,14 +6,12 @@ from datetime import date
 
 from partnerlens.directory.importers import apply, mapping
 from partnerlens.directory.importers import values as v
-from partnerlens.directory.importers.base import Format, Options, OrgRecord, Row, RowError
+from partnerlens.directory.importers.base import Format, Options, OrgRecord, Row
 
 
 def parse(row: Row, options: Options) -> OrgRecord:
     urn = row.get("urn", v.positive_id)
-    name = row.get("name", v.text)
-    if not name:
-        raise RowError("is blank but a school needs a name", "name", "")
+    name = row.required("name", "a school needs a name")
     school_type = row.get("type", v.text)
     phase_label = row.get("phase", v.text)
     low = row.get("statutory_low_age", v.integer)

@@ -16,15 +16,12 @@ from partnerlens.directory.importers.base import (
     Options,
     OrgRecord,
     Row,
-    RowError,
 )
 
 
 def parse(row: Row, options: Options) -> OrgRecord:
     urn = row.get("URN", v.positive_id)
-    name = row.get("EstablishmentName", v.text)
-    if not name:
-        raise RowError("is blank but a school needs a name", "EstablishmentName", "")
+    name = row.required("EstablishmentName", "a school needs a name")
     school_type = row.get("TypeOfEstablishment (name)", v.text)
     type_group = row.get("EstablishmentTypeGroup (name)", v.text)
     low = row.get("StatutoryLowAge", v.integer)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from partnerlens.directory.importers import apply, mapping
 from partnerlens.directory.importers import values as v
-from partnerlens.directory.importers.base import Format, Options, PartnershipRecord, Row, RowError
+from partnerlens.directory.importers.base import Format, Options, PartnershipRecord, Row
 
 
 def parse(row: Row, options: Options) -> PartnershipRecord:
     uid = row.get("Group UID", v.positive_id)
-    name = row.get("Group Name", v.text)
-    if not name:
-        raise RowError("is blank but a group needs a name", "Group Name", "")
+    name = row.required("Group Name", "a group needs a name")
     group_type = row.get("Group Type", v.text)
     started = row.get("Incorporated on (open date)", v.day) or row.get("Open date", v.day)
     return PartnershipRecord(

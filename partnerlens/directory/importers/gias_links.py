@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from partnerlens.directory.importers import apply
 from partnerlens.directory.importers import values as v
-from partnerlens.directory.importers.base import Format, LinkRecord, Options, Row, RowError
+from partnerlens.directory.importers.base import Format, LinkRecord, Options, Row
 
 
 def parse(row: Row, options: Options) -> LinkRecord:
-    link_type = row.get("LinkType", v.text)
-    if not link_type:
-        raise RowError("is blank but says what kind of link this is", "LinkType", "")
+    link_type = row.required("LinkType", "says what kind of link this is")
     return LinkRecord(
         urn=row.get("URN", v.positive_id),
         link_urn=row.get("LinkURN", v.positive_id),

@@ -10,7 +10,7 @@ from datetime import date
 
 from partnerlens.directory.importers import apply, mapping
 from partnerlens.directory.importers import values as v
-from partnerlens.directory.importers.base import Format, Options, OrgRecord, Row, RowError
+from partnerlens.directory.importers.base import Format, Options, OrgRecord, Row
 
 
 def _la_code(raw: str) -> str:
@@ -22,9 +22,7 @@ def _la_code(raw: str) -> str:
 
 def parse(row: Row, options: Options) -> OrgRecord:
     code = row.get("LEA", _la_code)
-    name = row.get("LA Name", v.text)
-    if not name:
-        raise RowError("is blank but a local authority needs a name", "LA Name", "")
+    name = row.required("LA Name", "a local authority needs a name")
     return OrgRecord(
         key=("la_code", code),
         fields={

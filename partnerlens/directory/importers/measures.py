@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from partnerlens.directory.importers import mapping
 from partnerlens.directory.importers import values as v
-from partnerlens.directory.importers.base import MeasureValue, OrgRecord, Row, Skip
+from partnerlens.directory.importers.base import MeasureValue, Options, OrgRecord, Row, Skip
 
 Spec = tuple[tuple[str, str, Callable[[str], float | int | None]], ...]
 
@@ -51,3 +51,15 @@ def record(row: Row, measures: list[MeasureValue], *, la: str, estab: str, name:
         fields["kind"] = mapping.organisation_kind(school_type)
         fields["school_type"] = school_type
     return OrgRecord(key=("urn", urn), fields=fields, measures=measures)
+
+
+def ks4_school_parser(spec: Spec) -> Callable[[Row, Options], OrgRecord | Skip]:
+    """The row parser for a KS4 table (LEA/ESTAB/SCHNAME layout): school lines only."""
+
+    def parse(row: Row, options: Options) -> OrgRecord | Skip:
+        if skip := school_row(row):
+            return skip
+        found = figures(row, options.period, spec)
+        return record(row, found, la="LEA", estab="ESTAB", name="SCHNAME")
+
+    return parse

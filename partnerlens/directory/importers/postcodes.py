@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from partnerlens.directory.importers import apply
 from partnerlens.directory.importers import values as v
-from partnerlens.directory.importers.base import Format, Options, PostcodeRecord, Row, RowError
+from partnerlens.directory.importers.base import Format, Options, PostcodeRecord, Row
 
 
 def _grid(raw: str) -> int:
@@ -21,9 +21,7 @@ def _grid(raw: str) -> int:
 
 
 def parse(row: Row, options: Options) -> PostcodeRecord:
-    code = row.get("postcode", v.postcode)
-    if not code:
-        raise RowError("is blank but is the key of this file", "postcode", "")
+    code = row.required("postcode", "is the key of this file", v.postcode)
     return PostcodeRecord(code, row.get("easting", _grid), row.get("northing", _grid))
 
 

@@ -17,7 +17,6 @@ from partnerlens.directory.importers.base import (
     Options,
     OrgRecord,
     Row,
-    RowError,
 )
 
 
@@ -33,9 +32,7 @@ def _coordinate(low: float, high: float):
 
 def parse(row: Row, options: Options) -> OrgRecord:
     urn = row.get("unique_reference_number", v.positive_id)
-    name = row.get("name", v.text)
-    if not name:
-        raise RowError("is blank but a school needs a name", "name", "")
+    name = row.required("name", "a school needs a name")
     school_type = row.get("type", v.text)
     low = row.get("lowest_admission_age", v.integer)
     high = row.get("highest_admission_age", v.integer)

@@ -16,7 +16,6 @@ from partnerlens.directory.importers.base import (
     Options,
     OrgRecord,
     Row,
-    RowError,
 )
 
 CATEGORIES = ("Green", "Yellow", "Amber", "Red")
@@ -42,9 +41,7 @@ def _category(raw: str) -> str:
 
 def parse(row: Row, options: Options) -> OrgRecord:
     code = row.get("school_code", _school_code)
-    name = row.get("school_name", v.text)
-    if not name:
-        raise RowError("is blank but a school needs a name", "school_name", "")
+    name = row.required("school_name", "a school needs a name")
     category = row.get("support_category", _category)
     return OrgRecord(
         key=("welsh_school_code", code),

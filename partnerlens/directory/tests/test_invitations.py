@@ -10,24 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from partnerlens.audit.models import AuditEvent
 from partnerlens.directory import services
 from partnerlens.directory.models import Invitation, PartnershipRole, Role
-
-
-@pytest.fixture(autouse=True)
-def english_between_requests():
-    # LocaleMiddleware leaves the last request's language active in the test's thread,
-    # which would otherwise leak /cy/ prefixes into reverse() in the next test.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def invite(client, personas, email="new.governor@example.org", **extra):

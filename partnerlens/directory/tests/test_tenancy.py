@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from partnerlens.audit.models import AuditEvent
 from partnerlens.directory import urls as directory_urls
@@ -103,20 +103,6 @@ NOT_IN_TABLE = {
 SCOPED = [name for name, route in ROUTES.items() if route.kind in (READ, CHANGE)]
 CHANGES = [name for name, route in ROUTES.items() if route.kind == CHANGE]
 POSTS = [name for name, route in ROUTES.items() if route.post is not None]
-
-
-@pytest.fixture(autouse=True)
-def english_between_requests():
-    # LocaleMiddleware leaves the last request's language active in the test's thread,
-    # which would otherwise leak /cy/ prefixes into reverse() in the next test.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Four personas with PBKDF2 cost ~1.5 s per test; hashing strength is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

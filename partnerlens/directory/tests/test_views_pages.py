@@ -19,19 +19,6 @@ from partnerlens.directory.models import (
 )
 
 
-@pytest.fixture(autouse=True)
-def english_between_requests():
-    # LocaleMiddleware leaves the last request's language active in the test's thread,
-    # which would otherwise leak /cy/ prefixes into reverse() in the next test.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def as_lead(client, personas):
     client.force_login(personas["lead_a"])

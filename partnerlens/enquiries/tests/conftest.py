@@ -27,6 +27,82 @@ RUBRIC_LEVELS = [
     ("leading", "Leading", "Arwain"),
 ]
 
+# The test framework: each theme (key, English and Welsh title) with its questions in order.
+# A question is Question's keyword arguments; "options" are (value, English, Welsh) rows.
+THEMES = {
+    ("purpose", "Clarity of purpose", "Eglurder pwrpas"): [
+        {
+            "key": "shared-aims",
+            "kind": QuestionKind.RUBRIC,
+            "text_en": "How well do partners share their aims?",
+            "text_cy": "Pa mor dda mae partneriaid yn rhannu eu nodau?",
+            "required": True,
+            "options": RUBRIC_LEVELS,
+        },
+        {
+            "key": "agree-direction",
+            "kind": QuestionKind.AGREEMENT,
+            "text_en": "I know where the partnership is heading.",
+            "text_cy": "Rwy'n gwybod i ble mae'r bartneriaeth yn mynd.",
+            "evidence_required": True,
+        },
+        {
+            "key": "governor-view",
+            "kind": QuestionKind.SHORT_TEXT,
+            "text_en": "What do governors hear about the partnership?",
+            "roles": [Role.GOVERNOR],
+        },
+    ],
+    ("practice", "Depth of engagement", "Dyfnder ymgysylltu"): [
+        {
+            "key": "visits",
+            "kind": QuestionKind.NUMBER,
+            "text_en": "How many visits to partner schools did you make this year?",
+            "text_cy": "Sawl ymweliad â phartner ysgolion a wnaethoch eleni?",
+            "config": {"min": 0, "max": 500},
+        },
+        {
+            "key": "story",
+            "kind": QuestionKind.LONG_TEXT,
+            "text_en": "Describe one change the partnership made to your practice.",
+            "text_cy": "Disgrifiwch un newid a wnaeth y bartneriaeth i'ch ymarfer.",
+        },
+        {
+            "key": "activities",
+            "kind": QuestionKind.MULTIPLE_CHOICE,
+            "text_en": "Which activities did you take part in?",
+            "text_cy": "Ym mha weithgareddau y cymeroch ran?",
+            "allow_dont_know": False,
+            "options": [
+                ("cpd", "Joint training", "Hyfforddiant ar y cyd"),
+                ("review", "Peer review", "Adolygiad cymheiriaid"),
+                ("moderation", "Moderation", "Cymedroli"),
+            ],
+        },
+    ],
+    ("relations", "Working with partners", "Gweithio gyda phartneriaid"): [
+        {
+            "key": "depth",
+            "kind": QuestionKind.RELATIONSHIP,
+            "text_en": "How closely do you work with each partner?",
+            "text_cy": "Pa mor agos ydych chi'n gweithio gyda phob partner?",
+        },
+    ],
+}
+
+
+def _add_question(theme: Theme, order: int, spec: dict) -> None:
+    fields = {name: value for name, value in spec.items() if name != "options"}
+    question = Question.objects.create(theme=theme, order=order, **fields)
+    for position, (value, en, cy) in enumerate(spec.get("options", ()), start=1):
+        # Rubric levels carry a descriptor and score their position; choices do neither.
+        scored = {}
+        if question.kind == QuestionKind.RUBRIC:
+            scored = {"descriptor_en": f"{en} practice", "score": position}
+        Option.objects.create(
+            question=question, order=position, value=value, label_en=en, label_cy=cy, **scored
+        )
+
 
 @pytest.fixture
 def make_framework(db):
@@ -39,108 +115,14 @@ def make_framework(db):
         version = FrameworkVersion.objects.create(
             framework=framework, number=1, status=VersionStatus.DRAFT
         )
-        purpose = Theme.objects.create(
-            version=version,
-            key="purpose",
-            order=1,
-            title_en="Clarity of purpose",
-            title_cy="Eglurder pwrpas",
-        )
-        rubric = Question.objects.create(
-            theme=purpose,
-            key="shared-aims",
-            order=1,
-            kind=QuestionKind.RUBRIC,
-            text_en="How well do partners share their aims?",
-            text_cy="Pa mor dda mae partneriaid yn rhannu eu nodau?",
-            required=True,
-        )
-        for order, (value, en, cy) in enumerate(RUBRIC_LEVELS, start=1):
-            Option.objects.create(
-                question=rubric,
-                order=order,
-                value=value,
-                label_en=en,
-                label_cy=cy,
-                descriptor_en=f"{en} practice",
-                score=order,
-            )
-        Question.objects.create(
-            theme=purpose,
-            key="agree-direction",
-            order=2,
-            kind=QuestionKind.AGREEMENT,
-            text_en="I know where the partnership is heading.",
-            text_cy="Rwy'n gwybod i ble mae'r bartneriaeth yn mynd.",
-            evidence_required=True,
-        )
-        Question.objects.create(
-            theme=purpose,
-            key="governor-view",
-            order=3,
-            kind=QuestionKind.SHORT_TEXT,
-            text_en="What do governors hear about the partnership?",
-            roles=[Role.GOVERNOR],
-        )
-        practice = Theme.objects.create(
-            version=version,
-            key="practice",
-            order=2,
-            title_en="Depth of engagement",
-            title_cy="Dyfnder ymgysylltu",
-        )
-        Question.objects.create(
-            theme=practice,
-            key="visits",
-            order=1,
-            kind=QuestionKind.NUMBER,
-            text_en="How many visits to partner schools did you make this year?",
-            text_cy="Sawl ymweliad â phartner ysgolion a wnaethoch eleni?",
-            config={"min": 0, "max": 500},
-        )
-        Question.objects.create(
-            theme=practice,
-            key="story",
-            order=2,
-            kind=QuestionKind.LONG_TEXT,
-            text_en="Describe one change the partnership made to your practice.",
-            text_cy="Disgrifiwch un newid a wnaeth y bartneriaeth i'ch ymarfer.",
-        )
-        multi = Question.objects.create(
-            theme=practice,
-            key="activities",
-            order=3,
-            kind=QuestionKind.MULTIPLE_CHOICE,
-            text_en="Which activities did you take part in?",
-            text_cy="Ym mha weithgareddau y cymeroch ran?",
-            allow_dont_know=False,
-        )
-        for order, (value, en, cy) in enumerate(
-            [
-                ("cpd", "Joint training", "Hyfforddiant ar y cyd"),
-                ("review", "Peer review", "Adolygiad cymheiriaid"),
-                ("moderation", "Moderation", "Cymedroli"),
-            ],
-            start=1,
+        for theme_order, ((key, title_en, title_cy), questions) in enumerate(
+            THEMES.items(), start=1
         ):
-            Option.objects.create(
-                question=multi, order=order, value=value, label_en=en, label_cy=cy
+            theme = Theme.objects.create(
+                version=version, key=key, order=theme_order, title_en=title_en, title_cy=title_cy
             )
-        relations = Theme.objects.create(
-            version=version,
-            key="relations",
-            order=3,
-            title_en="Working with partners",
-            title_cy="Gweithio gyda phartneriaid",
-        )
-        Question.objects.create(
-            theme=relations,
-            key="depth",
-            order=1,
-            kind=QuestionKind.RELATIONSHIP,
-            text_en="How closely do you work with each partner?",
-            text_cy="Pa mor agos ydych chi'n gweithio gyda phob partner?",
-        )
+            for order, spec in enumerate(questions, start=1):
+                _add_question(theme, order, spec)
         ReflectionPrompt.objects.create(
             version=version,
             key="my-role",

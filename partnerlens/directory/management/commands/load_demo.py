@@ -80,7 +80,11 @@ def give_role(partnership: Partnership, user, role: str, organisation=None) -> N
     )
 
 
-def join(partnership: Partnership, schools) -> None:
+def demo_partnership(name: str, kind: str, purpose: str, schools) -> Partnership:
+    """The named partnership (made once) with each of ``schools`` a current member."""
+    partnership, _ = Partnership.objects.get_or_create(
+        name=name, defaults={"kind": kind, "purpose": purpose}
+    )
     for school in schools:
         Membership.objects.get_or_create(
             partnership=partnership,
@@ -88,6 +92,7 @@ def join(partnership: Partnership, schools) -> None:
             left__isnull=True,
             defaults={"source": "demo"},
         )
+    return partnership
 
 
 def biggest_trust() -> Partnership | None:
@@ -119,32 +124,26 @@ def build_demo() -> list[Partnership]:
         .order_by("name")[:6]
     )
     if sale:
-        cluster, _ = Partnership.objects.get_or_create(
-            name="Sale Primary Cluster",
-            defaults={
-                "kind": PartnershipKind.CLUSTER,
-                "purpose": "Primary schools in Sale, Trafford, sharing work on early reading, "
-                "maths mastery and transition to secondary school.",
-            },
+        partnerships["cluster"] = demo_partnership(
+            "Sale Primary Cluster",
+            PartnershipKind.CLUSTER,
+            "Primary schools in Sale, Trafford, sharing work on early reading, "
+            "maths mastery and transition to secondary school.",
+            sale,
         )
-        join(cluster, sale)
-        partnerships["cluster"] = cluster
     anglesey = list(
         Organisation.objects.schools()
         .filter(nation="wales", la_name="Isle of Anglesey", phase="secondary")
         .order_by("name")
     )
     if anglesey:
-        network, _ = Partnership.objects.get_or_create(
-            name="Ynys Môn Secondary Network",
-            defaults={
-                "kind": PartnershipKind.NETWORK,
-                "purpose": "Secondary schools on Anglesey (GwE) working together on "
-                "bilingual curriculum design and peer review.",
-            },
+        partnerships["wales"] = demo_partnership(
+            "Ynys Môn Secondary Network",
+            PartnershipKind.NETWORK,
+            "Secondary schools on Anglesey (GwE) working together on "
+            "bilingual curriculum design and peer review.",
+            anglesey,
         )
-        join(network, anglesey)
-        partnerships["wales"] = network
     lead = person(DEMO_EMAIL, "Demo", "Lead")
     for partnership in partnerships.values():
         give_role(partnership, lead, Role.PARTNERSHIP_LEAD)
