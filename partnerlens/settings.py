@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "partnerlens.directory",
     "partnerlens.frameworks",
     "partnerlens.enquiries",
+    "partnerlens.insights",
     "partnerlens.brokerage",
+    "partnerlens.demo",
 ]
 
 MIDDLEWARE = [

@@ -27,5 +27,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("frameworks/", include("partnerlens.frameworks.urls")),
     path("enquiries/", include("partnerlens.enquiries.urls")),
+    path("insights/", include("partnerlens.insights.urls")),
     prefix_default_language=False,
 )

@@ -41,6 +41,7 @@ from partnerlens.enquiries.models import (
     token_hash,
 )
 from partnerlens.enquiries.responding import AnswerValue, gaps_in, partners_for, themes_for
+from partnerlens.enquiries.signals import response_submitted
 from partnerlens.frameworks.models import FrameworkVersion, QuestionKind, ReflectionPrompt, Theme
 
 REMINDER_GAP = timedelta(days=3)
@@ -539,6 +540,9 @@ def submit_response(response: Response, *, token: str | None = None) -> bool:
             Invitee.objects.filter(pk=locked.invitee_id).update(completed=True)
         elif token:
             Invitee.objects.by_link(token).filter(cycle_id=locked.cycle_id).update(completed=True)
+        # Inside the transaction, not on_commit: what receivers derive from the answers (the
+        # insights aggregates) is then counted exactly once, together with the submission.
+        response_submitted.send(sender=Response, response=locked)
     response.state = locked.state
     response.resume_key = locked.resume_key
     return True

@@ -1,26 +1,13 @@
-"""``manage.py load_demo``: the demo ``make run`` serves, built from the real data in demo/data.
-
-Safe to run every time. Each data file is imported once (an audit entry records its
-checksum); the demo partnerships and people are made once (an audit entry marks it), so a
-second run takes about a second and keeps whatever the user has changed since.
-"""
+"""The demo's people and its three partnerships around real schools from demo/data."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 
 from partnerlens.audit import services as audit
 from partnerlens.audit.models import AuditEvent
-from partnerlens.directory.importers.reading import read_table
-from partnerlens.directory.importers.registry import load_order, recognise
-from partnerlens.directory.importers.runner import import_file
 from partnerlens.directory.models import (
     Membership,
     Organisation,
@@ -30,10 +17,11 @@ from partnerlens.directory.models import (
     Role,
 )
 
-DEMO_DATA = Path(settings.BASE_DIR) / "demo" / "data"
 DEMO_EMAIL = "demo@partnerlens.example"
 DEMO_PASSWORD = "partnerlens-demo"  # noqa: S105 - a published demo login, never used in production
 BUILT = "demo_built"
+CLUSTER_NAME = "Sale Primary Cluster"
+WALES_NAME = "Ynys Môn Secondary Network"
 
 COLLEAGUES = (
     # (email, first name, last name, role, which demo partnership)
@@ -45,22 +33,8 @@ COLLEAGUES = (
 )
 
 
-def demo_files() -> list[Path]:
-    """The demo CSV files in the order their formats load (registers before figures)."""
-    found = []
-    for path in sorted(DEMO_DATA.glob("*/*.csv")):
-        fmt = recognise(set(read_table(path).columns))
-        if fmt is not None:
-            found.append((load_order(fmt.name), str(path), path))
-    return [path for _, _, path in sorted(found)]
-
-
-def already_imported(path: Path) -> bool:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return AuditEvent.objects.filter(verb="data_imported", detail__sha256=digest).exists()
-
-
 def person(email: str, first: str, last: str):
+    """The demo account with this email, made once with the demo password (never reset)."""
     user, created = get_user_model().objects.get_or_create(
         username=email, defaults={"email": email, "first_name": first, "last_name": last}
     )
@@ -68,6 +42,10 @@ def person(email: str, first: str, last: str):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return user
+
+
+def demo_lead():
+    return person(DEMO_EMAIL, "Demo", "Lead")
 
 
 def give_role(partnership: Partnership, user, role: str, organisation=None) -> None:
@@ -85,13 +63,16 @@ def demo_partnership(name: str, kind: str, purpose: str, schools) -> Partnership
     partnership, _ = Partnership.objects.get_or_create(
         name=name, defaults={"kind": kind, "purpose": purpose}
     )
-    for school in schools:
-        Membership.objects.get_or_create(
-            partnership=partnership,
-            organisation=school,
-            left__isnull=True,
-            defaults={"source": "demo"},
+    existing = set(
+        Membership.objects.filter(partnership=partnership, left__isnull=True).values_list(
+            "organisation_id", flat=True
         )
+    )
+    Membership.objects.bulk_create(
+        Membership(partnership=partnership, organisation=school, source="demo")
+        for school in schools
+        if school.pk not in existing
+    )
     return partnership
 
 
@@ -107,7 +88,8 @@ def biggest_trust() -> Partnership | None:
 
 
 @transaction.atomic
-def build_demo() -> list[Partnership]:
+def build_partnerships() -> list[Partnership]:
+    """The trust, the Sale cluster and the Anglesey network, led by the demo user."""
     partnerships: dict[str, Partnership] = {}
     trust = biggest_trust()
     if trust is not None:
@@ -125,7 +107,7 @@ def build_demo() -> list[Partnership]:
     )
     if sale:
         partnerships["cluster"] = demo_partnership(
-            "Sale Primary Cluster",
+            CLUSTER_NAME,
             PartnershipKind.CLUSTER,
             "Primary schools in Sale, Trafford, sharing work on early reading, "
             "maths mastery and transition to secondary school.",
@@ -138,13 +120,13 @@ def build_demo() -> list[Partnership]:
     )
     if anglesey:
         partnerships["wales"] = demo_partnership(
-            "Ynys Môn Secondary Network",
+            WALES_NAME,
             PartnershipKind.NETWORK,
             "Secondary schools on Anglesey (GwE) working together on "
             "bilingual curriculum design and peer review.",
             anglesey,
         )
-    lead = person(DEMO_EMAIL, "Demo", "Lead")
+    lead = demo_lead()
     for partnership in partnerships.values():
         give_role(partnership, lead, Role.PARTNERSHIP_LEAD)
     for email, first, last, role, where in COLLEAGUES:
@@ -156,40 +138,34 @@ def build_demo() -> list[Partnership]:
                 role,
                 school.organisation if school else None,
             )
-    audit.record(None, BUILT, None, partnerships=[p.pk for p in partnerships.values()])
+    audit.record(
+        None,
+        BUILT,
+        None,
+        partnerships=[p.pk for p in partnerships.values()],
+        by_key={key: p.pk for key, p in partnerships.items()},
+    )
     return list(partnerships.values())
 
 
-class Command(BaseCommand):
-    help = "Import the real data in demo/data (once) and build the demo partnerships (once)."
+def demo_partnerships() -> dict[str, Partnership]:
+    """The demo partnerships by key (trust, cluster, wales), as the partnership step left them.
 
-    def handle(self, *args, **options):
-        imported, failed = [], []
-        for path in demo_files():
-            if already_imported(path):
-                continue
-            report = import_file(path, progress=True)
-            (imported if report.ok else failed).append(report)
-            if not report.ok:
-                self.stderr.write(report.summary())
-        if imported:
-            self.stdout.write(
-                f"Demo data: imported {len(imported)} real data "
-                f"file{'' if len(imported) == 1 else 's'} "
-                f"({Organisation.objects.count():,} organisations, "
-                f"{Partnership.objects.count():,} partnerships)."
-            )
-        elif not failed:
-            self.stdout.write("Demo data: already loaded.")
-        if failed:
-            raise CommandError(
-                f"{len(failed)} demo data file{'' if len(failed) == 1 else 's'} could not be "
-                "imported (reasons above); the demo partnerships were not built."
-            )
-        if AuditEvent.objects.filter(verb=BUILT).exists():
-            self.stdout.write("Demo partnerships: already set up (your changes are kept).")
-            return
-        built = build_demo()
-        self.stdout.write(
-            f"Demo partnerships: {', '.join(p.name for p in built)}; {DEMO_EMAIL} leads them all."
-        )
+    Found through the step's audit entry, so a partnership the user renamed is still found; one
+    the user deleted is simply absent. Entries written before keys were kept fall back to names.
+    """
+    marker = AuditEvent.objects.filter(verb=BUILT).order_by("-pk").first()
+    keyed = (marker.detail.get("by_key") if marker else None) or {}
+    if keyed:
+        found = Partnership.objects.in_bulk(keyed.values())
+        return {key: found[pk] for key, pk in keyed.items() if pk in found}
+    named = {"cluster": CLUSTER_NAME, "wales": WALES_NAME}
+    result = {
+        key: p
+        for key, name in named.items()
+        if (p := Partnership.objects.filter(name=name).first())
+    }
+    trust = biggest_trust()
+    if trust is not None:
+        result["trust"] = trust
+    return result

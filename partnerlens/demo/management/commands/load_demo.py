@@ -1,0 +1,107 @@
+"""``manage.py load_demo``: the demo ``make run`` serves, built from the real data in demo/data.
+
+Safe to run every time. Each data file is imported once (an audit entry records its
+checksum); each later step (partnerships and people, frameworks, enquiry cycles with their
+results, brokerage) runs once and leaves its own audit entry as a marker, so a second run
+takes about two seconds and keeps whatever the user has changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from partnerlens.audit.models import AuditEvent
+from partnerlens.demo import builder
+from partnerlens.demo.partnerships import BUILT, DEMO_EMAIL, build_partnerships, demo_partnerships
+from partnerlens.directory.importers.reading import read_table
+from partnerlens.directory.importers.registry import load_order, recognise
+from partnerlens.directory.importers.runner import import_file
+from partnerlens.directory.models import Organisation, Partnership
+
+DEMO_DATA = Path(settings.BASE_DIR) / "demo" / "data"
+
+__all__ = ["BUILT", "DEMO_DATA", "Command"]
+
+
+def demo_files() -> list[Path]:
+    """The demo CSV files in the order their formats load (registers before figures)."""
+    found = []
+    for path in sorted(DEMO_DATA.glob("*/*.csv")):
+        fmt = recognise(set(read_table(path).columns))
+        if fmt is not None:
+            found.append((load_order(fmt.name), str(path), path))
+    return [path for _, _, path in sorted(found)]
+
+
+def already_imported(path: Path) -> bool:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return AuditEvent.objects.filter(verb="data_imported", detail__sha256=digest).exists()
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the real data in demo/data (once) and build the demo partnerships, frameworks, "
+        "enquiry cycles and brokerage (each once)."
+    )
+
+    def handle(self, *args, **options):
+        self.import_data()
+        steps = [
+            ("partnerships", BUILT, self.partnerships),
+            ("frameworks", builder.FRAMEWORKS_BUILT, self.frameworks),
+            ("enquiries", builder.ENQUIRIES_BUILT, self.enquiries),
+            ("brokerage", builder.BROKERAGE_BUILT, self.brokerage),
+        ]
+        done = [name for name, marker, _step in steps if builder.is_built(marker)]
+        if done:
+            self.stdout.write(f"Demo {', '.join(done)}: already set up (your changes are kept).")
+        for name, _marker, step in steps:
+            if name not in done:
+                started = time.monotonic()
+                summary = step()
+                self.stdout.write(f"{summary} [{time.monotonic() - started:.1f} s]")
+
+    def import_data(self) -> None:
+        imported, failed = [], []
+        for path in demo_files():
+            if already_imported(path):
+                continue
+            report = import_file(path, progress=True)
+            (imported if report.ok else failed).append(report)
+            if not report.ok:
+                self.stderr.write(report.summary())
+        if imported:
+            self.stdout.write(
+                f"Demo data: imported {len(imported)} real data "
+                f"file{'' if len(imported) == 1 else 's'} "
+                f"({Organisation.objects.count():,} organisations, "
+                f"{Partnership.objects.count():,} partnerships)."
+            )
+        elif not failed:
+            self.stdout.write("Demo data: already loaded.")
+        if failed:
+            raise CommandError(
+                f"{len(failed)} demo data file{'' if len(failed) == 1 else 's'} could not be "
+                "imported (reasons above); the demo partnerships were not built."
+            )
+
+    def partnerships(self) -> str:
+        built = build_partnerships()
+        return (
+            f"Demo partnerships: {', '.join(p.name for p in built)}; {DEMO_EMAIL} leads them all."
+        )
+
+    def frameworks(self) -> str:
+        return f"Demo frameworks: {builder.build_frameworks(demo_partnerships()).summary}."
+
+    def enquiries(self) -> str:
+        return f"Demo enquiries: {builder.build_enquiry_demo(demo_partnerships()).summary}."
+
+    def brokerage(self) -> str:
+        built = builder.build_brokerage_demo(DEMO_DATA)
+        return f"Demo brokerage: {built.summary}; {DEMO_EMAIL} is its broker."

@@ -1,0 +1,285 @@
+"""Everything a cycle's dashboard reads from the database, as the engine's frames.
+
+``load_cycle`` is the only function here that a view calls: a fixed number of queries
+(about 20, independent of the number of respondents, themes or organisations; pinned in
+``tests/test_views.py``) that returns a ``CycleFrames`` holding plain pandas frames and
+dicts. ``insights.dashboard`` turns that into what the page, the PDF and the exports show,
+without touching the database.
+
+Where a loader of ``insights.loaders`` exists it is used. The thin readers below fill the
+gaps until the storage layer has them (see each docstring).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.db.models import Q
+
+from partnerlens.directory.access import can_manage
+from partnerlens.directory.models import Membership, Organisation
+from partnerlens.enquiries.models import Answer, Cycle, CycleState, ResponseState
+from partnerlens.frameworks.models import FrameworkVersion, Question, QuestionKind, Theme, localised
+from partnerlens.insights import loaders
+from partnerlens.insights.analytics.frames import NO_ORGANISATION
+from partnerlens.insights.models import InsightSettings
+
+# Built-in framework slugs whose special views the dashboard adds.
+MATURITY_FRAMEWORK = "self-improving-system"
+DEEP_TIGHT_FRAMEWORK = "deep-and-tight"
+# The deep x tight axes: the built-in framework calls its dimensions "depth" and "tightness";
+# the engine's default names ("deep", "tight") are accepted too.
+DEEP_DIMENSIONS = ("depth", "deep")
+TIGHT_DIMENSIONS = ("tightness", "tight")
+# Results exist once a cycle stops taking answers. Leads see them when it closes (to check
+# before publishing); everyone in the partnership once it is published. Open cycles never
+# show results: figures that change as each answer arrives would give answers away.
+RESULT_STATES = (CycleState.CLOSED, CycleState.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class CycleFrames:
+    """The frames one cycle's dashboard needs (pure data: no models, no querysets)."""
+
+    cycle_id: int
+    cycle_title: str
+    partnership_id: int
+    partnership_name: str
+    partnership_kind: str
+    framework_slug: str  # the built-in lineage it comes from ("" for a partnership's own)
+    themes: pd.DataFrame  # loaders.themes_frame of the cycle's version
+    history: pd.DataFrame  # respondent theme scores (answers-frame shape), lineage cycles
+    cycles: pd.DataFrame  # cycle_id, order, label: the lineage cycles up to this one
+    relationships: pd.DataFrame  # relationship answers (answers-frame shape) of this cycle
+    relationship_questions: dict[str, str]  # question_key -> question text (en, cy chosen)
+    comments: pd.DataFrame  # loaders.comments_frame of this cycle
+    organisations: dict[int, str]  # member organisation id -> name
+    invited: int
+    completed: int
+    settings: InsightSettings
+    peers: pd.DataFrame = field(default_factory=pd.DataFrame)  # benchmarking "others"
+
+    @property
+    def answers(self) -> pd.DataFrame:
+        """This cycle's respondent theme scores."""
+        return self.history[self.history["cycle_id"] == self.cycle_id].reset_index(drop=True)
+
+
+def result_cycle_states(user, cycle: Cycle) -> tuple[str, ...]:
+    """The cycle states whose results this user may see in the cycle's partnership."""
+    if can_manage(user, cycle.partnership):
+        return RESULT_STATES
+    return (CycleState.PUBLISHED,)
+
+
+def framework_slug(cycle: Cycle) -> str:
+    """The built-in framework a cycle's framework is (or was flexed from), else its own slug."""
+    framework = cycle.framework_version.framework
+    if framework.owner_id is None:
+        return framework.slug
+    if framework.based_on_id is not None:
+        based_on = (
+            FrameworkVersion.objects.filter(pk=framework.based_on_id)
+            .values_list("framework__slug", "framework__owner_id")
+            .first()
+        )
+        if based_on and based_on[1] is None:
+            return based_on[0]
+    return ""
+
+
+def lineage_cycles(cycle: Cycle, states: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """(cycle id, framework version id, title) of the partnership's cycles on the same
+    framework, in time order, up to and including ``cycle``."""
+    rows = (
+        Cycle.objects.filter(
+            partnership_id=cycle.partnership_id,
+            framework_version__framework_id=cycle.framework_version.framework_id,
+            state__in=states,
+        )
+        .filter(Q(opens_on__lt=cycle.opens_on) | Q(opens_on=cycle.opens_on, pk__lte=cycle.pk))
+        .order_by("opens_on", "pk")
+        .values_list("pk", "framework_version_id", "title")
+    )
+    found = list(rows)
+    if cycle.pk not in {row[0] for row in found}:
+        found.append((cycle.pk, cycle.framework_version_id, cycle.title))
+    return found
+
+
+def theme_scores_for(cycle_rows: list[tuple[int, int, str]]) -> pd.DataFrame:
+    """Respondents' theme scores for several cycles, whatever their framework versions.
+
+    One query for the themes of every version (the key links them across versions) and one
+    for the stored scores (``loaders.theme_scores_frame``).
+    """
+    version_ids = sorted({version for _cycle, version, _title in cycle_rows})
+    themes = pd.DataFrame(
+        list(
+            Theme.objects.filter(version_id__in=version_ids).values_list("pk", "key", "dimension")
+        ),
+        columns=["theme_id", "theme_key", "dimension"],
+    )
+    return loaders.theme_scores_frame([_Pk(c) for c, _v, _t in cycle_rows], themes)
+
+
+class _Pk:
+    """Just enough of a Cycle for ``loaders._cycle_ids`` (which reads ``.pk``)."""
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
+def relationship_answers(cycle: Cycle) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The cycle's submitted relationship answers as answers-frame rows, and the questions.
+
+    Thin reader: ``insights.aggregates`` keeps per-partner counts in ``QuestionStat``
+    (``about_organisation_id`` > 0), from which a loader could give the same pair medians
+    without reading each answer; replace this with it when it exists.
+    """
+    rows = list(
+        Answer.objects.filter(
+            response__cycle_id=cycle.pk,
+            response__state=ResponseState.SUBMITTED,
+            question__kind=QuestionKind.RELATIONSHIP,
+        ).values_list(
+            "response_id",
+            "response__role",
+            "response__organisation_id",
+            "question_id",
+            "question__key",
+            "question__theme__key",
+            "about_organisation_id",
+            "option_value",
+            "dont_know",
+        )
+    )
+    questions: dict[str, str] = {}
+    for question in Question.objects.filter(
+        theme__version_id=cycle.framework_version_id, kind=QuestionKind.RELATIONSHIP
+    ).order_by("theme__order", "order", "pk"):
+        questions[question.key] = localised(question, "text")
+    columns = [
+        "response",
+        "role",
+        "organisation_id",
+        "question_id",
+        "question_key",
+        "theme_key",
+        "about_organisation_id",
+        "option_value",
+        "dont_know",
+    ]
+    raw = pd.DataFrame(rows, columns=columns)
+    scores = loaders.question_scores(raw["question_id"].unique().tolist()) if rows else {}
+    values = [
+        np.nan if dont_know else scores.get(question, {}).get(option, np.nan)
+        for question, option, dont_know in zip(
+            raw["question_id"], raw["option_value"], raw["dont_know"], strict=True
+        )
+    ]
+    codes, _ = pd.factorize(raw["response"].astype(str)) if rows else (np.array([], int), None)
+    frame = pd.DataFrame(
+        {
+            "cycle_id": np.full(len(raw), cycle.pk, dtype=np.int64),
+            "response_id": np.asarray(codes, dtype=np.int64) + 1,
+            "role": raw["role"].astype(object),
+            "organisation_id": raw["organisation_id"].fillna(NO_ORGANISATION).astype(np.int64),
+            "theme_key": raw["theme_key"].astype(object),
+            "question_key": raw["question_key"].astype(object),
+            "kind": "relationship",
+            "value": np.asarray(values, dtype=float),
+            "dont_know": raw["dont_know"].astype(bool),
+            "about_organisation_id": raw["about_organisation_id"].astype("Int64"),
+            "source": raw["role"].map(loaders.source_of).astype(object),
+        }
+    )
+    return frame, questions
+
+
+def benchmark_others(cycle: Cycle, partnership_kind: str) -> pd.DataFrame:
+    """Theme scores of other partnerships of the same kind that agreed to share, from each
+    one's latest published cycle on the same framework: the ``others`` frame of
+    ``analytics.benchmarking`` (never shown as such: the engine returns quartiles only)."""
+    sharing = InsightSettings.objects.filter(
+        share_benchmarks=True, partnership__kind=partnership_kind
+    ).exclude(partnership_id=cycle.partnership_id)
+    latest: dict[int, int] = {}
+    for pk, partnership_id in (
+        Cycle.objects.filter(
+            partnership_id__in=sharing.values("partnership_id"),
+            state=CycleState.PUBLISHED,
+            framework_version__framework_id=cycle.framework_version.framework_id,
+        )
+        .order_by("partnership_id", "-opens_on", "-pk")
+        .values_list("pk", "partnership_id")
+    ):
+        latest.setdefault(partnership_id, pk)
+    columns = ["partnership_id", "partnership_kind", "shares", "theme_key", "mean", "n"]
+    if not latest:
+        return pd.DataFrame(columns=columns)
+    rollup = loaders.rollup_frame([_Pk(pk) for pk in latest.values()])
+    if rollup.empty:
+        return pd.DataFrame(columns=columns)
+    sums = rollup.groupby(["partnership_id", "theme_key"], as_index=False)[["n", "total"]].sum()
+    sums = sums[sums["n"] > 0]
+    return pd.DataFrame(
+        {
+            "partnership_id": sums["partnership_id"].to_numpy(),
+            "partnership_kind": partnership_kind,
+            "shares": True,
+            "theme_key": sums["theme_key"].to_numpy(),
+            "mean": (sums["total"] / sums["n"]).to_numpy(dtype=float),
+            "n": sums["n"].to_numpy(dtype=np.int64),
+        }
+    )
+
+
+def load_cycle(cycle: Cycle, states: tuple[str, ...] = RESULT_STATES) -> CycleFrames:
+    """Read a cycle's results and what surrounds them (lineage, partners, benchmarks).
+
+    ``states``: which of the lineage's earlier cycles count for trends (members see only
+    published ones; see ``result_cycle_states``).
+    """
+    partnership = cycle.partnership
+    settings = InsightSettings.for_partnership(partnership)
+    themes = loaders.themes_frame(cycle.framework_version_id)
+    lineage = lineage_cycles(cycle, states)
+    history = theme_scores_for(lineage)
+    cycles = pd.DataFrame(
+        [(pk, order, title) for order, (pk, _v, title) in enumerate(lineage)],
+        columns=["cycle_id", "order", "label"],
+    )
+    relationships, relationship_questions = relationship_answers(cycle)
+    organisations = dict(
+        Organisation.objects.filter(
+            pk__in=Membership.objects.filter(partnership=partnership).values("organisation_id")
+        ).values_list("pk", "name")
+    )
+    invitees = cycle.invitees.all()
+    invited = invitees.count()
+    completed = invitees.filter(completed=True).count()
+    peers = (
+        benchmark_others(cycle, partnership.kind) if settings.share_benchmarks else pd.DataFrame()
+    )
+    return CycleFrames(
+        cycle_id=cycle.pk,
+        cycle_title=cycle.title,
+        partnership_id=partnership.pk,
+        partnership_name=partnership.name,
+        partnership_kind=partnership.kind,
+        framework_slug=framework_slug(cycle),
+        themes=themes,
+        history=history,
+        cycles=cycles,
+        relationships=relationships,
+        relationship_questions=relationship_questions,
+        comments=loaders.comments_frame(cycle),
+        organisations=organisations,
+        invited=invited,
+        completed=completed,
+        settings=settings,
+        peers=peers,
+    )

@@ -1,0 +1,128 @@
+"""CSV and XLSX downloads of the dashboard's (already suppressed) tables.
+
+Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some,
+tab or carriage return) as a formula, so a comment such as ``=HYPERLINK(...)`` could act when
+a governor opens the file (CSV/formula injection, OWASP). Every text cell that starts with
+one of those characters gets a leading apostrophe, which spreadsheets show as text; numbers
+stay numbers, so a negative difference is still a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Font
+
+from partnerlens.insights.exporters import ExportContext, Exporter, register
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_LIMIT = 31  # Excel's limit on a worksheet name
+
+
+def escape(value):
+    """A cell value that no spreadsheet will run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _header(context: ExportContext) -> list[list]:
+    dashboard = context.dashboard
+    return [
+        [escape(str(_("Partnership"))), escape(dashboard.partnership_name)],
+        [escape(str(_("Cycle"))), escape(dashboard.title)],
+        [
+            escape(str(_("Minimum group size"))),
+            dashboard.k,
+            escape(str(_("for parents"))),
+            dashboard.parent_k,
+        ],
+        [
+            escape(
+                str(
+                    _(
+                        'Groups with fewer responses than the minimum are shown as "not enough '
+                        'responses to show", never as 0.'
+                    )
+                )
+            )
+        ],
+    ]
+
+
+@register
+class CsvExporter(Exporter):
+    identifier = "csv"
+    label = _("Tables (CSV)")
+    content_type = "text/csv; charset=utf-8"
+    extension = "csv"
+
+    def render(self, context: ExportContext) -> bytes:
+        """All tables in one file: each starts with its title row, then its header row, and
+        ends with an empty row."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        for row in _header(context):
+            writer.writerow(row)
+        writer.writerow([])
+        for table in context.dashboard.exports:
+            writer.writerow([escape(table.title)])
+            writer.writerow([escape(h) for h in table.headers])
+            for row in table.rows:
+                writer.writerow(["" if v is None else escape(v) for v in row])
+            writer.writerow([])
+        # A byte-order mark lets Excel read the file as UTF-8 (Welsh letters, dashes).
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+@register
+class XlsxExporter(Exporter):
+    identifier = "xlsx"
+    label = _("Tables (Excel)")
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    extension = "xlsx"
+
+    def render(self, context: ExportContext) -> bytes:
+        """One worksheet per table (plus "About"), header row in bold, text written as text."""
+        book = Workbook()
+        about = book.active
+        about.title = str(_("About"))[:SHEET_TITLE_LIMIT]
+        for row in _header(context):
+            _append(about, row)
+        used = {about.title}
+        bold = Font(bold=True)
+        for table in context.dashboard.exports:
+            title = _sheet_title(table.title, used)
+            sheet = book.create_sheet(title)
+            _append(sheet, table.headers)
+            for cell in sheet[1]:
+                cell.font = bold
+            for row in table.rows:
+                _append(sheet, row)
+            sheet.freeze_panes = "A2"
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+def _append(sheet, row) -> None:
+    sheet.append(["" if v is None else escape(v) for v in row])
+    for cell in sheet[sheet.max_row]:
+        # openpyxl would store a string starting with "=" as a formula; force text.
+        if isinstance(cell.value, str):
+            cell.data_type = TYPE_STRING
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    cleaned = "".join(c for c in title if c not in "[]:*?/\\")[:SHEET_TITLE_LIMIT] or "Table"
+    candidate, number = cleaned, 2
+    while candidate in used:
+        suffix = f" {number}"
+        candidate = cleaned[: SHEET_TITLE_LIMIT - len(suffix)] + suffix
+        number += 1
+    used.add(candidate)
+    return candidate

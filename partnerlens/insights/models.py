@@ -1,0 +1,196 @@
+"""Aggregates of submitted answers, kept current as responses are submitted.
+
+A dashboard must not re-read every answer (300,000 for a large partnership), so three tables
+hold what the statistics need, each updated in the same transaction as the submission
+(``aggregates.add_responses``) and rebuildable from the raw answers at any time
+(``services.rebuild_aggregates``):
+
+- ``QuestionStat``: sufficient statistics per cycle x organisation x role x question (and,
+  for relationship questions, x partner): counts, sum, sum of squares and how many
+  respondents gave each level, so means, sds, intervals, medians and level distributions of
+  any union of cells come from adding rows.
+- ``ResponseThemeScore``: each respondent's score on each theme (the mean of their scored
+  answers in it), so respondent-level theme, dimension and framework figures read about
+  5,000 x themes rows, not every answer.
+- ``ThemeRollup``: per cycle x theme x role sums, so the national comparison reads a few
+  thousand rows.
+
+Anonymity: these tables hold no more than the answers do. ``QuestionStat`` and
+``ThemeRollup`` have no response at all; ``ResponseThemeScore`` points at the Response only,
+which in anonymous cycles has no link to any person (docs/anonymity.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from partnerlens.directory.models import Role
+from partnerlens.enquiries.models import Cycle, Response
+from partnerlens.frameworks.models import Question, Theme
+
+
+def respondent_key(response_id: uuid.UUID | str) -> int:
+    """63 of the response UUID's random bits: distinct for distinct responses in practice
+    (two of a cycle's 5,000 collide with probability about 1e-12). Takes the UUID or its
+    text (as SQLite returns it)."""
+    if isinstance(response_id, uuid.UUID):
+        return response_id.int >> 65
+    return int(str(response_id).replace("-", ""), 16) >> 65
+
+
+# Organisation columns below are plain integers, not foreign keys: a unique key with a NULL
+# never conflicts in SQL, and the upsert needs one row per key. 0 stands for "none", as
+# ``analytics.frames.NO_ORGANISATION`` does.
+NONE = 0
+
+
+class QuestionStat(models.Model):
+    """Respondents' answers to one question in one cell (organisation x role) of a cycle.
+
+    ``about_organisation_id = 0``: one value per respondent (their answer; for a relationship
+    question the mean of their answers about each partner), the unit the engine scores.
+    ``about_organisation_id = p``: a relationship question's answers about partner ``p``.
+
+    Counts: ``n_asked`` respondents with any stored answer row, ``n_responses`` who gave a
+    value or "don't know", ``n_dont_know`` who said "don't know" (about any partner), ``n``
+    who gave a value. ``total`` and ``total_squares`` add up the ``n`` values; ``levels``
+    maps each value (as ``repr(float)``) to how many gave it.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    organisation_id = models.BigIntegerField(default=NONE)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    about_organisation_id = models.BigIntegerField(default=NONE)
+    n_asked = models.PositiveIntegerField(default=0)
+    n_responses = models.PositiveIntegerField(default=0)
+    n_dont_know = models.PositiveIntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
+    total = models.FloatField(default=0.0)
+    total_squares = models.FloatField(default=0.0)
+    levels = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "organisation_id", "role", "question", "about_organisation_id"],
+                name="one_question_stat_per_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} in cycle {self.cycle_id}: n={self.n}"
+
+
+class ResponseThemeScore(models.Model):
+    """One respondent's score on one theme: the mean of their scored answers in it.
+
+    A relationship question counts once, as the mean of the answers about each partner.
+    ``score`` is NULL when every answer in the theme was "don't know" or left blank.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    # ``respondent_key(response.pk)``: the same response as a number, so a dashboard tells
+    # 5,000 respondents apart by reading integers rather than UUIDs. Derived from the
+    # response's own key, it links to nothing the response link does not.
+    respondent = models.BigIntegerField()
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(null=True)
+    dont_know = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            # Also what makes counting a response twice fail loudly instead of silently.
+            models.UniqueConstraint(fields=["response", "theme"], name="one_score_per_theme"),
+        ]
+        indexes = [
+            # Covers the dashboard's read of a cycle: no row lookups besides the index.
+            models.Index(
+                fields=["cycle", "respondent", "theme", "score", "dont_know"],
+                name="theme_scores_of_cycle",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} on {self.theme_id}: {self.score}"
+
+
+class ThemeRollup(models.Model):
+    """Sums per cycle x theme x role, for comparisons across partnerships.
+
+    Respondent level (``n``, ``total``, ``total_squares``, ``n_dont_know``): over the
+    respondents' theme scores, the engine's unit. Answer level (``n_answers``,
+    ``answer_total``, ``answer_total_squares``): over every scored answer with a value.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    n = models.PositiveIntegerField(default=0)
+    n_dont_know = models.PositiveIntegerField(default=0)
+    total = models.FloatField(default=0.0)
+    total_squares = models.FloatField(default=0.0)
+    n_answers = models.PositiveIntegerField(default=0)
+    answer_total = models.FloatField(default=0.0)
+    answer_total_squares = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "theme", "role"], name="one_rollup_per_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id} {self.role} in cycle {self.cycle_id}: n={self.n}"
+
+
+# --- Partnership settings for insights (owned by the dashboard work) ------------------------
+
+from django.core.validators import MaxValueValidator, MinValueValidator  # noqa: E402
+
+
+class InsightSettings(models.Model):
+    """A partnership's choices about its insights: minimum group sizes and benchmarking.
+
+    A partnership without a row uses the defaults (``for_partnership`` does not create one),
+    so reading a dashboard never writes. The minimum sizes may be raised but never set below
+    ``analytics.suppression.MIN_K``: smaller groups let people work out each other's answers.
+    """
+
+    partnership = models.OneToOneField(
+        "directory.Partnership", on_delete=models.CASCADE, related_name="insight_settings"
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(3), MaxValueValidator(100)]
+    )
+    min_parent_group_size = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(3), MaxValueValidator(100)]
+    )
+    share_benchmarks = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "insight settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_group_size__gte=3, min_parent_group_size__gte=3),
+                name="minimum_group_size_at_least_three",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Insight settings of partnership {self.partnership_id}"
+
+    @classmethod
+    def for_partnership(cls, partnership) -> InsightSettings:
+        found = cls.objects.filter(partnership=partnership).first()
+        return found or cls(partnership=partnership)
+
+    def policy(self):
+        from partnerlens.insights.analytics.suppression import SuppressionPolicy
+
+        return SuppressionPolicy(
+            k=int(self.min_group_size), role_k={"parent": int(self.min_parent_group_size)}
+        )

@@ -1,0 +1,14 @@
+"""What insights does when something happens below it (connected in ``apps.ready``)."""
+
+from __future__ import annotations
+
+from partnerlens.insights.aggregates import add_responses
+
+
+def count_submitted_response(sender, response, **kwargs) -> None:
+    """Add a just-submitted response to the aggregates, inside the submission's transaction.
+
+    If this fails the submission fails with it, so the aggregates never miss a response
+    that the respondent was told was received.
+    """
+    add_responses([response.pk])

@@ -1,0 +1,171 @@
+"""Loaders give the engine valid frames, and the dashboard read from the aggregates shows
+exactly what the engine computes from every raw answer."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from partnerlens.directory.models import Role
+from partnerlens.insights import loaders
+from partnerlens.insights.analytics import frames, gaps, scores
+from partnerlens.insights.analytics.suppression import SuppressionPolicy
+from partnerlens.insights.services import dashboard_data, national_rollup
+from partnerlens.insights.tests.test_aggregates import (
+    DONT_KNOW,
+    EVIDENCE_ONLY,
+    SKIP,
+    make_framework,
+    make_open_cycle,
+    make_partnership,
+    respond,
+)
+
+MIX = [Role.TEACHER] * 5 + [Role.HEADTEACHER] * 2 + [Role.PARENT] * 3 + [Role.PEER_REVIEWER]
+
+
+def plans(rng: random.Random):
+    """Mostly answers, some "don't know", skipped and evidence-only rows."""
+    while True:
+        draw = rng.random()
+        if draw < 0.06:
+            yield DONT_KNOW
+        elif draw < 0.1:
+            yield SKIP
+        elif draw < 0.12:
+            yield EVIDENCE_ONLY
+        else:
+            yield rng.choice([1, 2, 2, 3, 3, 3, 4])
+
+
+def answer_cycles(sizes: tuple[int, ...], seed: int = 20261123):
+    """Cycles of one partnership answered through the services, seeded; every tenth
+    respondent leaves a draft."""
+    rng = random.Random(seed)
+    partnership, schools = make_partnership("Eastern", schools=4)
+    version = make_framework("east")
+    cycles = []
+    for size in sizes:
+        cycle, link = make_open_cycle(partnership, version, "confidential")
+        choices = plans(rng)
+        for number in range(size):
+            school = rng.choice([*schools, None])
+            draft = number % 10 == 9  # left unsubmitted: never counted
+            respond(cycle, link, rng.choice(MIX), school, choices, submit=not draft)
+        cycles.append(cycle)
+    return cycles
+
+
+@pytest.fixture
+def answered(db):
+    return answer_cycles((45, 10))
+
+
+@pytest.fixture
+def few(db):
+    return answer_cycles((12,))
+
+
+KEYS = {
+    "question": ["cycle_id", "theme_key", "question_key"],
+    "theme": ["cycle_id", "theme_key"],
+    "dimension": ["cycle_id", "dimension"],
+    "framework": ["cycle_id"],
+}
+CELLS = ["group", "role", "role_group", "organisation_id", "source"]
+
+
+def assert_same_table(fast: pd.DataFrame, engine: pd.DataFrame, keys: list[str]) -> None:
+    assert len(fast) == len(engine)
+    # same rows in the same order: pages and exports list them as they come
+    pd.testing.assert_frame_equal(
+        fast[[*keys, *CELLS]].astype(object), engine[[*keys, *CELLS]].astype(object)
+    )
+    merged = fast.merge(engine, on=[*keys, *CELLS], how="outer", suffixes=("", "_engine"),
+                        indicator=True)  # fmt: skip
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"][keys + CELLS]
+    assert (merged["suppressed"] == merged["suppressed_engine"]).all()
+    for column in ("n", "n_responses", "n_dont_know", "mean", "sd", "median", "ci_low",
+                   "ci_high"):  # fmt: skip
+        a = merged[column].to_numpy(dtype=float, na_value=np.nan)
+        b = merged[f"{column}_engine"].to_numpy(dtype=float, na_value=np.nan)
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, err_msg=column)
+
+
+def test_the_dashboard_from_aggregates_equals_the_engine_over_every_raw_answer(answered):
+    policy = SuppressionPolicy()
+    for cycle in answered:
+        raw = frames.validate_answers(loaders.answers_frame(cycle))
+        themes = frames.validate_themes(loaders.themes_frame(cycle.framework_version))
+        engine = scores.breakdowns(raw, themes, policy=policy)
+        fast = dashboard_data(cycle, policy)
+        for level, keys in KEYS.items():
+            assert_same_table(fast.tables[level], engine[level], keys)
+        assert fast.tables["question"]["suppressed"].any()  # small groups exist and hide
+        if cycle == answered[0]:  # the small second cycle hides nearly everything
+            assert (~fast.tables["theme"]["suppressed"]).sum() >= 10
+        expected_levels = scores.level_distribution(raw, engine["question"])
+        order = [*KEYS["question"], *CELLS, "level"]
+        pd.testing.assert_frame_equal(
+            fast.levels.sort_values(order).reset_index(drop=True),
+            expected_levels[fast.levels.columns].sort_values(order).reset_index(drop=True),
+            check_dtype=False,
+        )
+        pd.testing.assert_frame_equal(fast.gaps["role"], gaps.perception_gaps(engine["theme"]))
+
+
+def test_the_answers_frame_is_valid_and_holds_only_submitted_scored_answers(few):
+    cycle = few[0]
+    raw = frames.validate_answers(loaders.answers_frame(cycle))
+    assert set(raw["kind"]) == {"rubric", "agreement", "relationship"}
+    submitted = cycle.responses.submitted().count()
+    assert raw["response_id"].nunique() <= submitted < cycle.responses.count()
+    assert set(raw.loc[raw["role"] == "peer_reviewer", "source"]) == {"peer"}
+    assert (raw.loc[raw["kind"] == "relationship", "about_organisation_id"].notna()).all()
+    assert (raw["organisation_id"] == frames.NO_ORGANISATION).any()
+
+
+def test_the_themes_frame_takes_each_scale_from_its_questions_options(few):
+    themes = frames.validate_themes(loaders.themes_frame(few[0].framework_version))
+    scale = themes.set_index("theme_key")[["scale_min", "scale_max", "target_level"]]
+    # purpose: rubric 1-4 and agreement 1-5; relations: continuum 0-4 and agreement 1-5.
+    assert scale.loc["purpose"].tolist() == [1.0, 5.0, 3.0]
+    assert scale.loc["relations", "scale_min"] == 0.0
+    assert "stories" not in scale.index  # free text only: nothing to score
+
+
+def test_comments_carry_their_group_but_no_stored_key(few):
+    comments = frames.validate_comments(loaders.comments_frame(few[0]))
+    assert set(comments["question_key"]) == {"say-more", "story"}
+    assert comments["response_id"].min() == 1
+
+
+def test_the_rollup_sums_give_each_partnership_theme_and_role(few):
+    rollup = loaders.rollup_frame()
+    raw = loaders.answers_frame(few)
+    teachers = raw[(raw["role"] == "teacher") & (raw["theme_key"] == "purpose")]
+    stored = rollup[(rollup["role"] == "teacher") & (rollup["theme_key"] == "purpose")]
+    assert stored["n_answers"].sum() == teachers["value"].notna().sum()
+    assert stored["answer_total"].sum() == pytest.approx(teachers["value"].sum())
+    people = teachers.groupby("response_id")["value"].mean()  # purpose has no relationship
+    assert stored["n"].sum() == people.notna().sum()
+    assert stored["total"].sum() == pytest.approx(people.sum())
+
+
+@pytest.mark.parametrize("level", ["respondents", "answers"])
+def test_the_national_rollup_gives_n_mean_and_sd_per_partnership_theme_and_role(few, level):
+    raw = loaders.answers_frame(few)
+    if level == "respondents":  # a person's theme score: mean of their items in the theme
+        items = raw.groupby(["response_id", "theme_key", "question_key", "role"])["value"].mean()
+        raw = items.groupby(["response_id", "theme_key", "role"]).mean().rename("value")
+        raw = raw.reset_index()
+    expected = raw.groupby(["theme_key", "role"])["value"].agg(["count", "mean", "std"])
+    rollup = national_rollup(level=level).set_index(["theme_key", "role"])
+    expected = expected.reindex(rollup.index)
+    assert (rollup["partnership_id"] == few[0].partnership_id).all()
+    np.testing.assert_array_equal(rollup["n"], expected["count"])
+    np.testing.assert_allclose(rollup["mean"], expected["mean"], rtol=1e-9)
+    np.testing.assert_allclose(rollup["sd"], expected["std"], rtol=1e-7, equal_nan=True)

@@ -1,0 +1,44 @@
+"""A lead reads a published cycle's results and downloads the governors' PDF (Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from partnerlens.insights.tests import dashboard_fixtures
+
+# Fixtures shared with the other insights tests.
+filled_cycle = dashboard_fixtures.filled_cycle
+results_schools = dashboard_fixtures.results_schools
+
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_lead_reads_the_results_and_downloads_the_report(page: Page, live_server, filled_cycle):
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_username").fill("lead_a")
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("header")).to_contain_text("lead_a")
+
+    page.goto(f"{base}/insights/partnerships/{filled_cycle.cycle.partnership_id}/")
+    page.get_by_role("link", name="Spring review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Results of Spring review")
+    expect(page.locator("#summary")).to_contain_text("41 people responded")
+    charts = page.locator("figure.pl-chart svg[role=img]")
+    expect(charts).to_have_count(3)
+    expect(page.locator("#scores table caption")).to_contain_text("Scores by theme")
+    expect(page.locator("#organisations")).to_contain_text("not enough responses to show")
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Report for the governing body (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
