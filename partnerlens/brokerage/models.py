@@ -206,6 +206,10 @@ class Scenario(models.Model):
         allowed = partnership_areas(self.partnership)
         return tuple(a for a in allowed if a in self.areas) if self.areas else allowed
 
+    @property
+    def area_labels(self) -> list[str]:
+        return [area_label(area) for area in self.area_ids()]
+
     def latest_run(self) -> ScenarioRun | None:
         return self.runs.order_by("-run_at", "-id").first()
 

@@ -139,3 +139,21 @@ def test_the_review_page_runs_a_fixed_number_of_queries(
     assert queries_for_review(client, cluster, scenario) == 12
     if extra_needs:
         assert scenario.runs.get().unmet.count() == extra_needs
+
+
+def test_the_scenario_page_names_areas_in_words_not_codes(client, cluster):
+    from partnerlens.brokerage.models import area_label
+
+    scenario = services.create_scenario(
+        cluster["a"],
+        name="Attendance round",
+        areas=["behaviour_attendance", "send"],
+        max_km=25,
+        actor=cluster["broker"],
+    )
+    client.force_login(cluster["broker"])
+    page = client.get(
+        reverse("brokerage:scenario_detail", args=[cluster["a"].pk, scenario.pk])
+    ).content.decode()
+    assert area_label("behaviour_attendance") in page
+    assert "behaviour_attendance" not in page
