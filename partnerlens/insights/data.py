@@ -20,10 +20,9 @@ from django.db.models import Q
 
 from partnerlens.directory.access import can_manage
 from partnerlens.directory.models import Membership, Organisation
-from partnerlens.enquiries.models import Answer, Cycle, CycleState, ResponseState
+from partnerlens.enquiries.models import Cycle, CycleState
 from partnerlens.frameworks.models import FrameworkVersion, Question, QuestionKind, Theme, localised
 from partnerlens.insights import loaders
-from partnerlens.insights.analytics.frames import NO_ORGANISATION
 from partnerlens.insights.models import InsightSettings
 
 # Built-in framework slugs whose special views the dashboard adds.
@@ -52,14 +51,18 @@ class CycleFrames:
     themes: pd.DataFrame  # loaders.themes_frame of the cycle's version
     history: pd.DataFrame  # respondent theme scores (answers-frame shape), lineage cycles
     cycles: pd.DataFrame  # cycle_id, order, label: the lineage cycles up to this one
-    relationships: pd.DataFrame  # relationship answers (answers-frame shape) of this cycle
-    relationship_questions: dict[str, str]  # question_key -> question text (en, cy chosen)
+    # Relationship answers of this cycle (answers-frame shape, one row per valued answer about
+    # a partner: see ``loaders.relationship_frame``), the questions (key -> text in the active
+    # language) and how many people gave each question a value.
+    relationships: pd.DataFrame
+    relationship_questions: dict[str, str]
     comments: pd.DataFrame  # loaders.comments_frame of this cycle
     organisations: dict[int, str]  # member organisation id -> name
     invited: int
     completed: int
     settings: InsightSettings
     peers: pd.DataFrame = field(default_factory=pd.DataFrame)  # benchmarking "others"
+    relationship_respondents: dict[str, int] = field(default_factory=dict)
 
     @property
     def answers(self) -> pd.DataFrame:
@@ -132,71 +135,24 @@ class _Pk:
         self.pk = pk
 
 
-def relationship_answers(cycle: Cycle) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The cycle's submitted relationship answers as answers-frame rows, and the questions.
-
-    Thin reader: ``insights.aggregates`` keeps per-partner counts in ``QuestionStat``
-    (``about_organisation_id`` > 0), from which a loader could give the same pair medians
-    without reading each answer; replace this with it when it exists.
-    """
-    rows = list(
-        Answer.objects.filter(
-            response__cycle_id=cycle.pk,
-            response__state=ResponseState.SUBMITTED,
-            question__kind=QuestionKind.RELATIONSHIP,
-        ).values_list(
-            "response_id",
-            "response__role",
-            "response__organisation_id",
-            "question_id",
-            "question__key",
-            "question__theme__key",
-            "about_organisation_id",
-            "option_value",
-            "dont_know",
+def relationships_of(cycle: Cycle) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
+    """The cycle's relationship answers from the aggregates (``loaders.relationship_frame``),
+    the questions (key -> text, in page order) and how many people answered each."""
+    questions = list(
+        Question.objects.filter(
+            theme__version_id=cycle.framework_version_id, kind=QuestionKind.RELATIONSHIP
         )
+        .select_related("theme")
+        .order_by("theme__order", "order", "pk")
     )
-    questions: dict[str, str] = {}
-    for question in Question.objects.filter(
-        theme__version_id=cycle.framework_version_id, kind=QuestionKind.RELATIONSHIP
-    ).order_by("theme__order", "order", "pk"):
-        questions[question.key] = localised(question, "text")
-    columns = [
-        "response",
-        "role",
-        "organisation_id",
-        "question_id",
-        "question_key",
-        "theme_key",
-        "about_organisation_id",
-        "option_value",
-        "dont_know",
-    ]
-    raw = pd.DataFrame(rows, columns=columns)
-    scores = loaders.question_scores(raw["question_id"].unique().tolist()) if rows else {}
-    values = [
-        np.nan if dont_know else scores.get(question, {}).get(option, np.nan)
-        for question, option, dont_know in zip(
-            raw["question_id"], raw["option_value"], raw["dont_know"], strict=True
-        )
-    ]
-    codes, _ = pd.factorize(raw["response"].astype(str)) if rows else (np.array([], int), None)
-    frame = pd.DataFrame(
-        {
-            "cycle_id": np.full(len(raw), cycle.pk, dtype=np.int64),
-            "response_id": np.asarray(codes, dtype=np.int64) + 1,
-            "role": raw["role"].astype(object),
-            "organisation_id": raw["organisation_id"].fillna(NO_ORGANISATION).astype(np.int64),
-            "theme_key": raw["theme_key"].astype(object),
-            "question_key": raw["question_key"].astype(object),
-            "kind": "relationship",
-            "value": np.asarray(values, dtype=float),
-            "dont_know": raw["dont_know"].astype(bool),
-            "about_organisation_id": raw["about_organisation_id"].astype("Int64"),
-            "source": raw["role"].map(loaders.source_of).astype(object),
-        }
+    frame, respondents = loaders.relationship_frame(
+        cycle,
+        pd.DataFrame(
+            [(q.pk, q.key, q.theme.key) for q in questions],
+            columns=["question_id", "question_key", "theme_key"],
+        ),
     )
-    return frame, questions
+    return frame, {q.key: localised(q, "text") for q in questions}, respondents
 
 
 def benchmark_others(cycle: Cycle, partnership_kind: str) -> pd.DataFrame:
@@ -252,7 +208,7 @@ def load_cycle(cycle: Cycle, states: tuple[str, ...] = RESULT_STATES) -> CycleFr
         [(pk, order, title) for order, (pk, _v, title) in enumerate(lineage)],
         columns=["cycle_id", "order", "label"],
     )
-    relationships, relationship_questions = relationship_answers(cycle)
+    relationships, relationship_questions, relationship_respondents = relationships_of(cycle)
     organisations = dict(
         Organisation.objects.filter(
             pk__in=Membership.objects.filter(partnership=partnership).values("organisation_id")
@@ -282,4 +238,5 @@ def load_cycle(cycle: Cycle, states: tuple[str, ...] = RESULT_STATES) -> CycleFr
         completed=completed,
         settings=settings,
         peers=peers,
+        relationship_respondents=relationship_respondents,
     )

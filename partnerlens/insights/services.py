@@ -1,8 +1,10 @@
-"""Insights workflows: repairing the aggregates, and the figures a dashboard shows.
+"""Insights workflows: a partnership's insight settings, repairing the aggregates, and the
+figures a dashboard shows.
 
-``rebuild_aggregates`` owns its transaction and writes the audit log. ``dashboard_data`` only
-reads: the stored aggregates through ``loaders``, the statistics and anonymity protection
-from the pure engine (``insights.analytics``).
+``update_insight_settings`` and ``rebuild_aggregates`` own their transactions and write the
+audit log. ``dashboard_data`` and ``national_rollup`` only read: the stored aggregates through
+``loaders``, the statistics and anonymity protection from the pure engine
+(``insights.analytics``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pandas as pd
 from django.db import transaction
 
 from partnerlens.audit.services import record
+from partnerlens.directory.models import Partnership
 from partnerlens.enquiries.models import Cycle, Response
 from partnerlens.insights import loaders
 from partnerlens.insights.aggregates import (
@@ -28,12 +31,67 @@ from partnerlens.insights.analytics.suppression import (
     GROUPINGS,
     LEADER_ROLES,
     LEADERS,
+    MIN_K,
+    PolicyError,
     SuppressionPolicy,
     protect_breakdown,
 )
-from partnerlens.insights.models import QuestionStat, ResponseThemeScore, ThemeRollup
+from partnerlens.insights.models import (
+    InsightSettings,
+    QuestionStat,
+    ResponseThemeScore,
+    ThemeRollup,
+)
 
 REBUILD_BATCH = 500  # responses per read of raw answers
+
+
+def update_insight_settings(
+    partnership: Partnership,
+    *,
+    actor,
+    min_group_size: int,
+    min_parent_group_size: int,
+    share_benchmarks: bool,
+) -> InsightSettings:
+    """Save the minimum group sizes and the benchmarking choice; never below ``MIN_K``."""
+    for name, value in (
+        ("min_group_size", min_group_size),
+        ("min_parent_group_size", min_parent_group_size),
+    ):
+        if int(value) < MIN_K:
+            raise PolicyError(f"{name} is {value}: it can never be below {MIN_K}")
+    with transaction.atomic():
+        settings, _created = InsightSettings.objects.select_for_update().get_or_create(
+            partnership=partnership
+        )
+        before = {
+            "min_group_size": settings.min_group_size,
+            "min_parent_group_size": settings.min_parent_group_size,
+            "share_benchmarks": settings.share_benchmarks,
+        }
+        settings.min_group_size = int(min_group_size)
+        settings.min_parent_group_size = int(min_parent_group_size)
+        settings.share_benchmarks = bool(share_benchmarks)
+        settings.save(
+            update_fields=[
+                "min_group_size",
+                "min_parent_group_size",
+                "share_benchmarks",
+                "updated_at",
+            ]
+        )
+        record(
+            actor,
+            "insights.settings_changed",
+            settings,
+            partnership_id=partnership.pk,
+            before=before,
+            min_group_size=settings.min_group_size,
+            min_parent_group_size=settings.min_parent_group_size,
+            share_benchmarks=settings.share_benchmarks,
+        )
+    return settings
 
 
 def rebuild_aggregates(cycle: Cycle, *, actor=None) -> int:

@@ -18,7 +18,7 @@ from partnerlens.insights.data import load_cycle, result_cycle_states
 from partnerlens.insights.exporters import ExportContext, exporters, get_exporter
 from partnerlens.insights.forms import InsightSettingsForm
 from partnerlens.insights.models import InsightSettings
-from partnerlens.insights.preferences import update_insight_settings
+from partnerlens.insights.services import update_insight_settings
 
 
 def _build(request, cycle: Cycle) -> dashboards.Dashboard:

@@ -6,12 +6,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from partnerlens.insights.tests import dashboard_fixtures
+from partnerlens.insights.tests import conftest as insights_fixtures
 
-# Fixtures shared with the other insights tests.
-filled_cycle = dashboard_fixtures.filled_cycle
-results_schools = dashboard_fixtures.results_schools
-
+# The insights tests' fixtures, for this folder outside theirs.
+filled_cycle = insights_fixtures.filled_cycle
+results_schools = insights_fixtures.results_schools
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -271,12 +271,21 @@ def relationship_levels(
 
 
 def partnership_relationship_level(
-    answers: pd.DataFrame, policy: SuppressionPolicy | None = None
+    answers: pd.DataFrame,
+    policy: SuppressionPolicy | None = None,
+    respondents: int | None = None,
 ) -> float | None:
-    """Median of all relationship answers in the partnership (None below k respondents)."""
+    """Median of all relationship answers in the partnership (None below k respondents).
+
+    ``respondents``: how many people gave these answers, when ``response_id`` does not tell
+    people apart (rows rebuilt from stored counts); by default, the distinct response_ids.
+    """
     policy = policy or SuppressionPolicy()
     rows = answers[(answers["kind"] == "relationship") & answers["value"].notna()]
-    if rows.empty or rows["response_id"].nunique() < policy.threshold_for_roles(rows["role"]):
+    if rows.empty:
+        return None
+    people = rows["response_id"].nunique() if respondents is None else respondents
+    if people < policy.threshold_for_roles(rows["role"]):
         return None
     return float(rows["value"].median())
 

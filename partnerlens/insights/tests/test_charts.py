@@ -7,10 +7,17 @@ import pytest
 
 from partnerlens.insights import charts
 from partnerlens.insights.analytics import maturity, scores, trends
+from partnerlens.insights.charts import base
 
 from .helpers import answers, themes
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def validated_specs(monkeypatch):
+    """Pages skip Vega-Lite's schema check for speed; here every chart spec is checked."""
+    monkeypatch.setattr(base, "VALIDATE", True)
 
 
 def _partnership():

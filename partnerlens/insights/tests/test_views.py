@@ -12,13 +12,7 @@ from partnerlens.enquiries.models import CycleState
 from partnerlens.insights import urls as insight_urls
 from partnerlens.insights.analytics.text import SUPPRESSED
 from partnerlens.insights.models import InsightSettings
-from partnerlens.insights.tests import dashboard_fixtures
-from partnerlens.insights.tests.dashboard_fixtures import SMALL_TEACHER_SCHOOL
-
-# Fixtures shared with the other insights tests.
-filled_cycle = dashboard_fixtures.filled_cycle
-results_schools = dashboard_fixtures.results_schools
-
+from partnerlens.insights.tests.helpers import SMALL_TEACHER_SCHOOL
 
 # Who gets what on each page of a PUBLISHED cycle (302 = sent to sign in).
 EXPECTED = {
@@ -69,6 +63,16 @@ def test_an_open_cycle_has_no_results_page(client, filled_cycle):
     assert client.get(url_for("dashboard", filled_cycle)).status_code == 404
 
 
+def test_the_partnership_page_links_to_its_results(client, personas):
+    partnership = personas["a"]
+    client.force_login(personas["teacher_a"])
+    page = client.get(reverse("directory:partnership_detail", args=[partnership.pk]))
+    assert page.status_code == 200
+    link = reverse("insights:cycle_list", args=[partnership.pk])
+    assert f'href="{link}"' in page.content.decode()
+    assert "Results" in page.content.decode()
+
+
 def test_an_unknown_download_is_not_found(client, filled_cycle):
     client.force_login(filled_cycle.people["lead_a"])
     assert client.get(url_for("download", filled_cycle, "docx")).status_code == 404
@@ -93,7 +97,7 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, filled_cycle):
     client.get(url)  # warm caches (sessions, content types)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    assert len(queries) == 22, [q["sql"][:120] for q in queries]
+    assert len(queries) == 20, [q["sql"][:120] for q in queries]
 
 
 def test_a_lead_raises_the_minimum_group_size_and_it_is_audited(client, filled_cycle):
