@@ -65,6 +65,16 @@ def suppressed_text(translate: Translate = identity) -> str:
     return translate(SUPPRESSED)
 
 
+STAT_HEADERS = (gettext_noop("Responses"), gettext_noop("Mean"), gettext_noop("95% interval"))
+
+
+def stat_cells(row: Any, translate: Translate = identity) -> list[str]:
+    """One group's responses, mean and 95% interval as table cells; hidden groups say why."""
+    if row.suppressed:
+        return [suppressed_text(translate)] * len(STAT_HEADERS)
+    return [fmt(row.n, 0), fmt(row.mean), fmt_interval(row.ci_low, row.ci_high, translate)]
+
+
 def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
         chart.configure(font=FONT)

@@ -13,12 +13,14 @@ from .base import (
     HIDDEN_NOTE,
     NO_DATA,
     PALETTE,
+    STAT_HEADERS,
     ChartOutput,
     data_table,
     empty_chart,
     fmt,
     fmt_interval,
     render,
+    stat_cells,
     suppressed_text,
 )
 
@@ -92,24 +94,12 @@ def strand_bars(
     headers = [
         translate(gettext_noop("Dimension")),
         translate(gettext_noop("Strand")),
-        translate(gettext_noop("Responses")),
-        translate(gettext_noop("Mean")),
-        translate(gettext_noop("95% interval")),
+        *(translate(header) for header in STAT_HEADERS),
     ]
-    body = []
-    for row in rows.itertuples(index=False):
-        if row.suppressed:
-            body.append([row.dimension_label, row.label, *[suppressed_text(translate)] * 3])
-        else:
-            body.append(
-                [
-                    row.dimension_label,
-                    row.label,
-                    fmt(row.n, 0),
-                    fmt(row.mean),
-                    fmt_interval(row.ci_low, row.ci_high, translate),
-                ]
-            )
+    body = [
+        [row.dimension_label, row.label, *stat_cells(row, translate)]
+        for row in rows.itertuples(index=False)
+    ]
     return ChartOutput(render(chart, title, description), data_table(caption, headers, body, notes))
 
 

@@ -14,12 +14,14 @@ from .base import (
     NO_DATA,
     PALETTE,
     SHAPES,
+    STAT_HEADERS,
     ChartOutput,
     data_table,
     empty_chart,
     fmt,
     fmt_interval,
     render,
+    stat_cells,
     suppressed_text,
 )
 
@@ -206,24 +208,12 @@ def role_gap_dots(
     headers = [
         translate(gettext_noop("Theme")),
         translate(gettext_noop("Role")),
-        translate(gettext_noop("Responses")),
-        translate(gettext_noop("Mean")),
-        translate(gettext_noop("95% interval")),
+        *(translate(header) for header in STAT_HEADERS),
     ]
-    body = []
-    for row in rows.itertuples(index=False):
-        if row.suppressed:
-            body.append([row.label, row.role_label, *[suppressed_text(translate)] * 3])
-        else:
-            body.append(
-                [
-                    row.label,
-                    row.role_label,
-                    str(row.n),
-                    fmt(row.mean),
-                    fmt_interval(row.ci_low, row.ci_high, translate),
-                ]
-            )
+    body = [
+        [row.label, row.role_label, *stat_cells(row, translate)]
+        for row in rows.itertuples(index=False)
+    ]
     return ChartOutput(render(chart, title, description), data_table(caption, headers, body, notes))
 
 
@@ -306,15 +296,20 @@ def trend_lines(
     headers = [
         translate(gettext_noop("Theme")),
         translate(gettext_noop("Cycle")),
-        translate(gettext_noop("Responses")),
-        translate(gettext_noop("Mean")),
-        translate(gettext_noop("95% interval")),
+        *(translate(header) for header in STAT_HEADERS),
         translate(gettext_noop("Change since previous cycle")),
     ]
     body = []
     for row in rows.sort_values(["theme_key", "order"], kind="stable").itertuples(index=False):
         if row.suppressed:
-            body.append([row.theme_label, row.cycle, *[suppressed_text(translate)] * 4])
+            body.append(
+                [
+                    row.theme_label,
+                    row.cycle,
+                    *stat_cells(row, translate),
+                    suppressed_text(translate),
+                ]
+            )
             continue
         change = _get(row, "change")
         change_text = ""
@@ -325,9 +320,7 @@ def trend_lines(
             [
                 row.theme_label,
                 row.cycle,
-                str(row.n),
-                fmt(row.mean),
-                fmt_interval(row.ci_low, row.ci_high, translate),
+                *stat_cells(row, translate),
                 change_text,
             ]
         )
