@@ -318,16 +318,23 @@ def protect_breakdown(
         return table.assign(
             suppressed=pd.Series(dtype=bool), suppression_reason=pd.Series(dtype=object)
         )
-    universe = cell_universe(table)
-    keyed = table.merge(universe, on=list(CELL_COLUMNS), how="left", validate="many_to_one")
-    unit_codes = keyed.groupby(list(unit_columns), sort=False, dropna=False).ngroup().to_numpy()
+    # Each row's cell code: the rows are grouped by their cell columns first, so only one
+    # row per distinct cell (a few hundred, against tens of thousands of rows) is matched
+    # with the universe. Same codes as merging every row with it, at a fraction of the cost.
+    distinct = table.groupby(list(CELL_COLUMNS), sort=False, dropna=False).ngroup().to_numpy()
+    first = np.zeros(int(distinct.max()) + 1, dtype=np.int64)
+    first[distinct[::-1]] = np.arange(len(distinct))[::-1]
+    firsts = table.iloc[first][list(CELL_COLUMNS)]
+    universe = cell_universe(firsts)
+    keyed = firsts.merge(universe, on=list(CELL_COLUMNS), how="left", validate="one_to_one")
+    cell_codes = keyed["cell"].to_numpy()[distinct]
+    unit_codes = table.groupby(list(unit_columns), sort=False, dropna=False).ngroup().to_numpy()
     units = int(unit_codes.max()) + 1
     cells = len(universe)
     n = np.zeros((units, cells))
     size = np.zeros((units, cells))
-    cell_codes = keyed["cell"].to_numpy()
-    n[unit_codes, cell_codes] = keyed["n"].to_numpy(dtype=float, na_value=0.0)
-    size[unit_codes, cell_codes] = keyed[size_column].to_numpy(dtype=float, na_value=0.0)
+    n[unit_codes, cell_codes] = table["n"].to_numpy(dtype=float, na_value=0.0)
+    size[unit_codes, cell_codes] = table[size_column].to_numpy(dtype=float, na_value=0.0)
     status = protect(
         n, size, thresholds_for(universe, policy), relations_for(universe, role_groups)
     )
