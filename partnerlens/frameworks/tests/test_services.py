@@ -21,6 +21,7 @@ from partnerlens.frameworks.services import (
     flex_framework,
     publish_version,
     remove_question,
+    remove_theme,
     start_draft,
     update_question,
 )
@@ -60,6 +61,8 @@ def test_services_refuse_to_edit_a_published_version(builtins):
         remove_question(question)
     with pytest.raises(FrozenVersionError):
         add_theme(version, title_en="More")
+    with pytest.raises(FrozenVersionError):
+        remove_theme(question.theme)
 
 
 def test_start_draft_copies_the_latest_published_version_once(builtins, personas):
@@ -82,6 +85,15 @@ def test_editing_a_draft_leaves_the_published_version_as_it_was(builtins, person
     assert export_version(v1) == before
     assert v2.questions_for()[0].text_en == "How clear is our purpose?"
     assert len(v2.questions_for()) == len(v1.questions_for()) - 1
+
+
+def test_removing_a_theme_from_a_draft_takes_its_questions_and_is_audited(builtins, personas):
+    draft = flex_framework(personas["a"], quality(builtins), theme_keys=["purpose", "trust"])
+    trust = draft.themes.get(key="trust")
+    remove_theme(trust, actor=personas["lead_a"])
+    assert list(draft.themes.values_list("key", flat=True)) == ["purpose"]
+    assert not Question.objects.filter(theme_id=trust.pk).exists()
+    assert AuditEvent.objects.filter(verb="framework.theme_removed", detail__key="trust").exists()
 
 
 def test_flex_keeps_the_chosen_themes_with_targets_and_weights(builtins, personas):
