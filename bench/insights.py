@@ -1,5 +1,5 @@
-"""Benchmark of the insights data path (issue 4): dashboard and national roll-up from the
-database, against DuckDB aggregating the same answers already in memory.
+"""Benchmark of results releases (issue 8): building a release of the 5,000-respondent
+partnership, and serving its results page from the stored release.
 
 Run from the project root with no arguments:  .venv/bin/python bench/insights.py
 
@@ -18,24 +18,20 @@ when DATABASE_URL is set) through the app's own code:
   other partnerships of 3 to 12 schools bringing the national set to exactly 1,000,000
   answers (5% "don't know").
 
-Then it times, each as the median of REPEATS runs after one warm-up run:
+Then it times exactly two paths, each as the median of a few runs after one warm-up run:
 
-- dashboard_s: ``insights.services.dashboard_data`` for the large partnership's cycle, from
-  the database to every protected table the dashboard shows: n, mean, sd, median and 95%
-  interval per question, theme, dimension and framework for the partnership, each role,
-  leaders/others, each organisation, each role in each organisation and each source; level
-  distributions; progress against targets; suppression (primary and complementary); role,
-  organisation and source gaps and the optimism indicator (the pure engine
-  ``insights.analytics`` does the statistics);
-- rollup_s: ``insights.services.national_rollup(level="answers")``: n, mean, sd per
-  partnership x theme x role for every partnership, from the database, over the same
-  answers DuckDB aggregates (the respondent-level roll-up is timed too, on stderr);
-- duckdb_s: DuckDB on the same 1,000,000 answers held in memory as a pandas frame
-  (partnership_id int64, theme_key and role categorical, value float64 with NaN for "don't
-  know"): GROUP BY partnership, theme, role -> count, avg, stddev_samp, fetched as a frame.
+- release_s: closing the large partnership's cycle (``enquiries.services.close_cycle``),
+  whose ``cycle_state_changed`` signal builds, checks and stores its first release
+  (``insights.releases.make_release``: from the aggregates through the anonymity checks to
+  the dashboard in English and Welsh, stored as a ``Release``); each run is rolled back, so
+  each is a first close. Goal < 2 s;
+- page_s: the results page through its real URL (``insights:dashboard``) with Django's test
+  client, signed in as a lead of the partnership: it reads the stored release only.
+  Goal < 0.3 s.
 
-and prints  ``bench insights dashboard_s=<s> rollup_s=<s> duckdb_s=<s> rollup_ratio=<r>``.
-Fill time, sizes and checks (the roll-up's answer-level figures equal DuckDB's) go to stderr.
+and prints  ``bench insights release_s=<s> page_s=<s>``. Fill time and sizes go to stderr.
+(The national set of 1,000,000 answers stays: the benchmarks of the fill are the same ones
+other benches and the figures in docs/quality.md were made on.)
 """
 
 from __future__ import annotations
@@ -63,6 +59,7 @@ THROUGH_SERVICES = 10  # respondents of the large partnership who answer page by
 BATCH = 500  # respondents per bulk insert and per add_responses call
 DONT_KNOW = 0.05
 REPEATS = 5
+RELEASE_REPEATS = 3  # each run stores a release: a few are enough for a median
 ROLE_MIX = {
     "partnership_lead": 0.01,
     "headteacher": 0.03,
@@ -144,7 +141,7 @@ def framework_document() -> dict:
 
 
 class Filler:
-    """Makes partnerships, cycles, responses and answers; keeps the answers in memory too."""
+    """Makes partnerships, cycles, responses and answers, and counts the answers."""
 
     def __init__(self, rng):
         import numpy as np
@@ -318,19 +315,6 @@ class Filler:
             else:
                 self.remember(cycle.partnership_id, role, score)
 
-    def frame(self):
-        import numpy as np
-        import pandas as pd
-
-        return pd.DataFrame(
-            {
-                "partnership_id": np.concatenate(self.memory["partnership_id"]),
-                "theme_key": pd.Categorical(np.concatenate(self.memory["theme_key"])),
-                "role": pd.Categorical(np.concatenate(self.memory["role"])),
-                "value": np.concatenate(self.memory["value"]).astype(float),
-            }
-        )
-
 
 def fill():
     import numpy as np
@@ -377,69 +361,56 @@ def timed(function, repeats: int = REPEATS) -> tuple[float, object]:
 
 def main() -> None:
     postgres, folder = setup_django()
-    import duckdb
-    import numpy as np
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
 
-    from partnerlens.enquiries.models import Answer
-    from partnerlens.insights.dashboard import build
-    from partnerlens.insights.data import load_cycle
-    from partnerlens.insights.models import QuestionStat, ResponseThemeScore, ThemeRollup
-    from partnerlens.insights.services import dashboard_data, national_rollup
+    from partnerlens.directory.models import PartnershipRole, Role
+    from partnerlens.enquiries.models import Answer, CycleState
+    from partnerlens.enquiries.services import close_cycle
+    from partnerlens.insights.models import Release
 
     filler, big = fill()
     stored = Answer.objects.count()
     assert stored == NATIONAL_ANSWERS == filler.answers, (stored, filler.answers)
-    log(
-        f"aggregate rows: {QuestionStat.objects.count():,} question stats, "
-        f"{ResponseThemeScore.objects.count():,} respondent theme scores, "
-        f"{ThemeRollup.objects.count():,} roll-ups"
-    )
-    in_memory = filler.frame()
     del filler  # what a web process would not hold: the fill's leftovers
     gc.collect()
-    connection = duckdb.connect()
-    connection.register("answers", in_memory)
 
-    def dashboard():
-        return dashboard_data(big)
+    def release():
+        # Exactly what closing the cycle runs: close_cycle, whose cycle_state_changed signal
+        # builds, checks and stores the first release, in one transaction. Rolled back after
+        # each timed run, so every run is a first close (the last run is kept).
+        with transaction.atomic():
+            close_cycle(big, actor=None)
+            made = Release.objects.get(cycle=big)
+            transaction.set_rollback(True)
+        big.state = CycleState.OPEN
+        return made
 
-    def dashboard_page():
-        # What the dashboard view itself runs (the figures above plus labels, charts, the
-        # relationship, trend, benchmark and comment sections; download tables are lazy).
-        return build(load_cycle(big))
+    release_s, _made = timed(release, RELEASE_REPEATS)
+    close_cycle(big, actor=None)
+    made = Release.objects.filter(cycle=big).values_list("respondents", "page", "exports")[0]
+    log(f"release: {made[0]:,} respondents, page {len(str(made[1])) / 1e6:.1f} MB, downloads "
+        f"{len(str(made[2])) / 1e6:.1f} MB of JSON (both languages)")  # fmt: skip
 
-    def rollup():
-        return national_rollup(level="answers")
+    lead = get_user_model().objects.create_user(username="bench-lead", email="lead@bench.example")
+    PartnershipRole.objects.create(user=lead, partnership=big.partnership,
+                                   role=Role.PARTNERSHIP_LEAD)  # fmt: skip
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(lead)
+    url = reverse("insights:dashboard", args=[big.pk])
 
-    def rollup_of_respondents():
-        return national_rollup(level="respondents")
+    def page():
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, response.status_code
+        return response
 
-    def duckdb_rollup():
-        return connection.execute(
-            "SELECT partnership_id, theme_key, role, count(value) AS n, avg(value) AS mean, "
-            "stddev_samp(value) AS sd FROM answers GROUP BY partnership_id, theme_key, role"
-        ).df()
-
-    dashboard_s, shown = timed(dashboard)
-    rollup_s, national = timed(rollup)
-    duckdb_s, reference = timed(duckdb_rollup)
-    timed(rollup_of_respondents)  # the same sums over people's theme scores, for the record
-    page_s, _page = timed(dashboard_page)
-    log(f"dashboard page (load_cycle + dashboard.build, as the view runs): {page_s:.3f} s")
-    visible = {level: int((~t["suppressed"]).sum()) for level, t in shown.tables.items()}
-    log(f"dashboard rows (visible): "
-        f"{ {level: (len(t), visible[level]) for level, t in shown.tables.items()} }")  # fmt: skip
-    merged = national.merge(reference, on=["partnership_id", "theme_key", "role"])
-    assert len(merged) == len(reference) == len(national), (len(national), len(reference))
-    assert np.array_equal(merged["n_x"].to_numpy(), merged["n_y"].to_numpy())
-    np.testing.assert_allclose(merged["mean_x"], merged["mean_y"], rtol=1e-9)
-    np.testing.assert_allclose(merged["sd_x"], merged["sd_y"], rtol=1e-7, equal_nan=True)
-    log(f"national roll-up: {len(national):,} partnership x theme x role rows; n, mean and "
-        f"sd equal DuckDB's")  # fmt: skip
-    print(
-        f"bench insights dashboard_s={dashboard_s:.3f} rollup_s={rollup_s:.3f} "
-        f"duckdb_s={duckdb_s:.3f} rollup_ratio={rollup_s / duckdb_s:.2f}"
-    )
+    page_s, shown = timed(page)
+    assert b"Release " in shown.content
+    print(f"bench insights release_s={release_s:.3f} page_s={page_s:.3f}")
     if postgres:
         from django.db import connection as db
 

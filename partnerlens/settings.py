@@ -123,6 +123,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Partnerlens <no-reply@partne
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
+# Anonymous cycles' receipts are keyed with ANONYMITY_KEY, which is never stored in the
+# database (derived from SECRET_KEY when unset; set it so rotating SECRET_KEY keeps them).
+# Starting responses from a cycle's open link is limited per client address and per cycle
+# within a window (see docs/anonymity.md).
+ANONYMITY_KEY = env_str("ANONYMITY_KEY")
+OPEN_LINK_STARTS_PER_ADDRESS = max(1, env_int("OPEN_LINK_STARTS_PER_ADDRESS", 10))
+OPEN_LINK_STARTS_PER_CYCLE = max(1, env_int("OPEN_LINK_STARTS_PER_CYCLE", 300))
+OPEN_LINK_WINDOW_MINUTES = max(1, env_int("OPEN_LINK_WINDOW_MINUTES", 60))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -14,6 +14,7 @@ import uuid
 from datetime import datetime, time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -92,6 +93,13 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        frozen = {*FROZEN_CYCLE_FIELDS, *(f.removesuffix("_id") for f in FROZEN_CYCLE_FIELDS)}
+        if fields is None or set(fields) & frozen:
+            self._refuse_frozen_changes()
+        super().save(*args, **kwargs)
+
     @property
     def is_anonymous(self) -> bool:
         return self.anonymity_mode == AnonymityMode.ANONYMOUS
@@ -108,6 +116,45 @@ class Cycle(models.Model):
 
     def role_labels(self) -> list[str]:
         return [str(Role(code).label) for code in self.audience_roles if code in Role.values]
+
+    def frozen_changes(self) -> list[str]:
+        """The frozen fields this unsaved instance changes although responses exist.
+
+        Once anyone has responded, the mode promised to them, the partnership their answers
+        belong to and the questions they answered cannot change. A database trigger
+        (migration 0003) enforces the same rule for writes that bypass ``save``.
+        """
+        if self.pk is None:
+            return []
+        stored = Cycle.objects.filter(pk=self.pk).values(*FROZEN_CYCLE_FIELDS).first()
+        if stored is None:
+            return []
+        changed = [f for f in FROZEN_CYCLE_FIELDS if stored[f] != getattr(self, f)]
+        if changed and Response.objects.filter(cycle_id=self.pk).exists():
+            return changed
+        return []
+
+    def clean(self) -> None:
+        super().clean()
+        self._refuse_frozen_changes()
+
+    def _refuse_frozen_changes(self) -> None:
+        changed = self.frozen_changes()
+        if changed:
+            raise ValidationError(
+                _("People have already responded to this cycle, so its %(fields)s cannot change.")
+                % {"fields": ", ".join(str(FROZEN_LABELS[f]) for f in changed)},
+                code="cycle_frozen",
+            )
+
+
+# Fields fixed once a cycle has any response (draft or submitted); see ``Cycle.save``.
+FROZEN_CYCLE_FIELDS = ("anonymity_mode", "partnership_id", "framework_version_id")
+FROZEN_LABELS = {
+    "anonymity_mode": _("anonymity mode"),
+    "partnership_id": _("partnership"),
+    "framework_version_id": _("framework version"),
+}
 
 
 class InviteeQuerySet(models.QuerySet):
@@ -142,7 +189,9 @@ class Invitee(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(default=0)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
-    # Completion is a bare flag: a precise time could be matched to a response's times.
+    # Named and confidential cycles only; never set in anonymous ones, where a write to the
+    # invitee at submission could be matched to the response (see ``ReceiptSet``). A bare
+    # flag: a precise time could be matched to a response's times.
     completed = models.BooleanField(default=False)
 
     objects = InviteeQuerySet.as_manager()
@@ -166,9 +215,23 @@ class ResponseState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class Channel(models.TextChoices):
+    """How a response came in. Open-link respondents declare their own role and organisation,
+    which nobody checks, so their answers are reported as a group of their own."""
+
+    INVITED = "invited", _("Invited")
+    OPEN_LINK = "open_link", _("Open link")
+
+
 class ResponseQuerySet(models.QuerySet):
     def submitted(self) -> ResponseQuerySet:
         return self.filter(state=ResponseState.SUBMITTED)
+
+    def invited(self) -> ResponseQuerySet:
+        return self.filter(channel=Channel.INVITED)
+
+    def open_link(self) -> ResponseQuerySet:
+        return self.filter(channel=Channel.OPEN_LINK)
 
     def drafts(self) -> ResponseQuerySet:
         return self.filter(state=ResponseState.DRAFT)
@@ -196,6 +259,7 @@ class Response(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.INVITED)
     state = models.CharField(
         max_length=10, choices=ResponseState.choices, default=ResponseState.DRAFT
     )
@@ -215,6 +279,30 @@ class Response(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.state == ResponseState.SUBMITTED
+
+
+class ReceiptSet(models.Model):
+    """Which invitees of an anonymous cycle have submitted, readable only with the key.
+
+    One row per cycle holding keyed digests (HMAC of the invitee, see ``receipts.py``),
+    sorted, so neither a row's order nor its transaction id tells which digest arrived with
+    which response. Nothing is written to any invitee at submission. Without the key
+    (``settings.ANONYMITY_KEY``, never stored in the database) the digests are noise; with
+    it they say who has answered (reminders need that) but not which response is whose.
+    Deleted when the cycle is published, after which no reminder or response can follow.
+    """
+
+    cycle = models.OneToOneField(
+        Cycle, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    digests = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"Receipts of cycle {self.cycle_id}"
+
+    @property
+    def digest_set(self) -> set[str]:
+        return set(self.digests.split())
 
 
 class Answer(models.Model):

@@ -6,59 +6,48 @@ links) carrying a message fit to show them.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
-from django.core.mail import get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from partnerlens.audit.services import record
 from partnerlens.directory.models import Membership, Organisation, Partnership, Role
-from partnerlens.enquiries.emails import build_message
-from partnerlens.enquiries.invitee_files import (
-    InviteeRow,
-    RowError,
-    check_rows,
-    read_file,
-    read_pasted,
-)
+from partnerlens.enquiries.errors import EnquiryError, LinkError
+from partnerlens.enquiries.invitations import MAX_REMINDERS as MAX_REMINDERS
+from partnerlens.enquiries.invitations import REMINDER_GAP as REMINDER_GAP
+from partnerlens.enquiries.invitations import ImportResult as ImportResult
+from partnerlens.enquiries.invitations import create_public_link as create_public_link
+from partnerlens.enquiries.invitations import import_invitees as import_invitees
+from partnerlens.enquiries.invitations import invite_people as invite_people
+from partnerlens.enquiries.invitations import send_invitations
+from partnerlens.enquiries.invitations import send_reminders as send_reminders
 from partnerlens.enquiries.models import (
     AnonymityMode,
     Answer,
+    Channel,
     Cycle,
     CycleState,
     Invitee,
-    Reflection,
     Response,
     ResponseState,
     token_hash,
 )
+from partnerlens.enquiries.receipts import (
+    forget_receipts,
+    has_submitted,
+    record_receipt,
+)
+from partnerlens.enquiries.reflections import export_reflections as export_reflections
+from partnerlens.enquiries.reflections import prompts_for as prompts_for
+from partnerlens.enquiries.reflections import save_reflections as save_reflections
 from partnerlens.enquiries.responding import AnswerValue, gaps_in, partners_for, themes_for
-from partnerlens.enquiries.signals import response_submitted
-from partnerlens.frameworks.models import FrameworkVersion, QuestionKind, ReflectionPrompt, Theme
-
-REMINDER_GAP = timedelta(days=3)
-MAX_REMINDERS = 3
-
-
-class EnquiryError(ValueError):
-    """A request that cannot be done as asked; the message says why, for a person."""
-
-
-class LinkError(EnquiryError):
-    """A respondent link that cannot be used; ``reason`` is a stable code for the page."""
-
-    def __init__(self, reason: str, message: str, cycle: Cycle | None = None):
-        super().__init__(str(message))
-        self.reason = reason
-        self.cycle = cycle
+from partnerlens.enquiries.signals import cycle_state_changed, response_submitted
+from partnerlens.frameworks.models import FrameworkVersion, QuestionKind, Theme
 
 
 def _stamp(cycle: Cycle) -> datetime:
@@ -156,6 +145,9 @@ def _move(cycle: Cycle, target: str, actor) -> Cycle:
         locked.state = target
         locked.save(update_fields=["state"])
         record(actor, verb, locked, partnership_id=locked.partnership_id, before=before)
+        cycle_state_changed.send(
+            sender=Cycle, cycle=locked, before=before, target=target, actor=actor
+        )
     cycle.state = target
     return locked
 
@@ -174,140 +166,12 @@ def close_cycle(cycle: Cycle, *, actor) -> Cycle:
 
 
 def publish_cycle(cycle: Cycle, *, actor) -> Cycle:
-    return _move(cycle, CycleState.PUBLISHED, actor)
-
-
-# --- invitations -------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    created: list[Invitee]
-    errors: list[RowError]
-    sent: int = 0
-
-
-def _link_expiry(cycle: Cycle) -> datetime:
-    """A link lasts the invitation period and at least until the cycle closes."""
-    return max(timezone.now() + timedelta(days=settings.INVITATION_DAYS), cycle.closing_moment)
-
-
-def _unusable_hash() -> str:
-    # A hash of a token nobody keeps: the real link is minted when the email is sent.
-    return token_hash("invitee", secrets.token_urlsafe(32))
-
-
-def invite_people(cycle: Cycle, rows: list[InviteeRow], *, actor) -> ImportResult:
-    """Create invitees from checked rows; emails go now if the cycle is open, else on opening."""
-    if cycle.state not in (CycleState.DRAFT, CycleState.OPEN):
-        raise EnquiryError(_("Invitations can only be added to a draft or open cycle."))
+    """Publish results. A published cycle never takes responses or sends reminders again,
+    so an anonymous cycle's receipts (who has answered) are deleted with it."""
     with transaction.atomic():
-        created = Invitee.objects.bulk_create(
-            [
-                Invitee(
-                    cycle=cycle,
-                    email=row.email,
-                    name=row.name,
-                    role=row.role,
-                    organisation=row.organisation,
-                    language=row.language,
-                    token_hash=_unusable_hash(),
-                    expires_at=_link_expiry(cycle),
-                )
-                for row in rows
-            ]
-        )
-        record(actor, "cycle.invited", cycle, partnership_id=cycle.partnership_id, count=len(rows))
-    sent = send_invitations(cycle) if cycle.state == CycleState.OPEN else 0
-    return ImportResult(created=created, errors=[], sent=sent)
-
-
-def import_invitees(cycle: Cycle, *, actor, upload=None, pasted: str = "") -> ImportResult:
-    """Check every row first; save only if all rows are good, so a fix-and-retry never
-    creates duplicates. Invitees already saved are never touched."""
-    rows = read_file(upload) if upload is not None else read_pasted(pasted)
-    good, errors = check_rows(cycle, rows)
-    if errors:
-        return ImportResult(created=[], errors=errors)
-    return invite_people(cycle, good, actor=actor)
-
-
-def _issue_link(invitee: Invitee) -> str:
-    """Mint a fresh link token; the earlier one keeps working until it expires."""
-    token = secrets.token_urlsafe(32)
-    if invitee.sent_at is not None:
-        invitee.earlier_token_hashes = f"{invitee.earlier_token_hashes} {invitee.token_hash}"
-    invitee.token_hash = token_hash("invitee", token)
-    invitee.expires_at = _link_expiry(invitee.cycle)
-    return token
-
-
-def _send_each(invitees, kind: str) -> int:
-    """Send one email per invitee; each row is saved only once its email was accepted."""
-    sent = 0
-    connection = get_connection()
-    with connection:
-        for invitee in invitees:
-            with transaction.atomic():
-                token = _issue_link(invitee)
-                now = timezone.now()
-                if kind == "invitation":
-                    invitee.sent_at = now
-                else:
-                    invitee.reminder_count += 1
-                    invitee.last_reminded_at = now
-                invitee.save(
-                    update_fields=[
-                        "token_hash",
-                        "earlier_token_hashes",
-                        "expires_at",
-                        "sent_at",
-                        "reminder_count",
-                        "last_reminded_at",
-                    ]
-                )
-                connection.send_messages([build_message(kind, invitee, token)])
-            sent += 1
-    return sent
-
-
-def send_invitations(cycle: Cycle) -> int:
-    """Email everyone not yet emailed. Only an open cycle sends."""
-    if cycle.state != CycleState.OPEN:
-        return 0
-    waiting = cycle.invitees.filter(sent_at__isnull=True).select_related(
-        "cycle__partnership", "cycle__framework_version__framework"
-    )
-    return _send_each(list(waiting), "invitation")
-
-
-def send_reminders(cycle: Cycle, *, actor=None) -> int:
-    """Remind people who have not submitted, at most every REMINDER_GAP and MAX_REMINDERS
-    times, so nobody is nagged daily."""
-    if not cycle.accepts_responses:
-        return 0
-    cutoff = timezone.now() - REMINDER_GAP
-    due = [
-        invitee
-        for invitee in cycle.invitees.awaiting()
-        .filter(sent_at__isnull=False, reminder_count__lt=MAX_REMINDERS)
-        .select_related("cycle__partnership", "cycle__framework_version__framework")
-        if (invitee.last_reminded_at or invitee.sent_at) <= cutoff
-    ]
-    sent = _send_each(due, "reminder")
-    if sent:
-        record(actor, "cycle.reminded", cycle, partnership_id=cycle.partnership_id, count=sent)
-    return sent
-
-
-def create_public_link(cycle: Cycle, *, actor) -> str:
-    """A link anyone may use to start a fresh response; replacing it retires the old one."""
-    token = secrets.token_urlsafe(24)
-    with transaction.atomic():
-        cycle.public_link_hash = token_hash("public", token)
-        cycle.save(update_fields=["public_link_hash"])
-        record(actor, "cycle.public_link", cycle, partnership_id=cycle.partnership_id)
-    return token
+        published = _move(cycle, CycleState.PUBLISHED, actor)
+        forget_receipts(published)
+    return published
 
 
 # --- responding ---------------------------------------------------------------------
@@ -363,7 +227,8 @@ def follow_link(token: str) -> Link:
                 "email, or ask your partnership lead for a new one."
             ),
         )
-    if invitee.completed:
+    cycle = invitee.cycle
+    if has_submitted(invitee) if cycle.is_anonymous else invitee.completed:
         raise LinkError(
             "used",
             ALREADY_SUBMITTED,
@@ -395,12 +260,17 @@ def start_or_resume_response(token: str, *, language: str = "en") -> Response:
                 response.resume_key = token_hash("response", token)
                 response.save(update_fields=["resume_key"])
             return response
-        invitee = Invitee.objects.select_for_update().get(pk=link.invitee.pk)
         cycle = link.cycle
+        if cycle.is_anonymous:
+            # No lock: on PostgreSQL locking a row writes the locker's transaction id into
+            # it, which would match the draft created here. The unique resume key keeps a
+            # double click from making two drafts.
+            return _new_anonymous_draft(cycle, link.invitee, token, language)
+        invitee = Invitee.objects.select_for_update().get(pk=link.invitee.pk)
         stamp = _stamp(cycle)
         return Response.objects.create(
             cycle=cycle,
-            invitee=None if cycle.is_anonymous else invitee,
+            invitee=invitee,
             role=invitee.role,
             organisation=invitee.organisation,
             language=language,
@@ -408,6 +278,24 @@ def start_or_resume_response(token: str, *, language: str = "en") -> Response:
             started_at=stamp,
             updated_at=stamp,
         )
+
+
+def _new_anonymous_draft(cycle: Cycle, invitee: Invitee, token: str, language: str) -> Response:
+    stamp = _stamp(cycle)
+    key = token_hash("response", token)
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                cycle=cycle,
+                role=invitee.role,
+                organisation=invitee.organisation,
+                language=language,
+                resume_key=key,
+                started_at=stamp,
+                updated_at=stamp,
+            )
+    except IntegrityError:
+        return Response.objects.get(resume_key=key)
 
 
 def cycle_for_public_link(token: str) -> Cycle:
@@ -440,6 +328,7 @@ def start_public_response(
         role=role,
         organisation=organisation,
         language=language,
+        channel=Channel.OPEN_LINK,
         resume_key=token_hash("response", resume_token),
         started_at=stamp,
         updated_at=stamp,
@@ -514,7 +403,8 @@ def submit_response(response: Response, *, token: str | None = None) -> bool:
 
     The resume key is replaced by a "submitted" hash of the link, so the link can no longer
     reach the answers but a second click still learns they were submitted. In anonymous
-    cycles the invitee is found through the link itself and only flagged complete.
+    cycles no invitee row is written: the invitee is found (read only) through the link and
+    a blind receipt is added to the cycle's receipt set (see ``receipts.py``).
     """
     with transaction.atomic():
         locked = Response.objects.select_for_update().select_related("cycle").get(pk=response.pk)
@@ -536,77 +426,22 @@ def submit_response(response: Response, *, token: str | None = None) -> bool:
         locked.updated_at = locked.submitted_at
         locked.resume_key = token_hash("submitted", token) if token else None
         locked.save(update_fields=["state", "submitted_at", "updated_at", "resume_key"])
-        if locked.invitee_id:
+        if locked.cycle.is_anonymous:
+            invitee_id = (
+                Invitee.objects.by_link(token)
+                .filter(cycle_id=locked.cycle_id)
+                .values_list("pk", flat=True)
+                .first()
+                if token and locked.channel == Channel.INVITED
+                else None
+            )
+            if invitee_id is not None:
+                record_receipt(locked.cycle, invitee_id)
+        elif locked.invitee_id:
             Invitee.objects.filter(pk=locked.invitee_id).update(completed=True)
-        elif token:
-            Invitee.objects.by_link(token).filter(cycle_id=locked.cycle_id).update(completed=True)
         # Inside the transaction, not on_commit: what receivers derive from the answers (the
         # insights aggregates) is then counted exactly once, together with the submission.
         response_submitted.send(sender=Response, response=locked)
     response.state = locked.state
     response.resume_key = locked.resume_key
     return True
-
-
-# --- private reflection ---------------------------------------------------------------
-
-
-def prompts_for(user, cycle: Cycle) -> list[ReflectionPrompt]:
-    from partnerlens.directory.access import roles_of
-
-    roles = roles_of(user, cycle.partnership)
-    prompts = ReflectionPrompt.objects.filter(version=cycle.framework_version)
-    return [p for p in prompts if not p.roles or roles & set(p.roles)]
-
-
-def save_reflections(user, cycle: Cycle, texts: dict[int, str]) -> int:
-    """Keep the author's own reflections; a blank text removes that reflection."""
-    prompts = {p.pk: p for p in prompts_for(user, cycle)}
-    saved = 0
-    with transaction.atomic():
-        for prompt_id, text in texts.items():
-            if prompt_id not in prompts:
-                raise EnquiryError(_("That reflection prompt is not part of this cycle."))
-            text = text.strip()
-            mine = Reflection.objects.filter(user=user, prompt_id=prompt_id, cycle=cycle)
-            if not text:
-                mine.delete()
-                continue
-            if not mine.update(text=text, updated_at=timezone.now()):
-                Reflection.objects.create(user=user, prompt_id=prompt_id, cycle=cycle, text=text)
-            saved += 1
-    return saved
-
-
-def export_reflections(user, fmt: str = "csv") -> str:
-    """The author's own reflections as CSV or plain text: their record, nobody else's."""
-    reflections = (
-        Reflection.objects.of(user)
-        .select_related("prompt__version__framework", "cycle__partnership")
-        .order_by("cycle__opens_on", "prompt__order", "pk")
-    )
-    if fmt == "txt":
-        blocks = []
-        for r in reflections:
-            where = f"{r.cycle.partnership.name}: {r.cycle.title}" if r.cycle else ""
-            blocks.append(
-                f"{r.prompt.version.framework.name_en} {where}\n"
-                f"{timezone.localtime(r.updated_at):%Y-%m-%d}\n"
-                f"Q: {r.prompt.text}\n\n{r.text}\n"
-            )
-        return "\n\n".join(blocks)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["framework", "partnership", "cycle", "prompt", "reflection", "updated"])
-    for r in reflections:
-        writer.writerow(
-            [
-                r.prompt.version.framework.name_en,
-                r.cycle.partnership.name if r.cycle else "",
-                r.cycle.title if r.cycle else "",
-                r.prompt.text,
-                r.text,
-                timezone.localtime(r.updated_at).isoformat(timespec="minutes"),
-            ]
-        )
-    return out.getvalue()

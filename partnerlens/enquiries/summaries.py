@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from partnerlens.directory.models import Role
+from partnerlens.directory.models import Organisation, Role
+from partnerlens.enquiries.disclosure import minimum_group_size
 from partnerlens.enquiries.models import Cycle, Response
+from partnerlens.enquiries.rate_table import ALL, Figure, protect
 from partnerlens.enquiries.responding import (
     AnswerValue,
     options_for,
@@ -23,59 +25,74 @@ from partnerlens.frameworks.models import QuestionKind
 class RateRow:
     role: str
     organisation: str
-    invited: int
-    completed: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.completed / self.invited) if self.invited else 0
+    figure: Figure
+    is_total: bool = False
 
 
 @dataclass
 class Progress:
+    """The response-rate table, protected: see ``rate_table.protect``."""
+
+    minimum: int
+    anonymous: bool
     invited: int
-    emailed: int
-    completed: int
-    submitted: int
-    drafts: int
+    overall: Figure
     rows: list[RateRow]
+    open_link: int
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.completed / self.invited) if self.invited else 0
+    def percent(self) -> int | None:
+        if self.overall.submitted is None or not self.invited:
+            return None
+        return round(100 * self.overall.submitted / self.invited)
+
+
+def completed_count(cycle: Cycle) -> int:
+    """How many invited people have submitted, counted from responses in every mode
+    (anonymous cycles keep no completion on the invitee)."""
+    return Response.objects.for_cycle(cycle).submitted().invited().count()
 
 
 def progress_of(cycle: Cycle) -> Progress:
-    """Counts of invitations and completions. Never who answered what, in any mode."""
-    invitees = cycle.invitees.all()
-    totals = invitees.aggregate(
-        invited=Count("id"),
-        emailed=Count("id", filter=Q(sent_at__isnull=False)),
-        completed=Count("id", filter=Q(completed=True)),
+    """Invited and submitted counts by role and organisation, small counts protected in
+    every mode. Never who answered what; in anonymous cycles, no count below the minimum."""
+    k = minimum_group_size(cycle)
+    invited = {
+        (g["role"], g["organisation_id"] or 0): g["n"]
+        for g in cycle.invitees.values("role", "organisation_id").annotate(n=Count("id"))
+    }
+    responses = Response.objects.for_cycle(cycle).submitted()
+    submitted = {
+        (g["role"], g["organisation_id"] or 0): g["n"]
+        for g in responses.invited().values("role", "organisation_id").annotate(n=Count("id"))
+    }
+    cells = {key: (invited.get(key, 0), submitted.get(key, 0)) for key in {*invited, *submitted}}
+    figures = protect(cells, k, anonymous=cycle.is_anonymous)
+    names = dict(
+        Organisation.objects.filter(pk__in={o for _r, o in cells}).values_list("pk", "name")
     )
-    grouped = (
-        invitees.values("role", "organisation__name")
-        .annotate(invited=Count("id"), completed=Count("id", filter=Q(completed=True)))
-        .order_by("role", "organisation__name")
-    )
-    rows = [
-        RateRow(
-            str(Role(g["role"]).label) if g["role"] in Role.values else g["role"],
-            g["organisation__name"] or "",
-            g["invited"],
-            g["completed"],
-        )
-        for g in grouped
-    ]
-    responses = Response.objects.for_cycle(cycle)
+    everyone = str(_("All organisations"))
+    rows = []
+    for role in sorted({r for r, _o in cells}, key=_role_label):
+        for org in sorted({o for r, o in cells if r == role}, key=lambda o: names.get(o, "")):
+            rows.append(RateRow(_role_label(role), names.get(org, ""), figures[(role, org)]))
+        rows.append(RateRow(_role_label(role), everyone, figures[(role, ALL)], is_total=True))
+    all_roles = str(_("All roles"))
+    for org in sorted({o for _r, o in cells}, key=lambda o: names.get(o, "")):
+        rows.append(RateRow(all_roles, names.get(org, ""), figures[(ALL, org)], is_total=True))
+    overall = figures.get((ALL, ALL), Figure(0, None, None))
     return Progress(
-        invited=totals["invited"],
-        emailed=totals["emailed"],
-        completed=totals["completed"],
-        submitted=responses.submitted().count(),
-        drafts=responses.drafts().count(),
+        minimum=k,
+        anonymous=cycle.is_anonymous,
+        invited=overall.invited,
+        overall=overall,
         rows=rows,
+        open_link=responses.open_link().count(),
     )
+
+
+def _role_label(code: str) -> str:
+    return str(Role(code).label) if code in Role.values else code
 
 
 def _shown(question, value: AnswerValue | None, labels: dict[str, str]) -> str:

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partnerlens.directory.access import can_manage, get_partnership_for_user
-from partnerlens.enquiries import services
+from partnerlens.enquiries import ratelimit, reflections, services
 from partnerlens.enquiries.access import get_cycle_for_user
 from partnerlens.enquiries.forms import CycleForm, InviteForm, PublicStartForm, ThemeAnswers
 from partnerlens.enquiries.invitee_files import InviteeFileError
-from partnerlens.enquiries.models import Cycle
+from partnerlens.enquiries.models import Cycle, Reflection
 from partnerlens.enquiries.responding import gaps_in, partners_for, stored_answers, themes_for
 from partnerlens.enquiries.services import EnquiryError, LinkError
 from partnerlens.enquiries.summaries import progress_of, review_rows
@@ -156,6 +156,16 @@ def public_start(request, token: str):
         return _problem(request, error)
     form = PublicStartForm(cycle, request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow_public_start(cycle, request.META.get("REMOTE_ADDR", "")):
+            wait = ratelimit.retry_after()
+            reply = render(
+                request,
+                "enquiries/too_many.html",
+                {"cycle": cycle, "minutes": max(1, round(wait / 60))},
+                status=429,
+            )
+            reply["Retry-After"] = str(wait)
+            return reply
         try:
             _response, own = services.start_public_response(
                 token,
@@ -298,11 +308,8 @@ def cycle_action(request, pk: int, action: str):
 def reflection(request, pk: int):
     """A leader's private reflection on this cycle's prompts: only they can read it."""
     cycle = get_cycle_for_user(request.user, pk)
-    prompts = services.prompts_for(request.user, cycle)
-    mine = {
-        r.prompt_id: r.text
-        for r in services.Reflection.objects.of(request.user).filter(cycle=cycle)
-    }
+    prompts = reflections.prompts_for(request.user, cycle)
+    mine = {r.prompt_id: r.text for r in Reflection.objects.of(request.user).filter(cycle=cycle)}
     errors = {}
     if request.method == "POST":
         texts = {p.pk: request.POST.get(f"prompt-{p.pk}", "") for p in prompts}
@@ -313,7 +320,7 @@ def reflection(request, pk: int):
             if len(t) > 5000
         }
         if not errors:
-            services.save_reflections(request.user, cycle, texts)
+            reflections.save_reflections(request.user, cycle, texts)
             messages.success(request, _("Your reflection has been saved. Only you can see it."))
             return redirect("enquiries:reflection", cycle.pk)
         mine = texts
@@ -330,7 +337,7 @@ def reflection(request, pk: int):
 def reflections_export(request, fmt: str):
     if fmt not in ("csv", "txt"):
         raise Http404("No such format")
-    body = services.export_reflections(request.user, fmt)
+    body = reflections.export_reflections(request.user, fmt)
     kind = "text/csv" if fmt == "csv" else "text/plain"
     reply = HttpResponse(body, content_type=f"{kind}; charset=utf-8")
     reply["Content-Disposition"] = f'attachment; filename="my-reflections.{fmt}"'

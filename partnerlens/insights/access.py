@@ -9,6 +9,8 @@ figures that moved as each answer arrived would give answers away.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -26,3 +28,29 @@ def get_result_cycle_for_user(user, pk: int) -> Cycle:
             return cycle
         raise PermissionDenied("Results are shared with everyone once the lead publishes them")
     raise Http404("This cycle has no results yet")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """For the lead: the cycle has responses its latest release does not count, because
+    they changed the partnership by fewer than k people (message code ``too_few_changed``),
+    or because no release exists yet (``no_release``)."""
+
+    code: str
+    k: int
+
+
+def withheld(cycle: Cycle, release) -> Withheld | None:
+    """Why the cycle's results differ from its responses, if they do (one count query)."""
+    from partnerlens.enquiries.models import Response
+    from partnerlens.insights.models import InsightSettings
+
+    submitted = Response.objects.submitted().for_cycle(cycle).count()
+    if release is None:
+        if not submitted:
+            return None
+        k = InsightSettings.for_partnership(cycle.partnership).min_group_size
+        return Withheld("no_release", k)
+    if submitted == release.respondents:
+        return None
+    return Withheld("too_few_changed", release.k)

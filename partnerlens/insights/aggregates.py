@@ -13,9 +13,9 @@ after the other on PostgreSQL; SQLite runs write transactions one at a time anyw
 changes (``save_theme_answers`` refuses), so increments suffice; adding a response twice fails
 on the unique (response, theme) key instead of counting it twice.
 
-Read side: ``question_summary`` turns ``QuestionStat`` rows into the table (and the level
-distribution) ``analytics.scores.summarise`` / ``level_distribution`` compute from the raw
-answers (the tests prove they are equal): every figure is a sum over cells.
+Read side (``question_stats``, re-exported here): ``question_summary`` turns ``QuestionStat``
+rows into the table (and the level distribution) ``analytics.scores.summarise`` /
+``level_distribution`` compute from the raw answers (the tests prove they are equal).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -32,16 +31,12 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from partnerlens.enquiries.models import Cycle, Response
-from partnerlens.insights.analytics import kernels
-from partnerlens.insights.analytics.scores import t_interval
-from partnerlens.insights.analytics.suppression import (
-    CELL_COLUMNS,
-    GROUPINGS,
-    LEADER_ROLES,
-    LEADERS,
-    OTHERS,
+from partnerlens.insights.loaders import (
+    collector_paused,
+    fetch_rows,
+    questions_frame,
+    scored_answers,
 )
-from partnerlens.insights.loaders import collector_paused, fetch_rows, scored_answers, source_of
 from partnerlens.insights.models import (
     NONE,
     QuestionStat,
@@ -49,9 +44,16 @@ from partnerlens.insights.models import (
     ThemeRollup,
     respondent_key,
 )
+from partnerlens.insights.question_stats import (  # noqa: F401 - the read side, re-exported
+    STAT_SUMS,
+    UNIT,
+    AggregateError,
+    QuestionSummary,
+    combined_codes,
+    question_summary,
+)
 
 STAT_KEY = ("cycle_id", "organisation_id", "role", "question_id", "about_organisation_id")
-STAT_SUMS = ("n_asked", "n_responses", "n_dont_know", "n", "total", "total_squares")
 ROLLUP_KEY = ("cycle_id", "theme_id", "role")
 ROLLUP_SUMS = (
     "n",
@@ -62,10 +64,6 @@ ROLLUP_SUMS = (
     "answer_total",
     "answer_total_squares",
 )
-
-
-class AggregateError(RuntimeError):
-    """The aggregates cannot take this change as asked; the message says what to do."""
 
 
 def level_key(value: float) -> str:
@@ -129,12 +127,29 @@ def _as_increments(
     }
 
 
-def changes(answers: pd.DataFrame) -> Changes:
+def item_positions(values: pd.Series, scales: pd.DataFrame) -> pd.Series:
+    """Each value as its position (0 to 1) on its own question's scale; ``scales`` has
+    item_min, item_max, scale_min, scale_max per row (a question without a range of its own
+    sits on its theme's scale, as in ``analytics.scores``)."""
+    flat = ~(scales["item_min"] < scales["item_max"])
+    low = scales["item_min"].where(~flat, scales["scale_min"])
+    high = scales["item_max"].where(~flat, scales["scale_max"])
+    return (values - low) / (high - low)
+
+
+def changes(answers: pd.DataFrame, questions: pd.DataFrame) -> Changes:
     """The increments of ``answers`` (``loaders.scored_answers`` of some responses).
 
     Item = one respondent's answer to one question (for a relationship question, the mean of
-    their answers about each partner, "don't know" if any of them was).
+    their answers about each partner, "don't know" if any of them was). ``questions``
+    (``loaders.questions_frame`` of the versions concerned) gives each question's own scale
+    and weight and its theme's scale: a theme score is the weighted mean of the positions of
+    the respondent's answers on their questions' scales, reported on the theme's scale
+    (docs/methods.md, "One common scale"), exactly as ``analytics.scores`` computes it.
     """
+    scales = questions.set_index("question_id")[
+        ["item_min", "item_max", "item_weight", "scale_min", "scale_max"]
+    ]
     items = (
         answers.groupby(["response", "question_id"], sort=False)
         .agg(
@@ -164,24 +179,45 @@ def changes(answers: pd.DataFrame) -> Changes:
         integers = ("n_asked", "n_responses", "n_dont_know", "n")
         for key, increment in _as_increments(counts, STAT_KEY, integers).items():
             stats[key] = {**increment, "levels": levels.get(key, {})}
+    scale = scales.reindex(items["question_id"].to_numpy())
+    position = item_positions(items["value"], scale.set_axis(items.index))
+    weight = scale["item_weight"].to_numpy(dtype=float)
+    counted = position.notna().to_numpy() & (weight > 0)
+    items = items.assign(
+        weighted=np.where(counted, position.to_numpy() * weight, 0.0),
+        weights=np.where(counted, weight, 0.0),
+        theme_min=scale["scale_min"].to_numpy(dtype=float),
+        theme_max=scale["scale_max"].to_numpy(dtype=float),
+    )
     themes = (
         items.groupby(["response", "theme_id"], sort=False)
         .agg(
             cycle_id=("cycle_id", "first"),
             role=("role", "first"),
-            score=("value", "mean"),
+            weighted=("weighted", "sum"),
+            weights=("weights", "sum"),
+            theme_min=("theme_min", "first"),
+            theme_max=("theme_max", "first"),
             dont_know=("dont_know", "any"),
         )
         .reset_index()
     )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(themes["weights"] > 0, themes["weighted"] / themes["weights"], np.nan)
+    themes["score"] = themes["theme_min"] + share * (themes["theme_max"] - themes["theme_min"])
     rollups: dict[tuple, dict[str, float]] = {}
     if not themes.empty:
         respondents = _sums(themes, ROLLUP_KEY, "score").join(
             themes.groupby(list(ROLLUP_KEY), sort=True)["dont_know"].sum().rename("n_dont_know")
         )
-        answered = _sums(answers, ROLLUP_KEY, "value", prefix="answer_").rename(
-            columns={"answer_n": "n_answers"}
+        # Every answer placed on its theme's scale, like the respondents' theme scores.
+        scale = scales.reindex(answers["question_id"].to_numpy()).set_axis(answers.index)
+        on_theme = scale["scale_min"] + item_positions(answers["value"], scale) * (
+            scale["scale_max"] - scale["scale_min"]
         )
+        answered = _sums(
+            answers.assign(on_theme=on_theme), ROLLUP_KEY, "on_theme", prefix="answer_"
+        ).rename(columns={"answer_n": "n_answers"})
         joined = respondents.join(answered, how="outer").fillna(0)
         rollups = _as_increments(joined, ROLLUP_KEY, ("n", "n_dont_know", "n_answers"))
     theme_scores = themes[["response", "cycle_id", "theme_id", "score", "dont_know"]]
@@ -314,7 +350,12 @@ def add_responses(response_ids: Iterable) -> int:
         answers = scored_answers(Response.objects.filter(pk__in=ids))
         if answers.empty:
             return 0
-        found = changes(answers)
+        versions = Cycle.objects.filter(pk__in=set(answers["cycle_id"].tolist())).values_list(
+            "framework_version_id", flat=True
+        )
+        found = changes(
+            answers, pd.concat([questions_frame(v) for v in set(versions)], ignore_index=True)
+        )
         if ResponseThemeScore.objects.filter(response_id__in=ids).exists():
             raise AggregateError(
                 "some of these responses were already added to the insights aggregates; "
@@ -342,248 +383,3 @@ def add_responses(response_ids: Iterable) -> int:
         _add_to(QuestionStat, STAT_KEY, STAT_SUMS, found.stats)
         _add_to(ThemeRollup, ROLLUP_KEY, ROLLUP_SUMS, found.rollups)
         return int(answers["response"].nunique())
-
-
-# --- reading figures from QuestionStat (pure) ----------------------------------------
-
-
-def _explode_levels(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row position, level value, count) for every level of every row."""
-    sizes = np.fromiter((len(m) for m in levels), dtype=np.int64, count=len(levels))
-    rows = np.repeat(np.arange(len(levels), dtype=np.int64), sizes)
-    keys = list(chain.from_iterable(levels))
-    values = np.array(keys).astype(float) if keys else np.array([], dtype=float)
-    counts = np.fromiter(
-        chain.from_iterable(m.values() for m in levels), dtype=np.int64, count=len(keys)
-    )
-    return rows, values, counts
-
-
-HISTOGRAM_CELLS = 20_000_000  # above this many group x level counters, sort instead
-
-
-def _medians(
-    group: np.ndarray, level: kernels.Levels, count: np.ndarray, n: np.ndarray
-) -> np.ndarray:
-    """Median per group from (group, level, count) entries; ``n`` = values per group.
-
-    The mid-point of the two middle values, as ``kernels.grouped_median`` does, read from
-    per-group cumulative counts of the levels (few distinct values) instead of sorting.
-    """
-    median = np.full(len(n), np.nan)
-    present = np.flatnonzero(n > 0)
-    if group.size == 0 or present.size == 0:
-        return median
-    low_rank = (n[present] - 1) // 2
-    high_rank = n[present] // 2
-    levels = len(level.values)
-    if len(n) * levels <= HISTOGRAM_CELLS:
-        flat = group * levels + level.codes
-        counts = np.bincount(flat, weights=count, minlength=len(n) * levels)
-        cumulative = np.cumsum(counts.reshape(len(n), levels), axis=1)[present]
-        low = (cumulative <= low_rank[:, None]).sum(axis=1)
-        high = (cumulative <= high_rank[:, None]).sum(axis=1)
-        median[present] = (level.values[low] + level.values[high]) / 2
-        return median
-    order = np.lexsort((level.codes, group))
-    cumulative = np.cumsum(count[order])
-    before = np.zeros(len(n), dtype=np.int64)
-    before[1:] = np.cumsum(np.bincount(group, weights=count, minlength=len(n)))[:-1]
-    low = np.searchsorted(cumulative, before[present] + low_rank, side="right")
-    high = np.searchsorted(cumulative, before[present] + high_rank, side="right")
-    values = level.values[level.codes[order]]
-    median[present] = (values[low] + values[high]) / 2
-    return median
-
-
-UNIT = ("cycle_id", "theme_key", "question_key")
-CELL_CODES = {  # the columns that split each grouping's cells
-    "partnership": (),
-    "role": ("role",),
-    "role_group": ("role_group",),
-    "organisation": ("organisation_id",),
-    "role_organisation": ("role", "organisation_id"),
-    "source": ("source",),
-}
-
-
-@dataclass(frozen=True)
-class QuestionSummary:
-    """Question-level figures per cell, from ``QuestionStat`` rows.
-
-    ``table`` is what ``scores.summarise`` gives at the question level (unprotected: never
-    show it before ``suppression.protect_breakdown``). ``level_row``, ``level`` and ``count``
-    say how many answers sit at each level in each row of ``table``.
-    """
-
-    table: pd.DataFrame
-    level_row: np.ndarray
-    level: np.ndarray
-    count: np.ndarray
-
-    def distribution(self, protected: pd.DataFrame) -> pd.DataFrame:
-        """Answers per level in the rows of ``table`` that ``protected`` (the protected copy
-        of ``table``, same rows) shows: what ``scores.level_distribution`` gives, in table
-        order, then by level."""
-        visible = ~protected["suppressed"].to_numpy(dtype=bool)
-        keep = visible[self.level_row]
-        rows = self.level_row[keep]
-        out = self.table.iloc[rows][[*UNIT, *CELL_COLUMNS]].reset_index(drop=True)
-        out["level"] = self.level[keep]
-        out["count"] = self.count[keep]
-        return out
-
-
-def question_summary(
-    stats: pd.DataFrame,
-    groupings: Sequence[str] = GROUPINGS,
-    leaders: frozenset[str] = LEADER_ROLES,
-) -> QuestionSummary:
-    """Per question and cell (every grouping of ``groupings``, and the partnership), the
-    figures ``scores.summarise`` computes from raw answers, by adding ``QuestionStat`` rows.
-
-    A respondent-level row (``about_organisation_id = 0``) already holds one value per
-    respondent, so cells are sums of rows; medians and level distributions come from the
-    added level counts. A relationship question's distribution counts each partner answer,
-    from its per-partner rows.
-    """
-    if "partnership" not in groupings:
-        groupings = ("partnership", *groupings)
-    about = stats["about_organisation_id"].to_numpy()
-    own = stats[about == NONE].reset_index(drop=True)
-    role = own["role"].to_numpy(dtype=object)
-    cells = {
-        "role": role,
-        "role_group": np.where(np.isin(role, list(leaders)), LEADERS, OTHERS).astype(object),
-        "organisation_id": own["organisation_id"].to_numpy(dtype=np.int64),
-        "source": pd.Series(role).map({r: source_of(r) for r in set(role)}).to_numpy(object),
-    }
-    keys = {name: kernels.factorise(values) for name, values in cells.items()}
-    unit = kernels.factorise(own["cycle_id"].to_numpy(dtype=np.int64) * (1 << 40)
-                             + own["question_id"].to_numpy(dtype=np.int64))  # fmt: skip
-    units = {
-        column: own[column].to_numpy()
-        for column in ("cycle_id", "theme_key", "question_key", "scale_min", "scale_max")
-    }
-    # Level counts: the own rows' values, but for a relationship question the per-partner
-    # rows' answers, each credited to the respondent row of the same cell.
-    median_rows, median_values, median_counts = _explode_levels(own["levels"].to_numpy())
-    relationship = own["kind"].to_numpy(dtype=object) == "relationship"
-    partners = stats[about != NONE]
-    cell_key = ["cycle_id", "organisation_id", "role", "question_id"]
-    owner = pd.MultiIndex.from_frame(own[cell_key]).get_indexer(
-        pd.MultiIndex.from_frame(partners[cell_key])
-    )
-    if (owner < 0).any():
-        raise AggregateError("a per-partner row has no respondent row: rebuild the cycle")
-    partner_rows, partner_values, partner_counts = _explode_levels(partners["levels"].to_numpy())
-    keep = ~relationship[median_rows]
-    answer_rows = np.concatenate([median_rows[keep], owner[partner_rows]])
-    answer_values = np.concatenate([median_values[keep], partner_values])
-    answer_counts = np.concatenate([median_counts[keep], partner_counts])
-    answer_levels = kernels.distinct_levels(answer_values)
-    width = len(answer_levels.values)
-    median_levels = kernels.distinct_levels(median_values)
-    sums = {name: own[name].to_numpy(dtype=float) for name in STAT_SUMS}
-    parts: dict[str, list[np.ndarray]] = {
-        name: [] for name in [*units, *CELL_COLUMNS, *STAT_SUMS, "median"]
-    }
-    level_rows, level_values, level_counts = [], [], []
-    offset = 0
-    for grouping in groupings:
-        codes, groups = combined_codes(unit, *(keys[c] for c in CELL_CODES[grouping]))
-        first = np.zeros(groups, dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(own))[::-1]
-        for column, values in units.items():
-            parts[column].append(values[first])
-        parts["group"].append(np.full(groups, grouping, dtype=object))
-        for column in ("role", "role_group", "organisation_id", "source"):
-            split = column in CELL_CODES[grouping]
-            parts[column].append(
-                cells[column][first].astype(object) if split else np.full(groups, None)
-            )
-        n = np.bincount(codes, weights=sums["n"], minlength=groups).astype(np.int64)
-        for name, values in sums.items():
-            parts[name].append(np.bincount(codes, weights=values, minlength=groups))
-        parts["median"].append(_medians(codes[median_rows], median_levels, median_counts, n))
-        # answers per (row of this grouping, level)
-        flat = codes[answer_rows] * width + answer_levels.codes
-        counted = np.bincount(flat, weights=answer_counts, minlength=groups * width)
-        present = np.flatnonzero(counted)
-        level_rows.append(offset + present // width)
-        level_values.append(answer_levels.values[present % width])
-        level_counts.append(counted[present].astype(np.int64))
-        offset += groups
-    columns = {name: np.concatenate(values) for name, values in parts.items()}
-    n = columns["n"]
-    total = columns["total"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / n
-        variance = (columns["total_squares"] - total * mean) / (n - 1)
-    sd = np.sqrt(np.maximum(variance, 0.0))
-    sd[n < 2] = np.nan
-    low, high = t_interval(mean, sd, n)
-    table = pd.DataFrame(
-        {
-            "cycle_id": columns["cycle_id"].astype(np.int64),
-            "theme_key": columns["theme_key"],
-            "question_key": columns["question_key"],
-            "group": columns["group"],
-            "role": pd.Series(columns["role"], dtype=object),
-            "role_group": pd.Series(columns["role_group"], dtype=object),
-            "organisation_id": pd.array(columns["organisation_id"], dtype="Int64"),
-            "source": pd.Series(columns["source"], dtype=object),
-            "n": n.astype(np.int64),
-            "n_responses": columns["n_responses"].astype(np.int64),
-            "n_dont_know": columns["n_dont_know"].astype(np.int64),
-            "mean": mean,
-            "sd": sd,
-            "median": columns["median"],
-            "ci_low": np.maximum(low, columns["scale_min"]),
-            "ci_high": np.minimum(high, columns["scale_max"]),
-            "scale_min": columns["scale_min"].astype(float),
-            "scale_max": columns["scale_max"].astype(float),
-        }
-    )
-    # The engine's row order (unit, then partnership, roles, leaders/others, organisations,
-    # sources), by sorting integer codes rather than the text columns.
-    rank = {grouping: i for i, grouping in enumerate(GROUPINGS)}
-    order = np.lexsort(
-        [
-            _sort_codes(table["source"]),
-            table["organisation_id"].to_numpy(dtype=float, na_value=-1.0),
-            _sort_codes(table["role"]),
-            _sort_codes(table["role_group"]),
-            table["group"].map(rank).to_numpy(),
-            _sort_codes(table["question_key"]),
-            _sort_codes(table["theme_key"]),
-            table["cycle_id"].to_numpy(),
-        ]
-    )
-    position = np.empty(len(order), dtype=np.int64)
-    position[order] = np.arange(len(order))
-    level_row = position[np.concatenate(level_rows)]
-    level_value = np.concatenate(level_values)
-    level_order = np.lexsort((level_value, level_row))
-    return QuestionSummary(
-        table.iloc[order].reset_index(drop=True),
-        level_row[level_order],
-        level_value[level_order],
-        np.concatenate(level_counts)[level_order],
-    )
-
-
-def combined_codes(*parts: kernels.Codes) -> tuple[np.ndarray, int]:
-    """(dense code of each row's combination of keys, number of combinations): what
-    ``kernels.combine`` gives, without building the labels nobody reads here."""
-    flat = np.zeros(len(parts[0].codes), dtype=np.int64)
-    for part in parts:
-        flat = flat * part.size + part.codes
-    unique, inverse = np.unique(flat, return_inverse=True)
-    return inverse.astype(np.int64), len(unique)
-
-
-def _sort_codes(values: pd.Series) -> np.ndarray:
-    """Codes that sort as the values do, missing values first."""
-    codes, _labels = pd.factorize(values, sort=True, use_na_sentinel=True)
-    return codes

@@ -8,11 +8,24 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from partnerlens.directory.sections import Section, register
-        from partnerlens.enquiries.signals import response_submitted
-        from partnerlens.insights.receivers import count_submitted_response
+        from partnerlens.enquiries.signals import cycle_state_changed, response_submitted
+        from partnerlens.insights.receivers import (
+            count_submitted_response,
+            release_on_state_change,
+        )
 
         response_submitted.connect(
             count_submitted_response, dispatch_uid="insights.count_submitted_response"
+        )
+        cycle_state_changed.connect(
+            release_on_state_change, dispatch_uid="insights.release_on_state_change"
+        )
+        # Enquiries' response-rate table uses the partnership's minimum group size.
+        from partnerlens.enquiries.disclosure import register_minimum_provider
+        from partnerlens.insights.models import InsightSettings
+
+        register_minimum_provider(
+            lambda cycle: InsightSettings.for_partnership(cycle.partnership).min_group_size
         )
         # The partnership page links here (directory must not import the apps above it).
         register(

@@ -16,14 +16,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 
 from partnerlens.directory.access import can_manage
 from partnerlens.directory.models import Membership, Organisation
-from partnerlens.enquiries.models import Cycle, CycleState
-from partnerlens.frameworks.models import FrameworkVersion, Question, QuestionKind, Theme, localised
+from partnerlens.enquiries.models import Cycle, CycleState, Response, ResponseState
+from partnerlens.enquiries.summaries import completed_count
+from partnerlens.frameworks.models import (
+    SCORED_KINDS,
+    FrameworkVersion,
+    Question,
+    QuestionKind,
+    Theme,
+    localised,
+)
 from partnerlens.insights import loaders
-from partnerlens.insights.models import InsightSettings
+from partnerlens.insights.analytics.frames import NO_ORGANISATION
+from partnerlens.insights.links import person_column
+from partnerlens.insights.models import InsightSettings, Release, ResponseThemeScore, respondent_key
 
 # Built-in framework slugs whose special views the dashboard adds.
 MATURITY_FRAMEWORK = "self-improving-system"
@@ -63,6 +73,12 @@ class CycleFrames:
     settings: InsightSettings
     peers: pd.DataFrame = field(default_factory=pd.DataFrame)  # benchmarking "others"
     relationship_respondents: dict[str, int] = field(default_factory=dict)
+    # People invited per organisation (``NO_ORGANISATION`` for none) and role, from the
+    # Invitee rows (known to the lead in every mode): organisation_id, role, invited.
+    invited_by: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # What each lineage cycle's version asked per theme (``lineage_questions``), so trends
+    # do not compare a theme whose questions changed between versions. Empty: one version.
+    questions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def answers(self) -> pd.DataFrame:
@@ -112,11 +128,15 @@ def lineage_cycles(cycle: Cycle, states: tuple[str, ...]) -> list[tuple[int, int
     return found
 
 
-def theme_scores_for(cycle_rows: list[tuple[int, int, str]]) -> pd.DataFrame:
+def theme_scores_for(
+    cycle_rows: list[tuple[int, int, str]], members: dict[int, list[str]] | None = None
+) -> pd.DataFrame:
     """Respondents' theme scores for several cycles, whatever their framework versions.
 
     One query for the themes of every version (the key links them across versions) and one
-    for the stored scores (``loaders.theme_scores_frame``).
+    for the stored scores (``loaders.theme_scores_frame``). ``members``: for the cycles it
+    names, only these responses count (an earlier cycle's latest release: trends use what
+    was released, never responses that came later).
     """
     version_ids = sorted({version for _cycle, version, _title in cycle_rows})
     themes = pd.DataFrame(
@@ -125,7 +145,81 @@ def theme_scores_for(cycle_rows: list[tuple[int, int, str]]) -> pd.DataFrame:
         ),
         columns=["theme_id", "theme_key", "dimension"],
     )
-    return loaders.theme_scores_frame([_Pk(c) for c, _v, _t in cycle_rows], themes)
+    cycle_ids = [c for c, _v, _t in cycle_rows]
+    link = len(cycle_ids) > 1  # pair people across cycles (trends) where the mode allows
+    if not members:
+        return loaders.theme_scores_frame([_Pk(c) for c in cycle_ids], themes, link=link)
+    whole = [_Pk(c) for c in cycle_ids if c not in members]
+    frame = loaders.theme_scores_frame(whole, themes, link=link) if whole else None
+    earlier = _member_theme_scores([c for c in cycle_ids if c in members], themes, members)
+    if frame is None:
+        return earlier
+    if "channel" in frame.columns and "channel" not in earlier.columns:
+        earlier = earlier.assign(channel=_channels(earlier, members))
+    offset = int(frame["response_id"].max()) if len(frame) else 0
+    earlier = earlier.assign(response_id=earlier["response_id"] + offset)
+    return pd.concat([frame, earlier.reindex(columns=frame.columns)], ignore_index=True)
+
+
+def _channels(frame: pd.DataFrame, members: dict[int, list[str]]) -> np.ndarray:
+    """Each row's response channel (``_member_theme_scores`` keeps it in ``_channel``)."""
+    return frame["_channel"].to_numpy(dtype=object)
+
+
+def _member_theme_scores(
+    cycle_ids: list[int], themes: pd.DataFrame, members: dict[int, list[str]]
+) -> pd.DataFrame:
+    """``loaders.theme_scores_frame`` of ``cycle_ids`` (same columns and numbering), keeping
+    in the cycles ``members`` names only those responses."""
+    scores = loaders._fetch(
+        ResponseThemeScore.objects.filter(cycle_id__in=cycle_ids).values_list(
+            "respondent", "theme_id", "score", "dont_know", "cycle_id"
+        ),
+        ("respondent", "theme_id", "value", "dont_know", "cycle_id"),
+        (np.int64, np.int64, float, bool, np.int64),
+    )
+    people = loaders._fetch(
+        Response.objects.filter(cycle_id__in=cycle_ids, state=ResponseState.SUBMITTED).values_list(
+            "id", "role", "organisation_id", "cycle_id", "channel"
+        ),
+        ("id", "role", "organisation_id", "cycle_id", "channel"),
+        (object, object, object, np.int64, object),
+    )
+    keys = np.array([respondent_key(pk) for pk in people["id"]], dtype=np.int64)
+    allowed = {respondent_key(pk) for ids in members.values() for pk in ids}
+    restricted = np.isin(people["cycle_id"], list(members))
+    counted = ~restricted | np.isin(keys, np.array(sorted(allowed), dtype=np.int64))
+    person = pd.Index(keys).get_indexer(scores["respondent"])
+    if (person < 0).any():
+        raise LookupError("a theme score belongs to no submitted response: rebuild the cycle")
+    rows = counted[person]
+    person = person[rows]
+    theme_position = pd.Index(themes["theme_id"]).get_indexer(scores["theme_id"][rows])
+    if (theme_position < 0).any():
+        raise LookupError("a theme score belongs to a theme missing from `themes`")
+    theme_key = themes["theme_key"].to_numpy(dtype=object)[theme_position]
+    organisation = np.array(
+        [NO_ORGANISATION if o is None else o for o in people["organisation_id"]], dtype=np.int64
+    )
+    sources = np.array([loaders.source_of(r) for r in people["role"]], dtype=object)
+    return pd.DataFrame(
+        {
+            "cycle_id": scores["cycle_id"][rows],
+            "response_id": person.astype(np.int64) + 1,
+            "role": people["role"][person],
+            "organisation_id": organisation[person],
+            "theme_key": theme_key,
+            "dimension": themes["dimension"].to_numpy(dtype=object)[theme_position],
+            "question_key": theme_key,
+            "kind": "agreement",
+            "value": scores["value"][rows],
+            "dont_know": scores["dont_know"][rows],
+            "about_organisation_id": pd.array([pd.NA] * len(theme_key), dtype="Int64"),
+            "source": sources[person],
+            "_channel": people["channel"][person],
+            "person": person_column(keys, cycle_ids, link=True)[person],
+        }
+    )
 
 
 class _Pk:
@@ -156,9 +250,10 @@ def relationships_of(cycle: Cycle) -> tuple[pd.DataFrame, dict[str, str], dict[s
 
 
 def benchmark_others(cycle: Cycle, partnership_kind: str) -> pd.DataFrame:
-    """Theme scores of other partnerships of the same kind that agreed to share, from each
-    one's latest published cycle on the same framework: the ``others`` frame of
-    ``analytics.benchmarking`` (never shown as such: the engine returns quartiles only)."""
+    """Theme scores of other partnerships of the same kind that agreed to share, from the
+    latest release of each one's latest published cycle on the same framework: the
+    ``others`` frame of ``analytics.benchmarking`` (never shown as such: the engine returns
+    quartiles only)."""
     sharing = InsightSettings.objects.filter(
         share_benchmarks=True, partnership__kind=partnership_kind
     ).exclude(partnership_id=cycle.partnership_id)
@@ -176,34 +271,95 @@ def benchmark_others(cycle: Cycle, partnership_kind: str) -> pd.DataFrame:
     columns = ["partnership_id", "partnership_kind", "shares", "theme_key", "mean", "n"]
     if not latest:
         return pd.DataFrame(columns=columns)
-    rollup = loaders.rollup_frame([_Pk(pk) for pk in latest.values()])
-    if rollup.empty:
+    # Each one's figures as its own latest release published them (under its own k), never
+    # the live aggregates: responses no release counted must not reach anyone else's page.
+    newest: dict[int, int] = {}
+    for pk, cycle_id in (
+        Release.objects.filter(cycle_id__in=list(latest.values()))
+        .order_by("cycle_id", "-number")
+        .values_list("pk", "cycle_id")
+    ):
+        newest.setdefault(cycle_id, pk)
+    partnership_of = {cycle_id: p for p, cycle_id in latest.items()}
+    rows = []
+    for cycle_id, tables in Release.objects.filter(pk__in=list(newest.values())).values_list(
+        "cycle_id", "tables"
+    ):
+        for row in tables.get("theme", []):
+            if row.get("group") != "partnership" or row.get("suppressed"):
+                continue
+            if row.get("mean") is None or not row.get("n"):
+                continue
+            rows.append(
+                (partnership_of[cycle_id], row["theme_key"], float(row["mean"]), int(row["n"]))
+            )
+    if not rows:
         return pd.DataFrame(columns=columns)
-    sums = rollup.groupby(["partnership_id", "theme_key"], as_index=False)[["n", "total"]].sum()
-    sums = sums[sums["n"] > 0]
+    found = pd.DataFrame(rows, columns=["partnership_id", "theme_key", "mean", "n"])
     return pd.DataFrame(
         {
-            "partnership_id": sums["partnership_id"].to_numpy(),
+            "partnership_id": found["partnership_id"].to_numpy(),
             "partnership_kind": partnership_kind,
             "shares": True,
-            "theme_key": sums["theme_key"].to_numpy(),
-            "mean": (sums["total"] / sums["n"]).to_numpy(dtype=float),
-            "n": sums["n"].to_numpy(dtype=np.int64),
+            "theme_key": found["theme_key"].to_numpy(),
+            "mean": found["mean"].to_numpy(dtype=float),
+            "n": found["n"].to_numpy(dtype=np.int64),
         }
     )
 
 
-def load_cycle(cycle: Cycle, states: tuple[str, ...] = RESULT_STATES) -> CycleFrames:
+def lineage_questions(lineage: list[tuple[int, int, str]]) -> pd.DataFrame:
+    """cycle_id, theme_key, question_key, kind, scale_min, scale_max: the scored questions
+    each lineage cycle's version asked (``analytics.trends.question_sets``). One query, and
+    none when every cycle ran on the same version (nothing can have changed)."""
+    columns = ["cycle_id", "theme_key", "question_key", "kind", "scale_min", "scale_max"]
+    versions = {version for _cycle, version, _title in lineage}
+    if len(versions) < 2:
+        return pd.DataFrame(columns=columns)
+    asked = pd.DataFrame(
+        list(
+            Question.objects.filter(theme__version_id__in=versions, kind__in=list(SCORED_KINDS))
+            .annotate(low=Min("options__score"), high=Max("options__score"))
+            .values_list("theme__version_id", "theme__key", "key", "kind", "low", "high")
+        ),
+        columns=["version_id", *columns[1:]],
+    )
+    cycles = pd.DataFrame([(c, v) for c, v, _t in lineage], columns=["cycle_id", "version_id"])
+    return cycles.merge(asked, on="version_id")[columns]
+
+
+def released_members(cycle_ids: list[int]) -> dict[int, list[str]]:
+    """The response ids of each cycle's latest release (cycles without one are left out)."""
+    latest: dict[int, list[str]] = {}
+    for cycle_id, members in (
+        Release.objects.filter(cycle_id__in=cycle_ids)
+        .order_by("cycle_id", "-number")
+        .values_list("cycle_id", "members")
+    ):
+        latest.setdefault(cycle_id, members)
+    return latest
+
+
+def load_cycle(
+    cycle: Cycle, states: tuple[str, ...] = RESULT_STATES, *, released: bool = False
+) -> CycleFrames:
     """Read a cycle's results and what surrounds them (lineage, partners, benchmarks).
 
     ``states``: which of the lineage's earlier cycles count for trends (members see only
-    published ones; see ``result_cycle_states``).
+    published ones; see ``result_cycle_states``). ``released``: earlier cycles count only
+    with the responses of their latest release, and not at all without one (how a release
+    is built: trends never show what no release showed).
     """
     partnership = cycle.partnership
     settings = InsightSettings.for_partnership(partnership)
     themes = loaders.themes_frame(cycle.framework_version_id)
     lineage = lineage_cycles(cycle, states)
-    history = theme_scores_for(lineage)
+    members = None
+    if released:
+        members = released_members([pk for pk, _v, _t in lineage if pk != cycle.pk])
+        lineage = [row for row in lineage if row[0] == cycle.pk or row[0] in members]
+    history = theme_scores_for(lineage, members)
+    questions = lineage_questions(lineage)
     cycles = pd.DataFrame(
         [(pk, order, title) for order, (pk, _v, title) in enumerate(lineage)],
         columns=["cycle_id", "order", "label"],
@@ -215,8 +371,16 @@ def load_cycle(cycle: Cycle, states: tuple[str, ...] = RESULT_STATES) -> CycleFr
         ).values_list("pk", "name")
     )
     invitees = cycle.invitees.all()
-    invited = invitees.count()
-    completed = invitees.filter(completed=True).count()
+    invited_by = pd.DataFrame(
+        list(
+            invitees.order_by().values_list("organisation_id", "role").annotate(invited=Count("pk"))
+        ),
+        columns=["organisation_id", "role", "invited"],
+    )
+    invited_by["organisation_id"] = invited_by["organisation_id"].fillna(NO_ORGANISATION)
+    invited_by = invited_by.astype({"organisation_id": "int64", "invited": "int64"})
+    invited = int(invited_by["invited"].sum())
+    completed = completed_count(cycle)
     peers = (
         benchmark_others(cycle, partnership.kind) if settings.share_benchmarks else pd.DataFrame()
     )
@@ -236,7 +400,9 @@ def load_cycle(cycle: Cycle, states: tuple[str, ...] = RESULT_STATES) -> CycleFr
         organisations=organisations,
         invited=invited,
         completed=completed,
+        invited_by=invited_by,
         settings=settings,
         peers=peers,
+        questions=questions,
         relationship_respondents=relationship_respondents,
     )

@@ -12,6 +12,17 @@ from partnerlens.insights.models import InsightSettings
 MAX_K = 100
 
 
+def k_only_up_message(current: int) -> str:
+    """The settings form's error when a minimum group size would go down after a release."""
+    from django.utils.translation import gettext
+
+    return gettext(
+        "Results have already been released with a minimum of %(current)s. It can be raised "
+        "but not lowered: comparing results under a smaller minimum with the earlier ones "
+        "would give small groups away."
+    ) % {"current": current}
+
+
 class InsightSettingsForm(GovukFormMixin, forms.ModelForm):
     min_group_size = forms.IntegerField(
         label=_("Minimum group size"),

@@ -36,7 +36,8 @@ from partnerlens.frameworks.models import (
     QuestionKind,
     Theme,
 )
-from partnerlens.insights.analytics.frames import NO_ORGANISATION
+from partnerlens.insights.analytics.frames import ITEM_COLUMNS, NO_ORGANISATION
+from partnerlens.insights.links import person_column
 from partnerlens.insights.models import (
     NONE,
     QuestionStat,
@@ -106,20 +107,27 @@ def question_scores(question_ids: Iterable[int]) -> dict[int, dict[str, float]]:
 
 def questions_frame(version: FrameworkVersion | int) -> pd.DataFrame:
     """The scored questions of a version: question_id, theme_id, theme_key, question_key,
-    kind, dimension, and the scale_min, scale_max of the question's theme."""
+    kind, dimension, the scale_min, scale_max of the question's theme, and the question's
+    own scale and weight (item_min, item_max, item_weight: docs/methods.md)."""
     version_id = getattr(version, "pk", version)
     rows = list(
         Question.objects.filter(theme__version_id=version_id, kind__in=SCORED)
         .order_by("theme__order", "theme_id", "order", "id")
-        .values_list("pk", "theme_id", "theme__key", "key", "kind", "theme__dimension")
+        .values_list("pk", "theme_id", "theme__key", "key", "kind", "theme__dimension", "weight")
     )
     frame = pd.DataFrame(
         rows,
-        columns=["question_id", "theme_id", "theme_key", "question_key", "kind", "dimension"],
-    )
+        columns=[
+            "question_id", "theme_id", "theme_key", "question_key", "kind", "dimension",
+            "item_weight",
+        ],
+    )  # fmt: skip
     scores = question_scores(frame["question_id"])
     own_min = [min(scores.get(q, {}).values(), default=np.nan) for q in frame.question_id]
     own_max = [max(scores.get(q, {}).values(), default=np.nan) for q in frame.question_id]
+    frame["item_min"] = np.array(own_min, dtype=float)
+    frame["item_max"] = np.array(own_max, dtype=float)
+    frame["item_weight"] = frame["item_weight"].astype(float)
     # The engine places every question on its theme's scale (the span of the theme's
     # questions), so intervals are clipped there too.
     frame["scale_min"] = pd.Series(own_min, dtype=float).groupby(frame["theme_id"]).transform("min")
@@ -238,7 +246,7 @@ def answers_frame(cycles: Cycle | Iterable[Cycle] | QuerySet) -> pd.DataFrame:
     versions = Cycle.objects.filter(pk__in=cycle_ids).values_list("framework_version_id", flat=True)
     questions = pd.concat([questions_frame(v) for v in set(versions)], ignore_index=True)
     keyed = stored.merge(
-        questions[["question_id", "theme_key", "question_key", "dimension"]],
+        questions[["question_id", "theme_key", "question_key", "dimension", *ITEM_COLUMNS]],
         on="question_id",
         how="left",
     )
@@ -257,6 +265,7 @@ def answers_frame(cycles: Cycle | Iterable[Cycle] | QuerySet) -> pd.DataFrame:
             "dont_know": keyed["dont_know"].astype(bool),
             "about_organisation_id": about.where(about != NO_ORGANISATION, pd.NA),
             "source": keyed["role"].map(source_of).astype(object),
+            **{column: keyed[column].astype(float) for column in ITEM_COLUMNS},
         }
     )
 
@@ -352,7 +361,9 @@ def _fetch(queryset: QuerySet, names: Sequence[str], types: Sequence = ()) -> di
         return _columns(rows, names, types)
 
 
-def theme_scores_frame(cycles: Cycle | Iterable[Cycle] | QuerySet, themes: pd.DataFrame):
+def theme_scores_frame(
+    cycles: Cycle | Iterable[Cycle] | QuerySet, themes: pd.DataFrame, link: bool = False
+):
     """Respondents' theme scores in the shape of an answers frame, one row per respondent
     and theme, each theme acting as a single item (``question_key`` = ``theme_key``).
 
@@ -361,6 +372,7 @@ def theme_scores_frame(cycles: Cycle | Iterable[Cycle] | QuerySet, themes: pd.Da
     theme scores. (Not for the question level, and not for ``validate_answers``: a theme can
     hold both a score and a "don't know".) ``themes`` needs theme_id, theme_key and
     dimension (``themes_frame`` has them), for every theme of the cycles' versions.
+    ``link``: fill ``person`` (``person_column``) so trends can pair people; else it is 0.
     """
     cycle_ids = _cycle_ids(cycles)
     fields = ["respondent", "theme_id", "score", "dont_know"]
@@ -376,9 +388,9 @@ def theme_scores_frame(cycles: Cycle | Iterable[Cycle] | QuerySet, themes: pd.Da
         scores["cycle_id"] = np.full(len(scores["respondent"]), only, dtype=np.int64)
     people = _fetch(
         Response.objects.filter(cycle_id__in=cycle_ids, state=ResponseState.SUBMITTED).values_list(
-            "id", "role", "organisation_id"
+            "id", "role", "organisation_id", "channel"
         ),
-        ("id", "role", "organisation_id"),
+        ("id", "role", "organisation_id", "channel"),
     )
     keys = np.array([respondent_key(pk) for pk in people["id"]], dtype=np.int64)
     person = pd.Index(keys).get_indexer(scores["respondent"])
@@ -407,6 +419,11 @@ def theme_scores_frame(cycles: Cycle | Iterable[Cycle] | QuerySet, themes: pd.Da
             "dont_know": scores["dont_know"],
             "about_organisation_id": pd.array([pd.NA] * len(theme_key), dtype="Int64"),
             "source": sources[person],
+            # Open-link respondents declared their role and school themselves: the engine
+            # reports them as a group of their own (``suppression``), never in those groups.
+            "channel": np.asarray(people["channel"], dtype=object)[person],
+            # Trends pair a person's answers across cycles (none with a single cycle).
+            "person": person_column(keys, cycle_ids, link)[person],
         }
     )
 
@@ -451,7 +468,10 @@ def question_stats_frame(
     position = pd.Index(questions["question_id"]).get_indexer(columns["question_id"])
     if (position < 0).any():
         raise LookupError("a question statistic is about a question missing from `questions`")
-    for column in ("theme_key", "question_key", "kind", "dimension", "scale_min", "scale_max"):
+    for column in (
+        "theme_key", "question_key", "kind", "dimension", "scale_min", "scale_max",
+        *(c for c in ("item_min", "item_max") if c in questions),
+    ):  # fmt: skip
         columns[column] = questions[column].to_numpy()[position]
     return pd.DataFrame(columns)
 

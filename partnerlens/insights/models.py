@@ -9,9 +9,9 @@ hold what the statistics need, each updated in the same transaction as the submi
   for relationship questions, x partner): counts, sum, sum of squares and how many
   respondents gave each level, so means, sds, intervals, medians and level distributions of
   any union of cells come from adding rows.
-- ``ResponseThemeScore``: each respondent's score on each theme (the mean of their scored
-  answers in it), so respondent-level theme, dimension and framework figures read about
-  5,000 x themes rows, not every answer.
+- ``ResponseThemeScore``: each respondent's score on each theme (the weighted mean of
+  their scored answers in it, on one common scale), so respondent-level theme, dimension
+  and framework figures read about 5,000 x themes rows, not every answer.
 - ``ThemeRollup``: per cycle x theme x role sums, so the national comparison reads a few
   thousand rows.
 
@@ -85,7 +85,9 @@ class QuestionStat(models.Model):
 
 
 class ResponseThemeScore(models.Model):
-    """One respondent's score on one theme: the mean of their scored answers in it.
+    """One respondent's score on one theme: the weighted mean of their scored answers in it,
+    each first placed on the theme's scale by its position on its own question's scale
+    (docs/methods.md, "One common scale").
 
     A relationship question counts once, as the mean of the answers about each partner.
     ``score`` is NULL when every answer in the theme was "don't know" or left blank.
@@ -194,3 +196,80 @@ class InsightSettings(models.Model):
         return SuppressionPolicy(
             k=int(self.min_group_size), role_k={"parent": int(self.min_parent_group_size)}
         )
+
+
+# --- Releases: what users see (owned by the release work) -----------------------------------
+
+
+class ReleaseReason(models.TextChoices):
+    CLOSED = "closed", "closed"
+    PUBLISHED = "published", "published"
+    REOPENED_AND_CLOSED = "reopened_and_closed", "reopened and closed"
+    SETTINGS = "settings", "settings changed"
+    REBUILT = "rebuilt", "rebuilt"
+
+
+class ReleaseImmutable(Exception):
+    """A stored release was about to be changed or removed: releases are never rewritten."""
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ReleaseImmutable("releases are never updated")
+
+    def for_cycle(self, cycle):
+        return self.filter(cycle=cycle)
+
+    def light(self):
+        """Without the download tables and the audit tables (the page needs neither)."""
+        return self.defer("exports", "tables", "members", "benchmark")
+
+
+class Release(models.Model):
+    """One cycle's results as they were shown, frozen: written once, never changed.
+
+    Every reader (the page, the PDF, CSV, XLSX) reads the latest release the user may see;
+    nothing recomputes results per request. ``insights.releases.make_release`` writes them,
+    numbered 1, 2, ... per cycle. Everything is JSON:
+
+    - ``members``: the ids of the submitted responses the release counts (for differencing
+      against later releases, and so trends use only what was released);
+    - ``page`` / ``exports``: per language ("en", "cy"), the dashboard (``dashboard.codec``)
+      and the download tables;
+    - ``tables``: the protected theme, dimension and framework breakdowns as records, for
+      later audits of every published figure (``analytics.disclosure.audit``);
+    - ``benchmark``: the benchmark table as published (None when the partnership does not
+      share).
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    reason = models.CharField(max_length=30, choices=ReleaseReason.choices)
+    k = models.PositiveSmallIntegerField()
+    parent_k = models.PositiveSmallIntegerField()
+    respondents = models.PositiveIntegerField()
+    hidden_changed = models.PositiveIntegerField(default=0)  # cells hidden by differencing
+    members = models.JSONField(default=list)
+    page = models.JSONField(default=dict)
+    exports = models.JSONField(default=dict)
+    tables = models.JSONField(default=dict)
+    benchmark = models.JSONField(null=True, default=None)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "number"], name="one_release_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Release {self.number} of cycle {self.cycle_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("update_fields"):
+            raise ReleaseImmutable("a release is written once and never changed")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)

@@ -12,3 +12,11 @@ def count_submitted_response(sender, response, **kwargs) -> None:
     that the respondent was told was received.
     """
     add_responses([response.pk])
+
+
+def release_on_state_change(sender, cycle, before, target, actor=None, **kwargs) -> None:
+    """A cycle that closes (or is published) gets its results released, inside the same
+    transaction as the change of state (``releases.release_on_state_change``)."""
+    from partnerlens.insights.releases import release_on_state_change as release
+
+    release(cycle, before, target, actor)

@@ -39,11 +39,22 @@ from partnerlens.insights.analytics.suppression import (
 from partnerlens.insights.models import (
     InsightSettings,
     QuestionStat,
+    Release,
     ResponseThemeScore,
     ThemeRollup,
 )
+from partnerlens.insights.releases import release_after_settings
 
 REBUILD_BATCH = 500  # responses per read of raw answers
+
+
+class SettingsRefused(PolicyError):
+    """A setting that would weaken results already released (``field``: the form field)."""
+
+    def __init__(self, field: str, current: int):
+        super().__init__(f"{field} cannot go below {current} once results were released")
+        self.field = field
+        self.current = current
 
 
 def update_insight_settings(
@@ -54,7 +65,10 @@ def update_insight_settings(
     min_parent_group_size: int,
     share_benchmarks: bool,
 ) -> InsightSettings:
-    """Save the minimum group sizes and the benchmarking choice; never below ``MIN_K``."""
+    """Save the minimum group sizes and the benchmarking choice; never below ``MIN_K``, and
+    never lower than before once any release of the partnership exists (comparing results
+    under a lower k with the earlier ones would give small groups away). Every closed or
+    published cycle then gets a release under the new settings (``releases``)."""
     for name, value in (
         ("min_group_size", min_group_size),
         ("min_parent_group_size", min_parent_group_size),
@@ -70,6 +84,13 @@ def update_insight_settings(
             "min_parent_group_size": settings.min_parent_group_size,
             "share_benchmarks": settings.share_benchmarks,
         }
+        if Release.objects.filter(cycle__partnership=partnership).exists():
+            for name, value in (
+                ("min_group_size", min_group_size),
+                ("min_parent_group_size", min_parent_group_size),
+            ):
+                if int(value) < before[name]:
+                    raise SettingsRefused(name, before[name])
         settings.min_group_size = int(min_group_size)
         settings.min_parent_group_size = int(min_parent_group_size)
         settings.share_benchmarks = bool(share_benchmarks)
@@ -91,6 +112,9 @@ def update_insight_settings(
             min_parent_group_size=settings.min_parent_group_size,
             share_benchmarks=settings.share_benchmarks,
         )
+        after = {name: getattr(settings, name) for name in before}
+        if after != before:
+            release_after_settings(partnership, actor=actor)
     return settings
 
 

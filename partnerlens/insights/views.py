@@ -1,4 +1,7 @@
-"""Insights pages: results of a cycle, their downloads, and the lead's settings."""
+"""Insights pages: results of a cycle, their downloads, and the lead's settings.
+
+The results page and every download read the cycle's latest stored release
+(``insights.releases``); nothing is computed from the answers per request."""
 
 from __future__ import annotations
 
@@ -12,17 +15,19 @@ from django.views.decorators.http import require_http_methods
 
 from partnerlens.directory.access import can_manage, get_partnership_for_user
 from partnerlens.enquiries.models import Cycle
-from partnerlens.insights import dashboard as dashboards
-from partnerlens.insights.access import get_result_cycle_for_user
-from partnerlens.insights.data import load_cycle, result_cycle_states
+from partnerlens.insights.access import get_result_cycle_for_user, withheld
+from partnerlens.insights.dashboard import codec
+from partnerlens.insights.data import result_cycle_states
 from partnerlens.insights.exporters import ExportContext, exporters, get_exporter
-from partnerlens.insights.forms import InsightSettingsForm
+from partnerlens.insights.forms import InsightSettingsForm, k_only_up_message
 from partnerlens.insights.models import InsightSettings
-from partnerlens.insights.services import update_insight_settings
+from partnerlens.insights.releases import LANGUAGES, visible_release
+from partnerlens.insights.services import SettingsRefused, update_insight_settings
 
 
-def _build(request, cycle: Cycle) -> dashboards.Dashboard:
-    return dashboards.build(load_cycle(cycle, result_cycle_states(request.user, cycle)))
+def _language() -> str:
+    language = (translation.get_language() or "en").split("-")[0]
+    return language if language in LANGUAGES else "en"
 
 
 @login_required
@@ -44,14 +49,18 @@ def cycle_list(request, partnership_pk):
 @login_required
 def dashboard(request, pk):
     cycle = get_result_cycle_for_user(request.user, pk)
+    release = visible_release(request.user, cycle)
+    manage = can_manage(request.user, cycle.partnership)
     return render(
         request,
         "insights/dashboard.html",
         {
             "cycle": cycle,
-            "dashboard": _build(request, cycle),
+            "release": release,
+            "dashboard": codec.decode(release.page[_language()]) if release else None,
+            "withheld": withheld(cycle, release) if manage else None,
             "exporters": exporters(),
-            "can_manage": can_manage(request.user, cycle.partnership),
+            "can_manage": manage,
         },
     )
 
@@ -62,10 +71,14 @@ def download(request, pk, identifier):
     exporter = get_exporter(identifier)
     if exporter is None:
         raise Http404("No such download")
+    release = visible_release(request.user, cycle, light=False)
+    if release is None:
+        raise Http404("No results have been released for this cycle yet")
+    language = _language()
     context = ExportContext(
-        dashboard=_build(request, cycle),
-        generated_at=timezone.localtime(),
-        language=translation.get_language() or "en",
+        dashboard=codec.decode(release.page[language], release.exports[language]),
+        generated_at=timezone.localtime(release.created_at),
+        language=language,
     )
     response = HttpResponse(exporter.render(context), content_type=exporter.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename(context)}"'
@@ -79,7 +92,11 @@ def settings(request, partnership_pk):
     current = InsightSettings.for_partnership(partnership)
     form = InsightSettingsForm(request.POST if request.method == "POST" else None, instance=current)
     if form.is_valid():
-        update_insight_settings(partnership, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Insight settings saved."))
-        return redirect("insights:cycle_list", partnership.pk)
+        try:
+            update_insight_settings(partnership, actor=request.user, **form.cleaned_data)
+        except SettingsRefused as refused:
+            form.add_error(refused.field, k_only_up_message(refused.current))
+        else:
+            messages.success(request, _("Insight settings saved."))
+            return redirect("insights:cycle_list", partnership.pk)
     return render(request, "insights/settings.html", {"partnership": partnership, "form": form})

@@ -258,7 +258,8 @@ def test_a_whole_cycle_from_flexing_to_closing(
 
     # The lead sees the response rate and closes the cycle.
     page.goto(f"{base}/enquiries/cycles/{cycle_pk}/")
-    expect(page.locator("#response-rate")).to_contain_text("3 of 3 invited people")
+    # Three of three would say each of them answered: the page gives no count that small.
+    expect(page.locator("#response-rate")).to_contain_text("3 people invited.")
     page.get_by_role("button", name="Close the cycle").click()
     expect(page.locator("#cycle-state")).to_have_text("Closed")
 

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import DateField, DateTimeField
 
 from partnerlens.directory.models import Role
-from partnerlens.enquiries.models import Answer, Invitee, Response
+from partnerlens.enquiries.models import Answer, Invitee, ReceiptSet, Response
+from partnerlens.enquiries.receipts import receipts_of
 from partnerlens.enquiries.services import (
     open_cycle,
     start_or_resume_response,
@@ -51,7 +52,10 @@ def test_anonymous_submissions_leave_no_link_between_invitees_and_responses(
     invitees = [stored_values(i) for i in Invitee.objects.all()]
     responses = [stored_values(r) for r in Response.objects.all()]
     answers = [stored_values(a) for a in Answer.objects.all()]
-    assert len(responses) == 4 and sum(i["completed"] for i in invitees) == 3
+    assert len(responses) == 4 and sum(r["state"] == "submitted" for r in responses) == 3
+    # Nothing about submitting is written to any invitee: not even a completion flag.
+    assert not any(i["completed"] for i in invitees)
+    assert len(receipts_of(cycle)) == 3
 
     for response in responses:
         assert response["invitee_id"] is None
@@ -75,7 +79,8 @@ def test_anonymous_submissions_leave_no_link_between_invitees_and_responses(
     for i in invitees:
         personal |= {i["email"], i["name"], i["token_hash"], *i["earlier_token_hashes"].split()}
     personal.discard("")
-    for row in responses + answers:
+    receipt_rows = [stored_values(r) for r in ReceiptSet.objects.all()]
+    for row in responses + answers + receipt_rows:
         for column, value in row.items():
             assert not (isinstance(value, str) and value in personal), column
 

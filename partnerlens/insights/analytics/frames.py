@@ -11,7 +11,11 @@ answers (one row per answer; "long" format)
     may be empty), question_key (str), kind ("rubric" | "agreement" | "relationship"),
     value (float; NaN when "don't know" or unanswered), dont_know (bool),
     about_organisation_id (nullable int; the partner a relationship answer is about),
-    source ("self" | "peer" | "external"; optional, default "self").
+    source ("self" | "peer" | "external"; optional, default "self"),
+    channel ("invited" | "open_link"; optional, default "invited": open-link respondents
+    declared their own role and organisation, so they are reported as a group of their own),
+    item_min, item_max, item_weight (optional: the question's own scale and weight; missing
+    or NaN = the theme's scale and weight 1; see docs/methods.md, "One common scale").
 
 themes (one row per theme of the framework version)
     theme_key, dimension, weight (>= 0), target_level (NaN when none), scale_min, scale_max.
@@ -28,6 +32,7 @@ import pandas as pd
 NO_ORGANISATION = 0  # database ids start at 1, so 0 can stand for "answers for no organisation"
 SCORED_KINDS = ("rubric", "agreement", "relationship")
 SOURCES = ("self", "peer", "external")
+CHANNELS = ("invited", "open_link")
 
 ANSWER_COLUMNS = (
     "cycle_id",
@@ -42,6 +47,7 @@ ANSWER_COLUMNS = (
     "dont_know",
     "about_organisation_id",
     "source",
+    "channel",
 )
 THEME_COLUMNS = ("theme_key", "dimension", "weight", "target_level", "scale_min", "scale_max")
 COMMENT_COLUMNS = (
@@ -53,7 +59,13 @@ COMMENT_COLUMNS = (
     "question_key",
     "text",
 )
-OPTIONAL_DEFAULTS = {"source": "self", "dimension": "", "about_organisation_id": pd.NA}
+OPTIONAL_DEFAULTS = {
+    "source": "self",
+    "dimension": "",
+    "about_organisation_id": pd.NA,
+    "channel": "invited",
+}
+ITEM_COLUMNS = ("item_min", "item_max", "item_weight")  # optional, carried when present
 
 
 class FrameError(ValueError):
@@ -205,8 +217,19 @@ def validate_answers(answers: pd.DataFrame, themes: pd.DataFrame | None = None) 
             "dont_know": _booleans(df, frame, "dont_know"),
             "about_organisation_id": _integers(df, frame, "about_organisation_id", nullable=True),
             "source": _strings(df, frame, "source"),
+            "channel": _strings(df, frame, "channel"),
         }
     )
+    unknown_channel = ~out["channel"].isin(CHANNELS)
+    if unknown_channel.any():
+        raise FrameError(
+            f"{_where(out, unknown_channel, frame, 'channel')}: must be one of "
+            f"{', '.join(CHANNELS)}"
+        )
+    for column in ITEM_COLUMNS:
+        if column in df.columns:
+            out[column] = _floats(df, frame, column)
+    _check_items(out, frame)
     unknown_kind = ~out["kind"].isin(SCORED_KINDS)
     if unknown_kind.any():
         kinds = ", ".join(SCORED_KINDS)
@@ -240,9 +263,9 @@ def validate_answers(answers: pd.DataFrame, themes: pd.DataFrame | None = None) 
     if duplicated.any():
         raise FrameError(f"{_where(out, duplicated, frame, 'question_key')}: answered twice")
     per_response = out.groupby("response_id", sort=False)[
-        ["cycle_id", "role", "organisation_id", "source"]
+        ["cycle_id", "role", "organisation_id", "source", "channel"]
     ].transform("nunique")
-    for column in ("cycle_id", "role", "organisation_id", "source"):
+    for column in ("cycle_id", "role", "organisation_id", "source", "channel"):
         varies = (per_response[column] > 1).to_numpy()
         if varies.any():
             raise FrameError(
@@ -261,6 +284,21 @@ def validate_answers(answers: pd.DataFrame, themes: pd.DataFrame | None = None) 
         if outside.any():
             raise FrameError(f"{_where(out, outside, frame, 'value')}: outside the theme's scale")
     return out
+
+
+def _check_items(out: pd.DataFrame, frame: str) -> None:
+    if "item_weight" in out.columns and (out["item_weight"] < 0).any():
+        raise FrameError(f"{_where(out, out['item_weight'] < 0, frame, 'item_weight')}: negative")
+    if "item_min" not in out.columns or "item_max" not in out.columns:
+        return
+    low, high = out["item_min"].to_numpy(), out["item_max"].to_numpy()
+    inverted = ~np.isnan(low) & ~np.isnan(high) & (low >= high)
+    if inverted.any():
+        raise FrameError(f"{_where(out, inverted, frame, 'item_max')}: must exceed item_min")
+    value = out["value"].to_numpy()
+    outside = ~np.isnan(value) & ((value < low) | (value > high))
+    if outside.any():
+        raise FrameError(f"{_where(out, outside, frame, 'value')}: outside the question's scale")
 
 
 def validate_comments(comments: pd.DataFrame) -> pd.DataFrame:

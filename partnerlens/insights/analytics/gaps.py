@@ -3,8 +3,10 @@
 Gaps are read from a *protected* breakdown (``scores.breakdown``), so a group hidden there can
 never feed a gap: no figure about a group below k is computed here at all.
 
-difference = mean_a - mean_b, with Welch's interval (unequal variances): the gap is *flagged*
-when its 95% interval excludes 0, i.e. it is larger than its own uncertainty.
+difference = mean_a - mean_b, with Welch's interval (unequal variances) and its two-sided
+p-value. ``flagged`` says the 95% interval excludes 0 *on its own*; a dashboard never shows
+that: it runs every gap and trend test of a release through ``multiplicity.release_findings``,
+which controls the false-discovery rate across all of them and says which are ``clear``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,25 @@ from scipy import stats
 
 from .suppression import LEADERS, OTHERS
 
+
+def two_sided_p(difference, se, df) -> np.ndarray:
+    """Two-sided p-value of ``difference / se`` on a t distribution with ``df`` degrees of
+    freedom; se 0 (both groups unanimous) is certain: p 0, or 1 for no difference at all."""
+    difference, se, df = (np.asarray(x, dtype=float) for x in (difference, se, df))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.abs(difference) / se
+        p = 2 * stats.t.sf(t, np.where(np.isnan(df) | (df < 1), 1.0, df))
+    p = np.where(se == 0, np.where(difference == 0, 1.0, 0.0), p)
+    return np.where(np.isnan(difference) | np.isnan(se), np.nan, p)
+
+
 CONFIDENCE = 0.95
 # Leaders rate "markedly" higher when even the low end of the interval of the difference
 # exceeds this share of the scale's range: 0.125 x 4 = 0.5 points on a 1-5 agreement scale.
 OPTIMISM_MARGIN = 0.125
+# Prior degrees of freedom of the moderated group variances (``moderated``): each group's
+# spread counts as if four more people had the whole partnership's spread in that unit.
+PRIOR_DF = 4.0
 ROLE_ORDER = (
     "partnership_lead",
     "headteacher",
@@ -58,20 +75,25 @@ def welch(
     sd_b: np.ndarray,
     n_b: np.ndarray,
     confidence: float = CONFIDENCE,
+    dof_a: np.ndarray | None = None,
+    dof_b: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Difference of two means with Welch's standard error, degrees of freedom and interval.
 
-    When both groups answered identically (both sds 0) the difference is exact for these
-    respondents: the interval collapses onto it.
+    ``dof_a``, ``dof_b``: the degrees of freedom of each variance (default n - 1; more for a
+    moderated variance). When both groups answered identically (both sds 0) the difference
+    is exact for these respondents: the interval collapses onto it.
     """
     mean_a, sd_a, n_a, mean_b, sd_b, n_b = (
         np.asarray(x, dtype=float) for x in (mean_a, sd_a, n_a, mean_b, sd_b, n_b)
     )
+    dof_a = n_a - 1 if dof_a is None else np.asarray(dof_a, dtype=float)
+    dof_b = n_b - 1 if dof_b is None else np.asarray(dof_b, dtype=float)
     var_a = sd_a**2 / n_a
     var_b = sd_b**2 / n_b
     se = np.sqrt(var_a + var_b)
     with np.errstate(invalid="ignore", divide="ignore"):
-        df = (var_a + var_b) ** 2 / (var_a**2 / (n_a - 1) + var_b**2 / (n_b - 1))
+        df = (var_a + var_b) ** 2 / (var_a**2 / dof_a + var_b**2 / dof_b)
         critical = stats.t.ppf(0.5 + confidence / 2, df)
     half = np.where(se == 0, 0.0, critical * se)
     difference = mean_a - mean_b
@@ -90,22 +112,44 @@ def _visible(table: pd.DataFrame, group: str) -> pd.DataFrame:
     return rows[rows["n"].astype(float) >= 2]
 
 
+def moderated(
+    rows: pd.DataFrame, protected: pd.DataFrame, units: list[str], prior_df: float
+) -> pd.DataFrame:
+    """``rows`` with each group's sd moderated towards the whole partnership's in that unit
+    (Smyth 2004): ``s2 = ((n - 1) s_g^2 + prior_df s_0^2) / (n - 1 + prior_df)``, with
+    ``dof = n - 1 + prior_df``. A small group whose few answers happen to agree closely no
+    longer passes for a precise one (the main source of chance findings in small groups);
+    large groups barely move. Units whose partnership row is hidden keep their own sd."""
+    everyone = protected[(protected["group"] == "partnership") & ~protected["suppressed"]]
+    prior = everyone[[*units, "sd"]].rename(columns={"sd": "prior_sd"})
+    rows = rows.merge(prior.drop_duplicates(units), on=units, how="left")
+    own = rows["n"].astype(float) - 1
+    has = rows["prior_sd"].notna().to_numpy() & (prior_df > 0)
+    weight = np.where(has, prior_df, 0.0)
+    prior_var = rows["prior_sd"].astype(float).fillna(0.0) ** 2
+    variance = (own * rows["sd"].astype(float) ** 2 + weight * prior_var) / (own + weight)
+    return rows.assign(sd=np.sqrt(variance), dof=own + weight).drop(columns="prior_sd")
+
+
 def perception_gaps(
     protected: pd.DataFrame,
     between: str = "role",
     pairs: Sequence[tuple[object, object]] | None = None,
+    prior_df: float = PRIOR_DF,
 ) -> pd.DataFrame:
     """Gaps between every pair of visible groups (or the given ``pairs``) in each unit.
 
     ``between``: "role", "organisation", "source" or "role_group". Columns: unit keys,
     group_a, group_b, n_a, n_b, mean_a, mean_b, difference (a - b), se, df, ci_low, ci_high,
-    flagged (interval excludes 0). Pairs with a hidden group are left out.
+    flagged (interval excludes 0), p_value. Pairs with a hidden group are left out. Each
+    group's variance is moderated (``moderated``; ``prior_df=0`` gives plain Welch).
     """
     if between not in BETWEEN:
         raise ValueError(f"between must be one of {', '.join(BETWEEN)}, not {between!r}")
     group, column = BETWEEN[between]
     units = unit_columns_of(protected)
     rows = _visible(protected, group)[[*units, column, "n", "mean", "sd"]]
+    rows = moderated(rows, protected, units, prior_df)
     rows = rows.rename(columns={column: "member"})
     rows["rank"] = _rank(rows["member"], between)
     joined = rows.merge(rows, on=units, suffixes=("_a", "_b"))
@@ -121,6 +165,8 @@ def perception_gaps(
         joined["mean_b"],
         joined["sd_b"],
         joined["n_b"],
+        dof_a=joined["dof_a"],
+        dof_b=joined["dof_b"],
     )
     out = joined[units].copy()
     out["group_a"] = joined["member_a"].to_numpy()
@@ -131,6 +177,7 @@ def perception_gaps(
     for name, values in result.items():
         out[name] = np.asarray(values)
     out["flagged"] = (out["ci_low"] > 0) | (out["ci_high"] < 0)
+    out["p_value"] = two_sided_p(out["difference"], out["se"], out["df"])
     out["_a"], out["_b"] = joined["rank_a"].to_numpy(), joined["rank_b"].to_numpy()
     out = out.sort_values([*units, "_a", "_b"], kind="stable").drop(columns=["_a", "_b"])
     return out.reset_index(drop=True)
@@ -157,9 +204,11 @@ def self_review_gaps(protected: pd.DataFrame) -> pd.DataFrame:
 def optimism(protected: pd.DataFrame, margin: float = OPTIMISM_MARGIN) -> pd.DataFrame:
     """Leaders (partnership lead, headteachers, senior leaders) against everyone else.
 
-    ``verdict`` per unit: "optimistic" when the whole 95% interval of leaders minus others
-    lies above ``margin`` x the scale's range; "leaders_higher" when it lies above 0;
-    "leaders_lower" when below 0; "similar" otherwise. Units where either side is hidden are
+    ``verdict`` per unit, judged on this test alone: "optimistic" when the whole 95%
+    interval of leaders minus others lies above ``margin`` x the scale's range;
+    "leaders_higher" when it lies above 0; "leaders_lower" when below 0; "similar"
+    otherwise. ``multiplicity.release_findings`` replaces it with the verdict after the
+    release-wide false-discovery control. Units where either side is hidden are
     left out.
     """
     gaps = perception_gaps(protected, "role_group", pairs=[(LEADERS, OTHERS)])

@@ -297,10 +297,14 @@ def priorities(
 ) -> pd.DataFrame:
     """Themes ranked by priority = importance x shortfall (docs/methods.md, "Priorities").
 
-    shortfall = (reference - mean) / (scale_max - scale_min), clipped to 0-1, where the
-    reference is the theme's target level, or the top of the scale when it has none;
-    importance is ``importance[theme]`` (e.g. the mean of an importance question) or else the
-    theme weight, divided by the largest. Themes at or above their reference and hidden
+    shortfall = (reference - mean) / (scale_max - scale_min), clipped to 0-1. The reference
+    is the theme's target level (``basis`` "target"). A theme without a target is never
+    measured against the top of the scale (nobody set it as a goal, and the summary does not
+    call it short of one): its reference is the middle of the partnership's own visible
+    themes - the median of their scores, each as a position on its own scale - so it is a
+    priority only when it is one of the partnership's weaker themes (``basis`` "relative").
+    importance is ``importance[theme]`` (e.g. the mean of an importance question) or else
+    the theme weight, divided by the largest. Themes at or above their reference and hidden
     themes are left out. ``clear`` says the shortfall is larger than its uncertainty.
     """
     rows = theme_table[(theme_table["group"] == "partnership") & ~theme_table["suppressed"]]
@@ -312,9 +316,13 @@ def priorities(
         weights = merged["weight"].astype(float)
     largest = weights.max()
     merged["importance"] = weights / largest if largest and largest > 0 else 0.0
-    target = merged["theme_key"].map(themes.set_index("theme_key")["target_level"])
-    reference = target.where(target.notna(), merged["scale_max"])
-    span = merged["scale_max"] - merged["scale_min"]
+    target = merged["theme_key"].map(themes.set_index("theme_key")["target_level"]).astype(float)
+    span = (merged["scale_max"] - merged["scale_min"]).astype(float)
+    position = (merged["mean"].astype(float) - merged["scale_min"]) / span
+    middle = float(position.median()) if len(position) else np.nan
+    relative = merged["scale_min"] + middle * span
+    reference = target.where(target.notna(), relative)
+    merged["basis"] = np.where(target.notna(), "target", "relative")
     merged["reference"] = reference.astype(float)
     merged["shortfall"] = ((reference - merged["mean"]) / span).clip(0, 1).astype(float)
     merged["priority"] = merged["importance"] * merged["shortfall"]
@@ -330,6 +338,7 @@ def priorities(
         "ci_low",
         "ci_high",
         "reference",
+        "basis",
         "importance",
         "shortfall",
         "priority",

@@ -5,14 +5,17 @@ docs/methods.md), and group figures are computed over respondents, so a person w
 ten questions in a theme counts once in that theme, like everyone else.
 
 - question: the respondent's answer (for a relationship question, the mean of their answers
-  about each partner);
-- theme: the mean of the respondent's answered questions in the theme;
+  about each partner), on the question's own scale;
+- theme: each answered question placed on its own scale as a position from 0 to 1, the
+  weighted mean (question weights) of those positions, reported on the theme's scale, so a
+  1-4 rubric and a 1-5 agreement question count alike and "don't know" never shifts the
+  scale;
 - dimension / framework: the weighted mean (theme weights) of the respondent's theme scores,
   each first placed on its scale as a position from 0 to 1; reported on the common scale when
   all themes share one, otherwise as a percentage of the scale (0-100).
 
-Interval: the t-interval on respondent scores, ``mean +/- t(0.975, n-1) * sd / sqrt(n)``,
-clipped to the scale; undefined (NaN) for n < 2.
+Interval: ``intervals.interval`` (pseudo-respondents at the scale's ends, Bayesian-bootstrap
+moments, a beta distribution); undefined (NaN) for n < 2.
 """
 
 from __future__ import annotations
@@ -24,12 +27,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import kernels
+from . import intervals, kernels
 from .suppression import (
     CELL_COLUMNS,
     GROUPINGS,
+    INVITED,
     LEADER_ROLES,
     LEADERS,
+    OPEN_LINK,
+    OPEN_LINK_GROUP,
     OTHERS,
     SuppressionPolicy,
     protect_breakdown,
@@ -83,6 +89,11 @@ class Encoded:
     item: np.ndarray  # person * questions + question, per answer row
     value: np.ndarray
     dont_know: np.ndarray
+    # Each question's own scale and weight, per question code (docs/methods.md, "One common
+    # scale"): the theme's scale and 1 unless the answers frame says otherwise.
+    item_min: np.ndarray
+    item_max: np.ndarray
+    item_weight: np.ndarray
 
     @property
     def persons(self) -> int:
@@ -103,6 +114,11 @@ def encode(
     people = answers.iloc[first][
         ["response_id", "cycle_id", "role", "organisation_id", "source"]
     ].reset_index(drop=True)
+    # Open-link respondents (declared role and organisation, unverified): see summarise.
+    channel = answers["channel"].to_numpy()[first] if "channel" in answers else None
+    people["channel"] = (
+        INVITED if channel is None else np.where(channel == OPEN_LINK, OPEN_LINK, INVITED)
+    )
     people["role_group"] = np.where(people["role"].isin(list(leaders)), LEADERS, OTHERS)
     cycle = kernels.factorise(people["cycle_id"].to_numpy())
     theme_index = pd.Index(themes["theme_key"])
@@ -115,6 +131,7 @@ def encode(
     question = kernels.combine(theme_row, kernels.factorise(answers["question_key"].to_numpy()))
     question_theme = np.array([theme_index.get_loc(label[0]) for label in question.labels])
     question_keys = np.array([label[1] for label in question.labels], dtype=object)
+    item_min, item_max, item_weight = _item_scales(answers, themes, question.codes, question_theme)
     return Encoded(
         themes=themes.reset_index(drop=True),
         people=people,
@@ -125,7 +142,38 @@ def encode(
         item=person.codes * len(question_keys) + question.codes,
         value=answers["value"].to_numpy(dtype=float),
         dont_know=answers["dont_know"].to_numpy(dtype=bool),
+        item_min=item_min,
+        item_max=item_max,
+        item_weight=item_weight,
     )
+
+
+def _item_scales(
+    answers: pd.DataFrame, themes: pd.DataFrame, codes: np.ndarray, question_theme: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each question's scale and weight from the optional answers columns (first row of each
+    question), falling back on its theme's scale and weight 1."""
+    count = len(question_theme)
+    first = np.zeros(count, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    found = []
+    for column, fallback in (
+        ("item_min", themes["scale_min"].to_numpy(dtype=float)[question_theme]),
+        ("item_max", themes["scale_max"].to_numpy(dtype=float)[question_theme]),
+        ("item_weight", np.ones(count)),
+    ):
+        own = (
+            answers[column].to_numpy(dtype=float)[first]
+            if column in answers and count
+            else np.full(count, np.nan)
+        )
+        found.append(np.where(np.isnan(own), fallback, own))
+    low, high, weight = found
+    # A question whose options span no range (one scored option) sits on its theme's scale.
+    flat = ~(low < high)
+    low = np.where(flat, themes["scale_min"].to_numpy(dtype=float)[question_theme], low)
+    high = np.where(flat, themes["scale_max"].to_numpy(dtype=float)[question_theme], high)
+    return low, high, weight
 
 
 @dataclass(frozen=True)
@@ -190,16 +238,24 @@ def level_scores(encoded: Encoded, level: str) -> LevelScores:
                 "question_key": encoded.question_keys,
             }
         )
-        low = themes["scale_min"].to_numpy()[theme_of]
-        high = themes["scale_max"].to_numpy()[theme_of]
         answered = ~np.isnan(score) | dont_know
-        return LevelScores(level, units, score, dont_know, answered, asked, low, high)
+        return LevelScores(
+            level, units, score, dont_know, answered, asked, encoded.item_min, encoded.item_max
+        )
     answered = ~np.isnan(score) | dont_know
-    score, (dont_know, answered, asked) = _pool(
-        score, (dont_know, answered, asked), encoded.question_theme, len(themes)
+    # One common scale: each answer as its position on its own question's scale, the
+    # weighted mean of those positions, reported on the theme's scale.
+    position = (score - encoded.item_min) / (encoded.item_max - encoded.item_min)
+    position, (dont_know, answered, asked) = _pool(
+        position,
+        (dont_know, answered, asked),
+        encoded.question_theme,
+        len(themes),
+        encoded.item_weight,
     )
-    low = themes["scale_min"].to_numpy()
-    high = themes["scale_max"].to_numpy()
+    low = themes["scale_min"].to_numpy(dtype=float)
+    high = themes["scale_max"].to_numpy(dtype=float)
+    score = low + position * (high - low)
     if level == "theme":
         units = pd.DataFrame({"theme_key": themes["theme_key"].to_numpy()})
         return LevelScores(level, units, score, dont_know, answered, asked, low, high)
@@ -299,14 +355,27 @@ def summarise(
     cycles = len(encoded.cycles)
     levels = kernels.distinct_levels(value)
     frames = []
+    # Every grouping but the partnership counts invited respondents only; open-link ones are
+    # one group of their own, so they can never complete a small group of invited people.
+    open_link = (encoded.people["channel"] == OPEN_LINK).to_numpy()
+    if open_link.any():
+        groupings = (*groupings, OPEN_LINK_GROUP)
     for grouping in groupings:
-        cell_of_person, labels = _cells(encoded.people, grouping)
+        if grouping == OPEN_LINK_GROUP:
+            cell_of_person, labels = np.where(open_link, 0, -1), pd.DataFrame(index=range(1))
+        else:
+            cell_of_person, labels = _cells(encoded.people, grouping)
+            if grouping != "partnership":
+                cell_of_person = np.where(open_link, -1, cell_of_person)
         cells = len(labels)
+        counted = cell_of_person[person] >= 0
         gid = (encoded.cycle[person] * units + unit) * cells + cell_of_person[person]
+        gid = np.where(counted, gid, cycles * units * cells)  # one spare bin, dropped below
         result = kernels.group_stats(
-            gid, cycles * units * cells, value, dont_know, answered, levels
+            gid, cycles * units * cells + 1, value, dont_know, answered, levels
         )
-        present = np.flatnonzero(result.rows > 0)
+        result_rows = result.rows[:-1]
+        present = np.flatnonzero(result_rows > 0)
         cell = present % cells
         unit_code = (present // cells) % units
         table = pd.DataFrame({"cycle_id": encoded.cycles[present // (cells * units)]})
@@ -329,9 +398,13 @@ def summarise(
         table[column] = table[column].astype(object).where(table[column].notna(), None)
     for column in ("n", "n_responses", "n_dont_know"):
         table[column] = table[column].astype("int64")
-    low, high = t_interval(table["mean"].to_numpy(), table["sd"].to_numpy(), table["n"].to_numpy())
-    table["ci_low"] = np.maximum(low, table["scale_min"].to_numpy())
-    table["ci_high"] = np.minimum(high, table["scale_max"].to_numpy())
+    table["ci_low"], table["ci_high"] = intervals.interval(
+        table["n"].to_numpy(),
+        table["mean"].to_numpy(),
+        table["sd"].to_numpy(),
+        table["scale_min"].to_numpy(),
+        table["scale_max"].to_numpy(),
+    )
     unit_columns = ["cycle_id", *scores.units.columns]
     return table[[*unit_columns, *CELL_COLUMNS, *STAT_COLUMNS, "scale_min", "scale_max"]]
 

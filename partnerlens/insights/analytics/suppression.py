@@ -13,10 +13,18 @@ number of "don't know" answers, and the sum of scores, i.e. mean x n). The rules
    work out (total minus the visible parts); that group must itself hold at least k, else one
    more part is hidden;
 4. linear algebra: a hidden cell whose value is fixed by any combination of relations (checked
-   with the null space of the relations over the hidden cells) gets another neighbour hidden.
+   with the null space of the relations over the hidden cells) gets another neighbour hidden;
+5. the linear-programming audit (``disclosure.secure``): a reader also knows each hidden cell
+   holds at least one person and what its reason says (fewer than k / at least k); where that
+   pins a hidden count, more cells are hidden and rules 2-4 run again.
 
-The rules repeat until nothing changes. Empty cells (n = 0) are shown as 0 and never used to
-hide another cell, because a hidden zero protects nothing. See docs/methods.md.
+Groupings that overlap are tied: a source and a role group are each the sum of their roles,
+and the partnership is every grouping plus the open-link group (respondents who declared their
+own role and organisation, counted in no other grouping). ``SuppressionPolicy.hidden_cells``
+are hidden whatever their size (reason "changed", from ``releases``); ``known_cells`` are
+public already and never count as protection. The rules repeat until nothing changes. Empty
+cells (n = 0) are shown as 0 and never used to hide another cell, because a hidden zero
+protects nothing. See docs/methods.md.
 """
 
 from __future__ import annotations
@@ -34,12 +42,59 @@ LEADER_ROLES = frozenset({"partnership_lead", "headteacher", "senior_leader"})
 LEADERS = "leaders"
 OTHERS = "others"
 
-VISIBLE, SMALL_GROUP, COMPLEMENTARY = 0, 1, 2
-REASON_CODES = {SMALL_GROUP: "small_group", COMPLEMENTARY: "complementary"}
+VISIBLE, SMALL_GROUP, COMPLEMENTARY, CHANGED = 0, 1, 2, 3
+REASON_CODES = {SMALL_GROUP: "small_group", COMPLEMENTARY: "complementary", CHANGED: "changed"}
 
 # Groupings a breakdown can hold; "partnership" is always present as the grand total.
 GROUPINGS = ("partnership", "role", "role_group", "organisation", "role_organisation", "source")
 CELL_COLUMNS = ("group", "role", "role_group", "organisation_id", "source")
+# Respondents who came through a public link declared their own role and organisation, and
+# nobody checked: they are one group of their own ("open_link" cell), and every other
+# grouping counts invited respondents only (see ``scores.summarise``).
+INVITED, OPEN_LINK = "invited", "open_link"
+OPEN_LINK_GROUP = "open_link"
+# Who reviews the partnership from outside; everyone else evaluates it from inside ("self").
+SOURCE_OF_ROLE: Mapping[str, str] = {"peer_reviewer": "peer", "external_adviser": "external"}
+CellKey = tuple
+
+
+def source_of(role: str) -> str:
+    return SOURCE_OF_ROLE.get(role, "self")
+
+
+def _plain(value: object) -> object:
+    """None for every kind of missing value, plain int/str otherwise (hashable, comparable)."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    return value
+
+
+def cell_key(row: Mapping) -> CellKey:
+    """The key of a cell: its ``CELL_COLUMNS`` values as a tuple, missing values as None.
+
+    ``row`` is any mapping (a dict, a pandas row): keys built from a breakdown row, from a
+    stored release and from ``releases.changed_cells`` are equal for the same group.
+    """
+    return tuple(_plain(row.get(column)) for column in CELL_COLUMNS)
+
+
+def cell_keys(table: pd.DataFrame) -> list[CellKey]:
+    """``cell_key`` of every row of a frame, in row order (fast path for big frames)."""
+    columns = [
+        table[c] if c in table.columns else pd.Series([None] * len(table)) for c in CELL_COLUMNS
+    ]
+    return [tuple(_plain(v) for v in values) for values in zip(*columns, strict=True)]
 
 
 class PolicyError(ValueError):
@@ -48,12 +103,24 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class SuppressionPolicy:
-    """Minimum group sizes: ``k`` for every group, ``role_k`` for groups of a single role."""
+    """Minimum group sizes: ``k`` for every group, ``role_k`` for groups of a single role.
+
+    ``hidden_cells``: cell keys (``cell_key``) hidden whatever their size, reason "changed"
+    (a later release whose group changed by fewer than k people), or ``(unit, cell key)``
+    pairs, ``unit`` being the tuple of the breakdown's unit columns, to hide one unit only.
+    ``known_cells``: cell keys whose figures are public anyway (an earlier release showed
+    them and their people have not changed): they never count as protection for another
+    hidden cell, so hiding them is pointless and complementary suppression never picks them.
+    """
 
     k: int = DEFAULT_K
     role_k: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_ROLE_K))
+    hidden_cells: frozenset = frozenset()
+    known_cells: frozenset = frozenset()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden_cells", frozenset(self.hidden_cells))
+        object.__setattr__(self, "known_cells", frozenset(self.known_cells))
         for name, value in [
             ("k", self.k),
             *((f"role_k[{r!r}]", v) for r, v in self.role_k.items()),
@@ -128,18 +195,25 @@ def protect(
     size: np.ndarray,
     thresholds: np.ndarray,
     relations: Sequence[Relation],
+    forced: np.ndarray | None = None,
+    known: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Suppression status per unit and cell: VISIBLE, SMALL_GROUP or COMPLEMENTARY.
+    """Suppression status per unit and cell: VISIBLE, SMALL_GROUP, COMPLEMENTARY or CHANGED.
 
     ``n`` holds respondents with a value and ``size`` respondents at all (value or "don't
-    know"), both shaped (units, cells); ``thresholds`` the k of each cell.
+    know"), both shaped (units, cells); ``thresholds`` the k of each cell. ``forced`` (same
+    shape, bool) marks cells hidden whatever their size (CHANGED unless they are small);
+    ``known`` cells whose figures the reader knows anyway: never chosen to protect another.
     """
     n = np.atleast_2d(np.asarray(n, dtype=float))
     size = np.atleast_2d(np.asarray(size, dtype=float))
     size = np.maximum(size, n)
     thresholds = np.asarray(thresholds, dtype=float)
+    forced = np.zeros(n.shape, bool) if forced is None else np.atleast_2d(forced)
+    known = np.zeros(n.shape, bool) if known is None else np.atleast_2d(known)
     status = np.zeros(n.shape, dtype=np.int8)
     small = ((n > 0) & (n < thresholds)) | ((size > 0) & (size < thresholds))
+    status[forced & (size > 0)] = CHANGED
     status[small] = SMALL_GROUP
     signed = np.zeros((len(relations), n.shape[1]))
     for index, relation in enumerate(relations):
@@ -149,12 +223,11 @@ def protect(
     # Ties in size go to the cell with fewer values, then to the earlier cell: deterministic.
     order_key = size * 1e6 + n + np.arange(n.shape[1]) * 1e-6
     for unit in range(n.shape[0]):
-        hidden = status[unit] != VISIBLE
-        if not hidden.any():
+        if not (status[unit] != VISIBLE).any():
             continue
         _protect_unit(
-            hidden,
             status[unit],
+            known[unit],
             n[unit],
             size[unit],
             order_key[unit],
@@ -166,14 +239,9 @@ def protect(
     return status
 
 
-def _hide(status: np.ndarray, hidden: np.ndarray, cell: int) -> None:
-    hidden[cell] = True
-    status[cell] = COMPLEMENTARY
-
-
 def _protect_unit(
-    hidden: np.ndarray,
     status: np.ndarray,
+    known: np.ndarray,
     n: np.ndarray,
     size: np.ndarray,
     order_key: np.ndarray,
@@ -182,14 +250,23 @@ def _protect_unit(
     parts_of: list[np.ndarray],
     signed: np.ndarray,
 ) -> None:
+    # ``secret``: hidden cells whose figures the reader does not know. A known cell protects
+    # nothing, hidden or not, so it is never picked and counts as visible in every check.
     occupied = size > 0
+    free = occupied & ~known
+    secret = (status != VISIBLE) & ~known
+
+    def hide(cell: int) -> None:
+        secret[cell] = True
+        status[cell] = COMPLEMENTARY
+
     while True:
         changed = True
         while changed:
             changed = False
             for relation, parts in zip(relations, parts_of, strict=True):
-                hidden_parts = parts[hidden[parts]]
-                total_hidden = bool(hidden[relation.total])
+                hidden_parts = parts[secret[parts]]
+                total_hidden = bool(secret[relation.total])
                 count = hidden_parts.size + int(total_hidden)
                 if count == 0:
                     continue
@@ -201,10 +278,10 @@ def _protect_unit(
                     weak = (0 < residual_n < k) or (0 < residual_size < k)
                 if count != 1 and not weak:
                     continue
-                total_free = not total_hidden and occupied[relation.total]
-                allowed = np.zeros(hidden.shape, dtype=bool)
+                total_free = not total_hidden and free[relation.total]
+                allowed = np.zeros(secret.shape, dtype=bool)
                 allowed[parts] = True
-                allowed &= occupied & ~hidden
+                allowed &= free & ~secret
                 cell = None
                 if relation.prefer_total and total_free:
                     cell = relation.total
@@ -214,29 +291,34 @@ def _protect_unit(
                     cell = relation.total
                 if cell is None:
                     continue
-                _hide(status, hidden, cell)
+                hide(cell)
                 changed = True
-        determined = _determined(signed, hidden)
+        determined = _determined(signed, secret) & secret
         if not determined.any():
             return
         pinned = int(np.flatnonzero(determined)[0])
         touching = np.flatnonzero(signed[:, pinned] != 0)
-        allowed = np.zeros(hidden.shape, dtype=bool)
+        allowed = np.zeros(secret.shape, dtype=bool)
         for index in touching:
             allowed |= signed[index] != 0
-        allowed &= occupied & ~hidden
+        allowed &= free & ~secret
         if not allowed.any():  # widen to every relation that holds a hidden cell
-            for index in np.flatnonzero(np.any(signed[:, hidden] != 0, axis=1)):
+            for index in np.flatnonzero(np.any(signed[:, secret] != 0, axis=1)):
                 allowed |= signed[index] != 0
-            allowed &= occupied & ~hidden
+            allowed &= free & ~secret
+        if not allowed.any():  # last resort: any cell the reader does not know
+            allowed = free & ~secret
         cell = _candidate(order_key, allowed)
         if cell is None:
             return  # nothing left to hide: every occupied cell already is
-        _hide(status, hidden, cell)
+        hide(cell)
 
 
 # --------------------------------------------------------------------------------------------
 # Breakdown tables: long frames with one row per unit x cell.
+
+
+CELL_GROUPS = (*GROUPINGS, OPEN_LINK_GROUP)
 
 
 def cell_universe(cells: pd.DataFrame) -> pd.DataFrame:
@@ -245,7 +327,7 @@ def cell_universe(cells: pd.DataFrame) -> pd.DataFrame:
     total = pd.DataFrame([{"group": "partnership"}]).reindex(columns=list(CELL_COLUMNS))
     if not (universe["group"] == "partnership").any():
         universe = pd.concat([total.astype(universe.dtypes.to_dict()), universe])
-    rank = universe["group"].map({g: i for i, g in enumerate(GROUPINGS)})
+    rank = universe["group"].map({g: i for i, g in enumerate(CELL_GROUPS)})
     universe = universe.assign(_rank=rank).sort_values(
         ["_rank", "role", "role_group", "organisation_id", "source"], na_position="first"
     )
@@ -255,34 +337,58 @@ def cell_universe(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def relations_for(
-    universe: pd.DataFrame, role_groups: Mapping[str, str] | None = None
+    universe: pd.DataFrame,
+    role_groups: Mapping[str, str] | None = None,
+    role_sources: Mapping[str, str] | None = None,
 ) -> list[Relation]:
-    """total = sum(parts) relations among the cells of a breakdown."""
+    """total = sum(parts) relations among the cells of a breakdown.
+
+    Groupings that cover the same people are tied together: the partnership is the sum of
+    every grouping's cells (plus the open-link group, which no other grouping counts); a
+    role group (leaders, others) and a source (self, peer, external) are each the sum of
+    their roles; a role and an organisation are each the sum of their role x organisation
+    cells. ``role_sources`` maps roles to sources (default ``SOURCE_OF_ROLE``).
+    """
     role_groups = role_groups or {}
+    role_sources = SOURCE_OF_ROLE if role_sources is None else role_sources
     group = universe["group"].to_numpy()
     cell = universe["cell"].to_numpy()
     role = universe["role"].to_numpy()
     organisation = universe["organisation_id"].to_numpy()
     (total,) = cell[group == "partnership"]
+    open_link = tuple(int(c) for c in cell[group == OPEN_LINK_GROUP])
     relations: list[Relation] = []
 
-    def add(total_cell: int, mask: np.ndarray) -> None:
+    def add(total_cell: int, mask: np.ndarray, extra: tuple[int, ...] = ()) -> None:
         parts = tuple(int(c) for c in cell[mask])
         if parts:
-            relations.append(Relation(int(total_cell), parts))
+            relations.append(Relation(int(total_cell), parts + extra))
 
     for grouping in ("role", "organisation", "source", "role_group", "role_organisation"):
-        add(total, group == grouping)
+        add(total, group == grouping, open_link)
     role_cells = dict(zip(role[group == "role"], cell[group == "role"], strict=True))
-    group_cells = dict(
-        zip(universe["role_group"][group == "role_group"], cell[group == "role_group"], strict=True)
-    )
-    for label, group_cell in group_cells.items():
-        members = [c for r, c in role_cells.items() if role_groups.get(r, OTHERS) == label]
-        if members:
-            relations.append(
-                Relation(int(group_cell), tuple(int(c) for c in members), prefer_total=True)
-            )
+    by_role_group = {
+        label: int(c)
+        for label, c in zip(
+            universe["role_group"][group == "role_group"], cell[group == "role_group"], strict=True
+        )
+    }
+    by_source = {
+        label: int(c)
+        for label, c in zip(
+            universe["source"][group == "source"], cell[group == "source"], strict=True
+        )
+    }
+    for mapping, default, cells_of in (
+        (role_groups, OTHERS, by_role_group),
+        (role_sources, "self", by_source),
+    ):
+        for label, group_cell in cells_of.items():
+            members = [c for r, c in role_cells.items() if mapping.get(r, default) == label]
+            if members:
+                relations.append(
+                    Relation(group_cell, tuple(int(c) for c in members), prefer_total=True)
+                )
     pairs = group == "role_organisation"
     for r, role_cell in role_cells.items():
         add(role_cell, pairs & (role == r))
@@ -305,14 +411,17 @@ def protect_breakdown(
     unit_columns: Sequence[str],
     role_groups: Mapping[str, str] | None = None,
     size_column: str = "n_responses",
+    audit: bool = False,
 ) -> pd.DataFrame:
     """Mark and blank the cells of a breakdown that must not be shown.
 
     ``table`` has one row per unit (``unit_columns``, e.g. cycle and theme) and cell
     (``CELL_COLUMNS``) with counts ``n`` and ``size_column``. Returns a copy with
-    ``suppressed`` (bool) and ``suppression_reason`` ("small_group" | "complementary" | None),
-    and every other column that is not a key set to missing on suppressed rows, so no caller
-    can show a hidden figure by accident.
+    ``suppressed`` (bool) and ``suppression_reason`` ("small_group" | "complementary" |
+    "changed" | None), and every other column that is not a key set to missing on suppressed
+    rows, so no caller can show a hidden figure by accident. With ``audit`` (the default) the
+    linear-programming audit (``disclosure.secure``) then hides more until no hidden count is
+    exactly determined by the published ones.
     """
     if table.empty:
         return table.assign(
@@ -335,9 +444,14 @@ def protect_breakdown(
     size = np.zeros((units, cells))
     n[unit_codes, cell_codes] = table["n"].to_numpy(dtype=float, na_value=0.0)
     size[unit_codes, cell_codes] = table[size_column].to_numpy(dtype=float, na_value=0.0)
-    status = protect(
-        n, size, thresholds_for(universe, policy), relations_for(universe, role_groups)
-    )
+    forced, known = _policy_masks(table, policy, unit_columns, unit_codes, universe)
+    thresholds = thresholds_for(universe, policy)
+    relations = relations_for(universe, role_groups)
+    status = protect(n, size, thresholds, relations, forced, known)
+    if audit:
+        from .disclosure import secure  # the LP audit builds on this module
+
+        status = secure(status, n, size, thresholds, relations, known)
     row_status = status[unit_codes, cell_codes]
     out = table.copy()
     suppressed = row_status != VISIBLE
@@ -355,6 +469,35 @@ def protect_breakdown(
             out[column] = out[column].astype(object)
         out.loc[suppressed, column] = pd.NA if out[column].dtype != float else np.nan
     return out
+
+
+def _policy_masks(
+    table: pd.DataFrame,
+    policy: SuppressionPolicy,
+    unit_columns: Sequence[str],
+    unit_codes: np.ndarray,
+    universe: pd.DataFrame,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Forced-hidden and known cells of ``policy`` as (units, cells) masks (None if none)."""
+    if not policy.hidden_cells and not policy.known_cells:
+        return None, None
+    units = int(unit_codes.max()) + 1
+    keys = cell_keys(universe)
+    first = np.zeros(units, dtype=np.int64)
+    first[unit_codes[::-1]] = np.arange(len(unit_codes))[::-1]
+    unit_rows = table.iloc[first][list(unit_columns)]
+    unit_keys = [tuple(_plain(v) for v in row) for row in unit_rows.itertuples(index=False)]
+    masks = []
+    for wanted in (policy.hidden_cells, policy.known_cells):
+        mask = np.zeros((units, len(keys)), dtype=bool)
+        for cell, key in enumerate(keys):
+            mask[:, cell] = key in wanted
+        for unit, unit_key in enumerate(unit_keys):
+            for cell, key in enumerate(keys):
+                if (unit_key, key) in wanted:
+                    mask[unit, cell] = True
+        masks.append(mask)
+    return masks[0], masks[1]
 
 
 # --------------------------------------------------------------------------------------------

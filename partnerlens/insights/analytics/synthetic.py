@@ -8,11 +8,12 @@ dashboard needs, so bench scripts of later phases can compare the database path 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, stats
 
 from .frames import NO_ORGANISATION
 
@@ -46,11 +47,17 @@ def synthetic_answers(
     leader_lift: float = 0.0,
     dimensions: Sequence[str] = ("alpha", "beta", "gamma"),
     seed: int = 0,
+    drift: float = 0.1,
+    role_mix: Mapping[str, float] | Sequence[Mapping[str, float]] | None = None,
+    role_level: Mapping[str, float] | None = None,
 ) -> Synthetic:
     """Agreement answers: ``respondents`` per cycle, each answering every question.
 
     Scores are drawn around a per-theme level; ``leader_lift`` adds that many scale points
-    (before rounding and clipping) for leaders, to build optimism on purpose.
+    (before rounding and clipping) for leaders, to build optimism on purpose; ``drift``
+    moves every theme by that much per cycle (0: nothing changes). ``role_mix``: the share
+    of each role (one mapping, or one per cycle); ``role_level``: points added for a role
+    in every cycle (a real difference between roles that does not change over time).
     """
     rng = np.random.default_rng(seed)
     low, high = scale
@@ -59,20 +66,27 @@ def synthetic_answers(
     theme_of_question = np.minimum(np.arange(questions) // per_theme, themes - 1)
     question_keys = np.array([f"q-{q:03d}" for q in range(questions)])
     dimension_of_theme = np.array([dimensions[t % len(dimensions)] for t in range(themes)])
-    roles = np.array(list(ROLE_MIX))
-    mix = np.array(list(ROLE_MIX.values()))
+    mixes = (
+        [role_mix or ROLE_MIX]
+        if role_mix is None or isinstance(role_mix, Mapping)
+        else list(role_mix)
+    )
+    role_level = role_level or {}
     base_level = rng.uniform(low + 0.5, high - 0.5, size=themes)
     frames = []
     for cycle in range(cycles):
-        role = rng.choice(roles, size=respondents, p=mix / mix.sum())
+        mix = mixes[min(cycle, len(mixes) - 1)]
+        roles = np.array(list(mix))
+        shares = np.array(list(mix.values()), dtype=float)
+        role = rng.choice(roles, size=respondents, p=shares / shares.sum())
         organisation = rng.integers(1, organisations + 1, size=respondents)
         organisation[role == "partnership_lead"] = NO_ORGANISATION
         response = cycle * respondents + np.arange(1, respondents + 1)
-        theme_level = base_level + 0.1 * cycle
+        theme_level = base_level + drift * cycle
         person = rng.normal(0, 0.5, size=respondents)
         lift = np.where(
             np.isin(role, ["partnership_lead", "headteacher", "senior_leader"]), leader_lift, 0.0
-        )
+        ) + np.array([role_level.get(r, 0.0) for r in role])
         raw = (
             theme_level[theme_of_question][None, :]
             + person[:, None]
@@ -148,3 +162,93 @@ def time_engine(
         timings[name] = best
     timings["total"] = sum(timings.values())
     return timings
+
+
+SYMMETRIC_SD = 1.1  # latent spread: answers 1-5 in shares of about 9, 24, 35, 24 and 9%
+
+
+def _answer_mean(centre: float, sd: float = SYMMETRIC_SD) -> float:
+    """Expected answer on the 1-5 scale when the latent answer is normal(centre, sd), rounded
+    to the nearest level and clipped to the scale."""
+    cuts = stats.norm.cdf((np.arange(1.5, 5.0, 1.0) - centre) / sd)
+    shares = np.diff(np.concatenate([[0.0], cuts, [1.0]]))
+    return float(shares @ np.arange(1, 6))
+
+
+def latent_shift(gap: float, sd: float = SYMMETRIC_SD) -> float:
+    """The latent shift that moves the expected answer from 3 by exactly ``gap`` points."""
+    return float(optimize.brentq(lambda s: _answer_mean(3.0 + s, sd) - 3.0 - gap, -3, 3))
+
+
+def two_groups(
+    per_group: int = 30,
+    gap: float = 0.5,
+    themes: int = 12,
+    questions_per_theme: int = 5,
+    person_sd: float = 0.0,
+    seed: int = 0,
+) -> Synthetic:
+    """Two schools of ``per_group`` teachers each, answering agreement questions with
+    symmetric answers around the middle of the 1-5 scale (each answer drawn on its own,
+    plus a person's own lean of sd ``person_sd``). On the first theme the second school's
+    expected answer is ``gap`` points higher; on every other theme the schools are alike."""
+    rng = np.random.default_rng(seed)
+    questions = themes * questions_per_theme
+    people = 2 * per_group
+    theme_of_question = np.arange(questions) // questions_per_theme
+    school = np.repeat([1, 2], per_group)
+    shift = np.zeros((people, questions))
+    shift[np.ix_(school == 2, theme_of_question == 0)] = latent_shift(gap)
+    raw = (
+        3.0
+        + rng.normal(0, person_sd, size=(people, 1))
+        + shift
+        + rng.normal(0, SYMMETRIC_SD, size=(people, questions))
+    )
+    value = np.clip(np.rint(raw), 1, 5)
+    theme_keys = np.array([f"theme-{t:02d}" for t in range(themes)])
+    answers = pd.DataFrame(
+        {
+            "cycle_id": 1,
+            "response_id": np.repeat(np.arange(1, people + 1), questions),
+            "role": "teacher",
+            "organisation_id": np.repeat(school, questions),
+            "theme_key": np.tile(theme_keys[theme_of_question], people),
+            "dimension": "",
+            "question_key": np.tile([f"q-{q:03d}" for q in range(questions)], people),
+            "kind": "agreement",
+            "value": value.ravel(),
+            "dont_know": False,
+            "about_organisation_id": pd.array([pd.NA] * (people * questions), dtype="Int64"),
+            "source": "self",
+        }
+    )
+    theme_frame = pd.DataFrame(
+        {
+            "theme_key": theme_keys,
+            "dimension": "",
+            "weight": 1.0,
+            "target_level": np.nan,
+            "scale_min": 1.0,
+            "scale_max": 5.0,
+        }
+    )
+    return Synthetic(answers, theme_frame)
+
+
+def theme_scores(answers: pd.DataFrame) -> pd.DataFrame:
+    """``answers`` as the dashboard reads them: one row per respondent and theme holding the
+    mean of their scored answers in it (``loaders.theme_scores_frame``'s shape; the
+    insights aggregates store exactly this), with ``question_key`` = ``theme_key``."""
+    keys = ["cycle_id", "response_id", "role", "organisation_id", "source", "theme_key"]
+    extra = [c for c in ("person",) if c in answers.columns]
+    grouped = answers.groupby([*keys, *extra], sort=False, dropna=False)
+    scored = grouped["value"].mean().rename("value").reset_index()
+    scored["dont_know"] = grouped["dont_know"].all().to_numpy() & scored["value"].isna()
+    dimension = answers.drop_duplicates("theme_key").set_index("theme_key")["dimension"]
+    return scored.assign(
+        dimension=scored["theme_key"].map(dimension).fillna(""),
+        question_key=scored["theme_key"],
+        kind="agreement",
+        about_organisation_id=pd.array([pd.NA] * len(scored), dtype="Int64"),
+    )

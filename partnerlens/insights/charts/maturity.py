@@ -10,20 +10,31 @@ import pandas as pd
 from ..analytics.maturity import CONTINUUM, CONTINUUM_LABELS, MIDPOINT, PlanePosition
 from ..analytics.text import Translate, gettext_noop, identity
 from .base import (
+    CHAR_EM,
     HIDDEN_NOTE,
+    LABEL_SIZE,
     NO_DATA,
     PALETTE,
     STAT_HEADERS,
     ChartOutput,
+    band_step,
     data_table,
     empty_chart,
     fmt,
     fmt_interval,
+    multiline_axis,
     render,
+    score_axis,
     stat_cells,
     suppressed_text,
+    titled,
+    visible,
+    wrap,
+    wrapped_labels,
 )
 
+PLANE_SIZE = 320
+GRID_STEP = 96
 QUADRANT_LABELS = {
     "deep_and_tight": gettext_noop("Deep and tight"),
     "deep_loose": gettext_noop("Deep but loose"),
@@ -44,7 +55,7 @@ def strand_bars(
     rows = profile.copy()
     rows["label"] = [str((labels or {}).get(k, k)) for k in rows["theme_key"]]
     rows["dimension_label"] = [str((dimension_labels or {}).get(d, d)) for d in rows["dimension"]]
-    shown = rows[~rows["suppressed"]]
+    shown = visible(rows)
     hidden = bool(rows["suppressed"].any())
     notes = [translate(HIDDEN_NOTE)] if hidden else []
     title = title or translate(gettext_noop("Maturity profile: the strands"))
@@ -64,10 +75,23 @@ def strand_bars(
         )
         data["mean_text"] = [fmt(x) for x in data["mean"]]
         data["baseline"] = low
+        names, lines = wrapped_labels(rows["label"])
+        data["axis_label"] = data["label"].map(names)
         x_scale = alt.Scale(domain=[low, high])
-        base = alt.Chart().encode(y=alt.Y("label:N", sort=list(rows["label"]), title=None))
+        base = alt.Chart().encode(
+            y=alt.Y(
+                "axis_label:N",
+                sort=[names[label] for label in dict.fromkeys(rows["label"])],
+                title=None,
+                axis=multiline_axis(lines),
+            )
+        )
         bars = base.mark_bar(color=PALETTE[0], height={"band": 0.6}).encode(
-            x=alt.X("baseline:Q", scale=x_scale, title=translate(gettext_noop("Mean score"))),
+            x=alt.X(
+                "baseline:Q",
+                scale=x_scale,
+                axis=score_axis(low, high, translate(gettext_noop("Mean score"))),
+            ),
             x2="mean:Q",
         )
         rules = base.mark_rule(color="black", strokeWidth=2).encode(
@@ -76,21 +100,31 @@ def strand_bars(
         values = base.mark_text(align="left", dx=6, fontSize=11).encode(
             x=alt.X("ci_high:Q", scale=x_scale), text="mean_text:N"
         )
-        dimension_order = list(dict.fromkeys(rows["dimension_label"]))
+        dimensions = {d: "\n".join(wrap(d, 560)) for d in dict.fromkeys(rows["dimension_label"])}
+        data["dimension_label"] = data["dimension_label"].map(dimensions)
+        dimension_order = list(dimensions.values())
         chart = (
             alt.layer(bars, rules, values, data=data)
-            .properties(width=380, height=alt.Step(24))
+            .properties(width=380, height=alt.Step(band_step(lines, minimum=24)))
             .facet(
                 row=alt.Row(
                     "dimension_label:N",
                     sort=dimension_order,
                     title=None,
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"),
+                    header=alt.Header(
+                        labelOrient="top",
+                        labelAnchor="start",
+                        labelAngle=0,
+                        labelAlign="left",
+                        labelFontWeight="bold",
+                        labelLimit=0,
+                        labelExpr="split(datum.label, '\\n')",
+                    ),
                 )
             )
             .resolve_scale(y="independent")
         )
-    chart = chart.properties(title=alt.TitleParams(title, subtitle=notes or ""))
+    chart = titled(chart, title, notes)
     headers = [
         translate(gettext_noop("Dimension")),
         translate(gettext_noop("Strand")),
@@ -117,19 +151,12 @@ def deep_tight_scatter(
             "marker shows the partnership, with lines for the 95% interval on each axis."
         )
     )
-    corners = pd.DataFrame(
-        {
-            "x": [0.02, 0.98, 0.02, 0.98],
-            "y": [0.97, 0.97, 0.03, 0.03],
-            "align": ["left", "right", "left", "right"],
-            "text": [
-                translate(QUADRANT_LABELS["shallow_tight"]),
-                translate(QUADRANT_LABELS["deep_and_tight"]),
-                translate(QUADRANT_LABELS["shallow_loose"]),
-                translate(QUADRANT_LABELS["deep_loose"]),
-            ],
-        }
-    )
+    corners = [  # (x, y, align, baseline, quadrant): each name inside its own corner
+        (0.02, 0.98, "left", "top", "shallow_tight"),
+        (0.98, 0.98, "right", "top", "deep_and_tight"),
+        (0.02, 0.02, "left", "bottom", "shallow_loose"),
+        (0.98, 0.02, "right", "bottom", "deep_loose"),
+    ]
     unit = alt.Scale(domain=[0, 1])
     x_title = translate(gettext_noop("Depth: sharing of practice"))
     y_title = translate(gettext_noop("Tightness: firmness of shared structures"))
@@ -141,10 +168,21 @@ def deep_tight_scatter(
         .mark_rule(strokeDash=[4, 4], color="grey")
         .encode(y="v:Q"),
     ]
-    for align in ("left", "right"):
+    for x, y, align, baseline, quadrant in corners:
+        # Names wrap to less than half the width, so the two in a row never meet; the lower
+        # ones are lifted by their extra lines so they stay above the axis.
+        lines = wrap(translate(QUADRANT_LABELS[quadrant]), PLANE_SIZE / 2 - 16, 11)
+        lift = -(len(lines) - 1) * 14 if baseline == "bottom" else 0
         layers.append(
-            alt.Chart(corners[corners["align"] == align])
-            .mark_text(align=align, fontSize=11, fontStyle="italic")
+            alt.Chart(alt.Data(values=[{"x": x, "y": y, "text": lines}]))
+            .mark_text(
+                align=align,
+                baseline=baseline,
+                fontSize=11,
+                fontStyle="italic",
+                lineHeight=14,
+                dy=lift,
+            )
             .encode(
                 x=alt.X("x:Q", scale=unit, title=x_title),
                 y=alt.Y("y:Q", scale=unit, title=y_title),
@@ -176,17 +214,21 @@ def deep_tight_scatter(
             base.mark_rule(strokeWidth=2).encode(
                 y=alt.Y("tight_low:Q", scale=unit), y2="tight_high:Q", x="depth:Q"
             ),
-            base.mark_point(shape="diamond", filled=True, size=220, color="black").encode(
-                x="depth:Q", y="tightness:Q"
-            ),
-            base.mark_text(align="left", dx=10, dy=-10, fontSize=12, fontWeight="bold").encode(
-                x="depth:Q", y="tightness:Q", text="name:N"
+            # Named in a legend, not beside the marker, where it could cover a corner name.
+            base.mark_point(filled=True, size=220, color="black", opacity=1).encode(
+                x="depth:Q",
+                y="tightness:Q",
+                shape=alt.Shape(
+                    "name:N",
+                    scale=alt.Scale(range=["diamond"]),
+                    legend=alt.Legend(title=None, orient="bottom", labelLimit=0),
+                ),
             ),
         ]
     else:
         notes.append(translate(HIDDEN_NOTE) if position.suppressed else translate(NO_DATA))
-    chart = alt.layer(*layers).properties(
-        width=320, height=320, title=alt.TitleParams(title, subtitle=notes or "")
+    chart = titled(
+        alt.layer(*layers).properties(width=PLANE_SIZE, height=PLANE_SIZE), title, notes, 320
     )
     headers = [
         translate(gettext_noop("Axis")),
@@ -234,7 +276,7 @@ def continuum_grid(
             "Empty cells have too few answers to show."
         )
     )
-    shown = rows[~rows["suppressed"]] if len(rows) else rows
+    shown = visible(rows)
     if shown.empty:
         chart = empty_chart(translate(NO_DATA))
     else:
@@ -248,9 +290,29 @@ def continuum_grid(
         )
         mirrored["level_text"] = [translate(CONTINUUM_LABELS[k]) for k in mirrored["level_key"]]
         mirrored["level"] = mirrored["level"].astype(float)
+        # Columns wide enough for the longest word of a name (up to a limit), so names
+        # wrap between words rather than inside them.
+        longest = max((len(word) for name in order for word in name.split()), default=1)
+        step = min(180, max(GRID_STEP, longest * LABEL_SIZE * CHAR_EM + 12))
+        columns = {name: "\n".join(wrap(name, step - 10)) for name in order}
+        names, lines = wrapped_labels(order)
+        mirrored["x"] = mirrored["x"].map(columns)
+        mirrored["y"] = mirrored["y"].map(names)
         base = alt.Chart(mirrored[["x", "y", "level", "level_text"]]).encode(
-            x=alt.X("x:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("y:N", sort=order, title=None),
+            x=alt.X(
+                "x:N",
+                sort=[columns[name] for name in order],
+                title=None,
+                axis=alt.Axis(
+                    labelAngle=0,
+                    labelExpr="split(datum.label, '\\n')",
+                    labelLineHeight=15,
+                    labelLimit=0,
+                ),
+            ),
+            y=alt.Y(
+                "y:N", sort=[names[name] for name in order], title=None, axis=multiline_axis(lines)
+            ),
         )
         cells = base.mark_rect(stroke="white").encode(
             color=alt.Color(
@@ -263,8 +325,10 @@ def continuum_grid(
             text="level_text:N",
             color=alt.condition("datum.level >= 3", alt.value("white"), alt.value("black")),
         )
-        chart = alt.layer(cells, text).properties(width=alt.Step(92), height=alt.Step(34))
-    chart = chart.properties(title=alt.TitleParams(title, subtitle=notes or ""))
+        chart = alt.layer(cells, text).properties(
+            width=alt.Step(step), height=alt.Step(band_step(lines, minimum=34))
+        )
+    chart = titled(chart, title, notes)
     headers = [
         translate(gettext_noop("Organisation")),
         translate(gettext_noop("Partner")),

@@ -15,12 +15,14 @@ One module per part of the page: ``scores``, ``gaps`` (roles, organisations, rev
 
 from __future__ import annotations
 
+import pandas as pd
 from django.utils.translation import gettext as _
 
 from partnerlens.insights.analytics import frames as engine_frames
-from partnerlens.insights.analytics import gaps as engine_gaps
 from partnerlens.insights.analytics.maturity import priorities
+from partnerlens.insights.analytics.multiplicity import release_findings
 from partnerlens.insights.analytics.scores import breakdowns
+from partnerlens.insights.analytics.suppression import SuppressionPolicy
 from partnerlens.insights.dashboard import (
     benchmark,
     comments,
@@ -46,16 +48,25 @@ from partnerlens.insights.data import CycleFrames
 __all__ = ["Cell", "Dashboard", "ExportTable", "Section", "Table", "build"]
 
 
-def build(frames: CycleFrames) -> Dashboard:
-    """The dashboard of one cycle (see the module docstring)."""
-    policy = frames.settings.policy()
+def build(
+    frames: CycleFrames,
+    policy: SuppressionPolicy | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> Dashboard:
+    """The dashboard of one cycle (see the module docstring). ``policy``: the anonymity
+    rules to apply, by default the partnership's settings (a release passes its own, with
+    the cells differencing forces hidden). ``tables``: the protected breakdowns of an
+    earlier build of the same frames and policy (``Dashboard.protected``), so a second
+    language does not work them out again."""
+    policy = policy or frames.settings.policy()
     themes = engine_frames.validate_themes(frames.themes)
     answers = frames.answers
-    tables = (
-        breakdowns(answers, themes, levels=("theme", "dimension", "framework"), policy=policy)
-        if len(answers)
-        else {}
-    )
+    if tables is None:
+        tables = (
+            breakdowns(answers, themes, levels=("theme", "dimension", "framework"), policy=policy)
+            if len(answers)
+            else {}
+        )
     context = Context(frames, themes, theme_labels(themes), policy, tables.get("theme"))
     if context.theme_table is None or context.theme_table.empty:
         return _dashboard(
@@ -71,13 +82,14 @@ def build(frames: CycleFrames) -> Dashboard:
                 )
             ],
             [],
+            tables,
         )
 
     theme_table = context.theme_table
-    role_gaps = engine_gaps.perception_gaps(theme_table, "role")
-    org_gaps = engine_gaps.perception_gaps(theme_table, "organisation")
-    review_gaps = engine_gaps.self_review_gaps(theme_table)
-    optimism = engine_gaps.optimism(theme_table)
+    # Every gap and trend test of this release in one false-discovery family.
+    found = release_findings(theme_table, trends.changes(context))
+    role_gaps, org_gaps, review_gaps = found.role, found.organisation, found.source
+    optimism = found.optimism
     sections = [
         scores.section(context),
         gaps.role_section(context, role_gaps, optimism),
@@ -98,7 +110,7 @@ def build(frames: CycleFrames) -> Dashboard:
     relationship_sections, relationship_exports = relationships.sections(context)
     sections += relationship_sections
     exports.append(_ready(relationship_exports))
-    trend_section, trend_export = trends.section(context)
+    trend_section, trend_export = trends.section(context, found.trend)
     if trend_section is not None:
         sections.append(trend_section)
         exports.append(_ready([trend_export]))
@@ -111,8 +123,8 @@ def build(frames: CycleFrames) -> Dashboard:
     exports.append(_ready([comment_export]))
 
     respondents = int(answers["response_id"].nunique())
-    sentences = summary.summary(context, respondents, role_gaps, org_gaps, optimism)
-    return _dashboard(frames, context, respondents, sentences, sections, exports)
+    sentences = summary.summary(context, respondents, found)
+    return _dashboard(frames, context, respondents, sentences, sections, exports, tables)
 
 
 def _ready(tables: list[ExportTable]) -> ExportPart:
@@ -126,6 +138,7 @@ def _dashboard(
     sentences: list[str],
     sections: list[Section],
     exports: list[ExportPart],
+    tables: dict | None = None,
 ) -> Dashboard:
     return Dashboard(
         frames.cycle_title,
@@ -138,4 +151,5 @@ def _dashboard(
         sentences,
         sections,
         exports,
+        protected=dict(tables or {}),
     )

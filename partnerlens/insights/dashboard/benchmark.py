@@ -29,15 +29,23 @@ def section(context: Context) -> tuple[Section, ExportTable | None]:
             ],
         ), None
     own = context.partnership_rows()
-    own = own[~own["suppressed"]][["theme_key", "mean"]]
+    own = own[~own["suppressed"]]
+    scale = (1.0, 5.0)
+    if len(own) and {"scale_min", "scale_max"} <= set(own.columns):
+        scale = (float(own["scale_min"].iloc[0]), float(own["scale_max"].iloc[0]))
+    columns = [c for c in ("theme_key", "mean", "ci_low", "ci_high") if c in own.columns]
     table = benchmarking.benchmark_position(
-        own,
+        own[columns],
         frames.peers
         if len(frames.peers)
         else pd.DataFrame(columns=list(benchmarking.OTHERS_COLUMNS)),
         frames.partnership_id,
         frames.partnership_kind,
         context.policy,
+        # The benchmark this partnership last saw (a release stores it): figures stay put
+        # until enough peers changed to hide any one of them.
+        previous=getattr(frames, "previous_benchmark", None),
+        scale=scale,
     )
     rows, export_rows = [], []
     for row in table.itertuples(index=False):
@@ -46,7 +54,7 @@ def section(context: Context) -> tuple[Section, ExportTable | None]:
             rows.append([theme, _(benchmarking.NOT_ENOUGH_PARTNERSHIPS), "", ""])
             export_rows.append([theme, _(benchmarking.NOT_ENOUGH_PARTNERSHIPS), "", "", "", ""])
             continue
-        position = quartile_text(int(row.quartile))
+        position = position_text(row.position)
         others = _("%(q1)s – %(median)s – %(q3)s") % {
             "q1": fmt(row.others_q1),
             "median": fmt(row.others_median),
@@ -83,7 +91,10 @@ def section(context: Context) -> tuple[Section, ExportTable | None]:
             _(
                 "Where your theme scores sit among partnerships of the same type that "
                 "agreed to share. At least %(min)s partnerships are needed for any "
-                "comparison, and no single partnership's score is ever shown."
+                "comparison; their quartiles are smoothed and rounded, so no single "
+                "partnership's score is ever shown. A position is given only where your "
+                "score's 95%% interval lies wholly above or below theirs; otherwise the "
+                "difference could be chance."
             )
             % {"min": benchmarking.MIN_PARTNERSHIPS}
         ],
@@ -104,10 +115,12 @@ def section(context: Context) -> tuple[Section, ExportTable | None]:
     return found, export
 
 
-def quartile_text(quartile: int) -> str:
+def position_text(code: str) -> str:
+    """Words for a position code of ``benchmarking.POSITIONS``."""
     return {
-        1: _("In the lowest quarter"),
-        2: _("In the second quarter"),
-        3: _("In the third quarter"),
-        4: _("In the top quarter"),
-    }[quartile]
+        "lowest_quarter": _("In the lowest quarter"),
+        "below_median": _("Below the middle"),
+        "no_clear_difference": _("No clear difference"),
+        "above_median": _("Above the middle"),
+        "top_quarter": _("In the top quarter"),
+    }[code]

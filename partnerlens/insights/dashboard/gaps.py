@@ -1,5 +1,8 @@
 """The perception-gap sections: roles (with leaders' optimism), schools and organisations,
-self-evaluation against peer and external review; and their downloads."""
+self-evaluation against peer and external review; and their downloads.
+
+A difference is named only when it is ``clear``: it survived the false-discovery control
+across every comparison of the release (``analytics.multiplicity.release_findings``)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from partnerlens.directory.models import Role
 from partnerlens.insights import charts
@@ -34,7 +37,7 @@ def gap_rows(context: Context, table: pd.DataFrame, name: Name) -> list[list[str
             name(row.group_b),
             f"{row.difference:+.2f}",
             fmt_interval(row.ci_low, row.ci_high, _),
-            yes if row.flagged else no,
+            yes if row.clear else no,
         ]
         for row in table.itertuples(index=False)
     ]
@@ -47,8 +50,16 @@ def gap_headers() -> list[str]:
         _("Group B"),
         _("Difference (A minus B)"),
         _("95% interval of the difference"),
-        _("Larger than its uncertainty"),
+        _("Stands out beyond chance"),
     ]
+
+
+CHANCE_NOTE = gettext_noop(
+    "A difference stands out beyond chance only when it survives a check across every "
+    "comparison in these results together (roles, schools, review, leaders and change over "
+    "time), which keeps chance findings to about one in twenty of those named. The 95%% "
+    "intervals show each difference's own uncertainty."
+)
 
 
 def role_section(context: Context, role_gaps: pd.DataFrame, optimism: pd.DataFrame) -> Section:
@@ -59,21 +70,15 @@ def role_section(context: Context, role_gaps: pd.DataFrame, optimism: pd.DataFra
         roles=ROLE_ORDER,
         translate=_,
     )
-    flagged = role_gaps[role_gaps["flagged"]]
-    paragraphs = [
-        _(
-            "A difference between two roles is shown as larger than its uncertainty only "
-            "when its 95%% interval does not include zero. With many comparisons, about "
-            "one in twenty can be flagged by chance: treat flags as prompts for discussion."
-        ).replace("%%", "%")
-    ]
+    flagged = role_gaps[role_gaps["clear"]]
+    paragraphs = [_(CHANCE_NOTE).replace("%%", "%")]
     if flagged.empty:
-        paragraphs.append(_("No difference between roles is larger than its uncertainty."))
+        paragraphs.append(_("No difference between roles stands out beyond chance."))
     tables = [Table.from_chart(chart.table, numeric=(2, 3))]
     if not flagged.empty:
         tables.append(
             Table(
-                _("Differences between roles larger than their uncertainty"),
+                _("Differences between roles that stand out beyond chance"),
                 gap_headers(),
                 gap_rows(context, flagged, context.role),
                 numeric=frozenset({3}),
@@ -106,8 +111,9 @@ def role_section(context: Context, role_gaps: pd.DataFrame, optimism: pd.DataFra
                 [
                     _(
                         "Leaders are partnership leads, headteachers and senior leaders. "
-                        '"Markedly higher" means we are confident they rate the theme at '
-                        "least an eighth of the scale higher than everyone else."
+                        '"Markedly higher" means the difference stands out beyond chance and '
+                        "we are confident they rate the theme at least an eighth of the "
+                        "scale higher than everyone else."
                     )
                 ],
                 frozenset({1, 2, 3}),
@@ -140,23 +146,24 @@ def organisation_section(context: Context, org_gaps: pd.DataFrame) -> Section:
             context.label(row.theme_key),
         ],
     )
-    flagged = org_gaps[org_gaps["flagged"]]
+    flagged = org_gaps[org_gaps["clear"]]
     if flagged.empty:
-        paragraphs = [_("No difference between organisations is larger than its uncertainty.")]
+        paragraphs = [_("No difference between organisations stands out beyond chance.")]
     else:
         paragraphs = [
             ngettext(
-                "%(count)s difference between organisations is larger than its uncertainty.",
-                "%(count)s differences between organisations are larger than their uncertainty.",
+                "%(count)s difference between organisations stands out beyond chance.",
+                "%(count)s differences between organisations stand out beyond chance.",
                 len(flagged),
             )
-            % {"count": len(flagged)}
+            % {"count": len(flagged)},
+            _(CHANCE_NOTE).replace("%%", "%"),
         ]
     tables = []
     if not flagged.empty:
         tables.append(
             Table(
-                _("Differences between organisations larger than their uncertainty"),
+                _("Differences between organisations that stand out beyond chance"),
                 gap_headers(),
                 gap_rows(context, flagged, context.organisation),
                 numeric=frozenset({3}),
@@ -227,7 +234,8 @@ def exports(context: Context, role_gaps, org_gaps, review_gaps, optimism) -> lis
         _("Difference (A minus B)"),
         _("95% interval from"),
         _("95% interval to"),
-        _("Larger than its uncertainty"),
+        _("Adjusted p-value (false discovery rate)"),
+        _("Stands out beyond chance"),
     ]
 
     yes, no = _("Yes"), _("No")
@@ -245,7 +253,8 @@ def exports(context: Context, role_gaps, org_gaps, review_gaps, optimism) -> lis
                 number(r.difference, 3),
                 number(r.ci_low, 3),
                 number(r.ci_high, 3),
-                yes if r.flagged else no,
+                number(r.q_value, 4),
+                yes if r.clear else no,
             ]
             for r in table.itertuples(index=False)
         ]

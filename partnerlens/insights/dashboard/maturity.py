@@ -140,12 +140,15 @@ def priorities_section(context: Context, table: pd.DataFrame) -> Section:
     paragraphs = [
         _(
             "Themes that matter most (by the weight your framework gives them) and score "
-            "furthest below your target, or below the top of the scale where there is no "
-            "target."
+            "furthest below your target. A theme without a target is never measured against "
+            "the top of the scale: it is a priority only when it scores below the middle of "
+            "the partnership's own themes, and that middle is shown as its reference."
         )
     ]
     if not rows:
-        paragraphs.append(_("Every theme is at or above its target."))
+        paragraphs.append(
+            _("No theme is below its target, or below the middle of your themes where it has none.")
+        )
     return Section(
         "priorities",
         _("Suggested priorities"),
@@ -157,7 +160,7 @@ def priorities_section(context: Context, table: pd.DataFrame) -> Section:
                     _("Rank"),
                     _("Theme"),
                     _("Mean"),
-                    _("Target or top of scale"),
+                    _("Target, or middle of your themes"),
                     _("Clearly below it"),
                 ],
                 rows,
@@ -177,7 +180,7 @@ def priorities_export(context: Context, table: pd.DataFrame) -> ExportTable:
             _("Rank"),
             _("Theme"),
             _("Mean"),
-            _("Target or top of scale"),
+            _("Target, or middle of your themes"),
             _("Importance"),
             _("Shortfall"),
             _("Priority"),

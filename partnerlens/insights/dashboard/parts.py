@@ -101,6 +101,9 @@ class Dashboard:
     summary: list[str]
     sections: list[Section]
     export_parts: list[ExportPart] = field(default_factory=list, repr=False)
+    # The protected breakdowns behind the figures (level -> frame), kept by a fresh build
+    # for the release's audit; never stored in a release's page (see ``codec``).
+    protected: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @cached_property
     def exports(self) -> list[ExportTable]:

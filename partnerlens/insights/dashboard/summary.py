@@ -1,5 +1,9 @@
 """The plain-language summary at the top of the page and the governors' report: at most
-five sentences, every figure in them already visible further down."""
+six sentences, every figure in them already visible further down.
+
+It names only differences and changes that survived the false-discovery control across
+every comparison of the release (``analytics.multiplicity.release_findings``); when none
+did, it says in plain words that nothing stands out beyond chance."""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from partnerlens.insights.analytics.multiplicity import Findings
 from partnerlens.insights.charts.base import fmt
 from partnerlens.insights.dashboard.labels import scale
 from partnerlens.insights.dashboard.parts import Context
 from partnerlens.insights.data import CycleFrames
 
-MAX_SENTENCES = 5
+MAX_SENTENCES = 6
 
 
 def no_responses(frames: CycleFrames) -> list[str]:
@@ -27,29 +32,25 @@ def no_responses(frames: CycleFrames) -> list[str]:
     return [_("No responses have been submitted, so there is nothing to report.")]
 
 
-def summary(
-    context: Context,
-    respondents: int,
-    role_gaps: pd.DataFrame,
-    org_gaps: pd.DataFrame,
-    optimism: pd.DataFrame,
-) -> list[str]:
-    """Who responded, the strongest and weakest themes, the biggest clear gap, leaders'
-    optimism and progress against targets."""
+def summary(context: Context, respondents: int, found: Findings) -> list[str]:
+    """Who responded, the strongest and weakest themes, the biggest difference that stands
+    out beyond chance (or that none does), leaders' optimism, what changed since the previous
+    cycle and progress against targets."""
     visible = context.partnership_rows()
     visible = visible[~visible["suppressed"]]
     sentences = [
         _response_sentence(context.frames, respondents),
         _themes_sentence(context, visible),
-        _gap_sentence(context, role_gaps, org_gaps),
+        _gap_sentence(context, found),
     ]
+    optimism = found.optimism
     optimistic = optimism[optimism["optimistic"]] if len(optimism) else optimism
     if len(optimistic):
         names = ", ".join(context.label(k) for k in optimistic["theme_key"])
         sentences.append(
             _(
-                "Leaders rate %(themes)s markedly higher than everyone else: worth asking "
-                "whether their view is too optimistic."
+                "Leaders rate %(themes)s markedly higher than everyone else, beyond what "
+                "chance would give: worth asking whether their view is too optimistic."
             )
             % {"themes": names}
         )
@@ -57,6 +58,9 @@ def summary(
         sentences.append(
             _("Leaders do not rate any theme markedly higher than everyone else does.")
         )
+    change = _change_sentence(context, found.trend)
+    if change:
+        sentences.append(change)
     targets = visible[visible["target_level"].notna()] if "target_level" in visible else []
     if len(targets):
         counts = targets["progress"].value_counts()
@@ -119,19 +123,21 @@ def _themes_sentence(context: Context, visible: pd.DataFrame) -> str:
     return _("Too few people answered for any theme's score to be shown.")
 
 
-def _gap_sentence(context: Context, role_gaps: pd.DataFrame, org_gaps: pd.DataFrame) -> str:
+def _gap_sentence(context: Context, found: Findings) -> str:
     candidates = []
     for table, name in (
-        (role_gaps, context.role),
-        (org_gaps, context.organisation),
+        (found.role, context.role),
+        (found.organisation, context.organisation),
+        (found.source, context.source),
     ):
-        flagged = table[table["flagged"]] if len(table) else table
-        if len(flagged):
-            top = flagged.loc[flagged["difference"].abs().idxmax()]
+        clear = table[table["clear"]] if len(table) else table
+        if len(clear):
+            top = clear.loc[clear["difference"].abs().idxmax()]
             candidates.append((abs(float(top["difference"])), top, name))
     if not candidates:
         return _(
-            "No difference between roles or between organisations is larger than its uncertainty."
+            "No difference between roles, organisations or sources stands out beyond what "
+            "chance alone would give."
         )
     _size, top, name = max(candidates, key=lambda c: c[0])
     higher, lower = (
@@ -140,11 +146,42 @@ def _gap_sentence(context: Context, role_gaps: pd.DataFrame, org_gaps: pd.DataFr
         else (top["group_b"], top["group_a"])
     )
     return _(
-        "The biggest clear difference is on %(theme)s: the average of %(higher)s is "
-        "%(size)s points higher than that of %(lower)s."
+        "The biggest difference that stands out beyond chance is on %(theme)s: the average "
+        "of %(higher)s is %(size)s points higher than that of %(lower)s."
     ) % {
         "theme": context.labels.get(top["theme_key"]),
         "higher": name(higher),
         "lower": name(lower),
         "size": fmt(abs(float(top["difference"]))),
+    }
+
+
+def _change_sentence(context: Context, trend: pd.DataFrame) -> str | None:
+    """What changed since the previous cycle (the latest step only)."""
+    if not len(trend):
+        return None
+    latest = trend[trend["cycle_id"] == context.frames.cycle_id]
+    tested = latest[latest["p_value"].notna()]
+    if not len(tested):
+        return None
+    clear = tested[tested["clear"]]
+    if not len(clear):
+        return _(
+            "No theme has changed since the previous cycle by more than chance alone would explain."
+        )
+    rose = clear[clear["change"] > 0]
+    fell = clear[clear["change"] < 0]
+    parts = []
+    if len(rose):
+        parts.append(
+            _("%(themes)s rose")
+            % {"themes": ", ".join(context.label(k) for k in rose["theme_key"])}
+        )
+    if len(fell):
+        parts.append(
+            _("%(themes)s fell")
+            % {"themes": ", ".join(context.label(k) for k in fell["theme_key"])}
+        )
+    return _("Since the previous cycle, %(changes)s by more than chance alone would explain.") % {
+        "changes": "; ".join(parts)
     }

@@ -13,11 +13,8 @@ import csv
 import io
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Font
 
-from partnerlens.insights.exporters import ExportContext, Exporter, register
+from partnerlens.insights.exporters import ExportContext, Exporter, register, xlsx
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_LIMIT = 31  # Excel's limit on a worksheet name
@@ -87,34 +84,19 @@ class XlsxExporter(Exporter):
     extension = "xlsx"
 
     def render(self, context: ExportContext) -> bytes:
-        """One worksheet per table (plus "About"), header row in bold, text written as text."""
-        book = Workbook()
-        about = book.active
-        about.title = str(_("About"))[:SHEET_TITLE_LIMIT]
+        """One worksheet per table (plus "About"), header row in bold and frozen, text
+        always written as text (``exporters.xlsx``: streamed XML, linear in the rows)."""
+        about = xlsx.Sheet(str(_("About"))[:SHEET_TITLE_LIMIT], freeze_header=False)
         for row in _header(context):
-            _append(about, row)
-        used = {about.title}
-        bold = Font(bold=True)
+            about.append([escape(v) for v in row])
+        sheets, used = [about], {about.title}
         for table in context.dashboard.exports:
-            title = _sheet_title(table.title, used)
-            sheet = book.create_sheet(title)
-            _append(sheet, table.headers)
-            for cell in sheet[1]:
-                cell.font = bold
+            sheet = xlsx.Sheet(_sheet_title(table.title, used), freeze_header=True)
+            sheet.append([escape(h) for h in table.headers], bold=True)
             for row in table.rows:
-                _append(sheet, row)
-            sheet.freeze_panes = "A2"
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-
-
-def _append(sheet, row) -> None:
-    sheet.append(["" if v is None else escape(v) for v in row])
-    for cell in sheet[sheet.max_row]:
-        # openpyxl would store a string starting with "=" as a formula; force text.
-        if isinstance(cell.value, str):
-            cell.data_type = TYPE_STRING
+                sheet.append([escape(v) for v in row])
+            sheets.append(sheet)
+        return xlsx.workbook(sheets)
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

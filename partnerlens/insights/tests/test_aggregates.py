@@ -36,7 +36,6 @@ from partnerlens.enquiries.services import (
     create_public_link,
     open_cycle,
     save_theme_answers,
-    start_public_response,
     submit_response,
 )
 from partnerlens.frameworks.models import (
@@ -51,6 +50,7 @@ from partnerlens.frameworks.models import (
 from partnerlens.insights.aggregates import AggregateError, add_responses
 from partnerlens.insights.models import QuestionStat, ResponseThemeScore, ThemeRollup
 from partnerlens.insights.services import rebuild_aggregates
+from partnerlens.insights.tests.helpers import start_as_invited
 
 # The standard scales, as the product promises them (docs/frameworks.md), written out here
 # rather than imported so the recomputation does not share code with what it checks.
@@ -115,9 +115,13 @@ def make_framework(slug: str) -> FrameworkVersion:
         Option.objects.create(
             question=levels, order=order, value=value, label_en=value, score=score
         )
-    question("purpose", "direction", QuestionKind.AGREEMENT)
+    # Mixed scales (1-4 rubric with 1-5 agreement; 0-4 continuum with 1-5 agreement) and
+    # question weights: theme scores must put every answer on one scale and weigh it.
+    question("purpose", "direction", QuestionKind.AGREEMENT, weight=2.0)
     question("relations", "closeness", QuestionKind.RELATIONSHIP)
-    question("relations", "heads-trust", QuestionKind.AGREEMENT, roles=[Role.HEADTEACHER])
+    question(
+        "relations", "heads-trust", QuestionKind.AGREEMENT, roles=[Role.HEADTEACHER], weight=0.5
+    )
     question("voice", "heard", QuestionKind.AGREEMENT)
     question("voice", "say-more", QuestionKind.SHORT_TEXT)
     question("stories", "story", QuestionKind.LONG_TEXT)
@@ -162,7 +166,7 @@ def value_for(question: Question, choice) -> AnswerValue | None:
 
 def respond(cycle, link: str, role: str, organisation, choices, submit: bool = True):
     """Answer every page through the services; ``choices`` yields one plan per answer."""
-    response, _token = start_public_response(link, role=role, organisation=organisation)
+    response = start_as_invited(link, role=role, organisation=organisation)
     partners = partners_for(response)
     for theme, questions in themes_for(response):
         answers = {}
@@ -213,6 +217,22 @@ def recompute(cycle) -> tuple[dict, dict, dict]:
             answers.question_id, answers.option_value, answers.dont_know, strict=True
         )
     ]
+    # Each question's own scale and weight; a theme's scale spans its questions' scales.
+    own = {
+        q: (min(levels.values()), max(levels.values())) for q, levels in scores.items() if levels
+    }
+    weights = dict(Question.objects.values_list("pk", "weight"))
+    spans: dict[int, tuple[float, float]] = {}
+    for question_id, theme_id in Question.objects.values_list("pk", "theme_id"):
+        if question_id in own:
+            low, high = spans.get(theme_id, own[question_id])
+            spans[theme_id] = (min(low, own[question_id][0]), max(high, own[question_id][1]))
+
+    def on_theme(question_id: int, theme_id: int, value: float) -> float:
+        low, high = own[question_id]
+        theme_low, theme_high = spans[theme_id]
+        return theme_low + (value - low) / (high - low) * (theme_high - theme_low)
+
     answers["org"] = answers["response__organisation_id"].fillna(0).astype(int)
     answers["about"] = answers["about_organisation_id"].fillna(0).astype(int)
     answers["role"] = answers["response__role"]
@@ -244,14 +264,31 @@ def recompute(cycle) -> tuple[dict, dict, dict]:
         ["org", "role", "question_id", "about"]
     ):
         stats[(org, role, question, about)] = summary(group)
+    # A theme score: the weighted mean of the answers, each first put on the theme's scale.
+    items["placed"] = [
+        on_theme(q, t, v)
+        for q, t, v in zip(items.question_id, items.theme, items.value, strict=True)
+    ]
+    items["weight"] = [0.0 if math.isnan(v) else weights[q] for q, v in zip(
+        items.question_id, items.value, strict=True)]  # fmt: skip
+    items["weighted"] = (items["placed"] * items["weight"]).fillna(0.0)
     themes = items.groupby(["response_id", "theme"], as_index=False).agg(
-        role=("role", "first"), score=("value", "mean"), dont_know=("dont_know", "any")
-    )
+        role=("role", "first"), weighted=("weighted", "sum"), weights=("weight", "sum"),
+        dont_know=("dont_know", "any"),
+    )  # fmt: skip
+    themes["score"] = [
+        w / total if total > 0 else math.nan
+        for w, total in zip(themes["weighted"], themes["weights"], strict=True)
+    ]
     theme_scores = {(r.response_id, r.theme): (r.score, r.dont_know) for r in themes.itertuples()}
     rollups = {}
     for (theme, role), group in themes.groupby(["theme", "role"]):
         scored = group["score"].dropna()
-        given = answers[(answers.theme == theme) & (answers.role == role)]["value"].dropna()
+        mine = answers[(answers.theme == theme) & (answers.role == role)].dropna(subset="value")
+        given = pd.Series(
+            [on_theme(q, theme, v) for q, v in zip(mine.question_id, mine.value, strict=True)],
+            dtype=float,
+        )
         rollups[(theme, role)] = {
             "n": len(scored), "total": scored.sum(), "total_squares": (scored**2).sum(),
             "n_dont_know": int(group["dont_know"].sum()), "n_answers": len(given),

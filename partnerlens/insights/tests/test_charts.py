@@ -9,6 +9,7 @@ from partnerlens.insights import charts
 from partnerlens.insights.analytics import maturity, scores, trends
 from partnerlens.insights.charts import base
 
+from . import svgcheck
 from .helpers import answers, themes
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -132,3 +133,41 @@ def test_chart_text_is_translated_by_the_callers_function():
     _, _, table = _partnership()
     output = charts.theme_bars(table, translate=lambda s: {"Theme": "Thema"}.get(s, s))
     assert output.table["headers"][0] == "Thema"
+
+
+def test_theme_bars_of_a_cycle_without_targets_have_a_size_and_every_name():
+    """Once drawn at a size of 1.8e308 with no theme names: an empty layer of targets."""
+    _, _, table = _partnership()
+    output = charts.theme_bars(table.assign(target_level=float("nan"), progress=None))
+    width, height = svgcheck.size(output.svg)
+    assert 0 < width < 2000 and 0 < height < 2000
+    assert all(svgcheck.shows(output.svg, f"strand-{i}") for i in range(12))
+    assert "Target level" not in _texts(_check_accessible(output))
+    assert "Target" not in output.table["headers"] and len(output.table["headers"]) == 5
+
+
+def test_a_chart_that_cannot_be_laid_out_says_so_instead_of_breaking():
+    """The old "Scores by theme" of a cycle without targets: a layer whose every point is
+    filtered out, with a legend. Vega lays it out at 1.8e308 pixels."""
+    import altair as alt
+
+    data = pd.DataFrame({"label": ["Trust"], "low": [1.0], "mean": [3.0]})
+    data = data.assign(target=float("nan"), key="Target level")
+    base_chart = alt.Chart(data).encode(y=alt.Y("label:N", sort=["Trust"], title=None))
+    scale = alt.Scale(domain=[1, 5])
+    bars = base_chart.mark_bar(height={"band": 0.6}).encode(
+        x=alt.X("low:Q", scale=scale), x2="mean:Q"
+    )
+    targets = (
+        base_chart.transform_filter("isValid(datum.target)")
+        .mark_point(shape="diamond", filled=True, size=140)
+        .encode(
+            x=alt.X("target:Q", scale=scale),
+            shape=alt.Shape("key:N", title=None, scale=alt.Scale(range=["diamond"])),
+        )
+    )
+    raw = base.vl_convert.vegalite_to_svg(alt.layer(bars, targets).to_dict())
+    assert not base.finite_size(raw)  # the failure this guards against still happens
+    svg = base.render(alt.layer(bars, targets), "A chart", "What it shows, described at length.")
+    assert base.finite_size(svg)
+    assert "The chart could not be drawn" in " ".join(svgcheck.texts(svg))

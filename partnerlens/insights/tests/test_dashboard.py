@@ -7,7 +7,6 @@ fast path (stored theme scores) is checked against both.
 
 from __future__ import annotations
 
-import math
 import statistics
 
 import pandas as pd
@@ -27,14 +26,20 @@ from partnerlens.insights.tests.helpers import (
     make_results_framework,
 )
 
-# Each person's "Clarity of purpose" score: the mean of their rubric level and agreement
-# answer, by group as in PEOPLE: (count, score).
+
+def _purpose(level: int, agreement: int) -> float:
+    """A "Clarity of purpose" score: the rubric level (1-4) and the agreement answer (1-5)
+    each placed on its own scale, averaged, and reported on the theme's 1-5 scale."""
+    return 1 + 4 * ((level - 1) / 3 + (agreement - 1) / 4) / 2
+
+
+# Each person's "Clarity of purpose" score, by group as in PEOPLE: (count, score).
 PURPOSE = {
-    "headteacher": [(4, (4 + 5) / 2), (2, (4 + 4) / 2)],
-    "teacher": [(7, (2 + 3) / 2), (6, (3 + 3) / 2), (2, (2 + 2) / 2)],
-    "governor": [(5, (3 + 4) / 2)],
-    "parent": [(10, (2 + 4) / 2)],
-    "peer_reviewer": [(5, (2 + 3) / 2)],
+    "headteacher": [(4, _purpose(4, 5)), (2, _purpose(4, 4))],
+    "teacher": [(7, _purpose(2, 3)), (6, _purpose(3, 3)), (2, _purpose(2, 2))],
+    "governor": [(5, _purpose(3, 4))],
+    "parent": [(10, _purpose(2, 4))],
+    "peer_reviewer": [(5, _purpose(2, 3))],
 }
 
 
@@ -47,10 +52,22 @@ def _row(export, **wanted):
     raise AssertionError(f"no row with {wanted}")
 
 
-def _t_interval(values):
+def _t_interval(values, low=1.0, high=5.0):
+    """Mean and the documented interval (docs/methods.md), written out: 0.15
+    pseudo-respondent at each end of the scale, the Bayesian bootstrap's moments widened by
+    (t/z)^2, and the beta distribution with those moments."""
     mean = statistics.fmean(values)
-    half = stats.t.ppf(0.975, len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
-    return mean, mean - half, mean + half
+    positions = [(v - low) / (high - low) for v in values]
+    n, total = len(values), len(values) + 0.3
+    expected = (sum(positions) + 0.15) / total
+    second = (sum(p * p for p in positions) + 0.15) / total
+    inflation = (stats.t.ppf(0.975, n - 1) / stats.norm.ppf(0.975)) ** 2
+    variance = (second - expected**2) / (total + 1) * inflation
+    shape = expected * (1 - expected) / variance - 1
+    a, b = expected * shape, (1 - expected) * shape
+    lower = min(stats.beta.ppf(0.025, a, b), statistics.fmean(positions))
+    upper = max(stats.beta.ppf(0.975, a, b), statistics.fmean(positions))
+    return mean, low + lower * (high - low), low + upper * (high - low)
 
 
 @pytest.fixture
@@ -215,7 +232,7 @@ def test_a_member_sees_no_trend_from_a_cycle_that_is_only_closed(personas, resul
     assert data.load_cycle(new, states).cycles["label"].tolist() == ["Autumn", "Spring"]
 
 
-def test_benchmarks_need_the_opt_in_and_five_other_sharing_partnerships(
+def test_benchmarks_need_the_opt_in_and_ten_other_sharing_partnerships(
     personas, results_schools, make_partnership, make_school
 ):
     from partnerlens.directory.models import Membership
@@ -225,21 +242,23 @@ def test_benchmarks_need_the_opt_in_and_five_other_sharing_partnerships(
     assert dashboard.build(data.load_cycle(own)).section("benchmark").tables == []
     InsightSettings.objects.create(partnership=personas["a"], share_benchmarks=True)
     others = []
-    for number in range(5):
+    for number in range(10):
         lead = personas["lead_b"] if number == 0 else None
         other = make_partnership(f"Other {number}", people={lead: Role.PARTNERSHIP_LEAD} if lead
                                  else {})  # fmt: skip
         schools = [make_school(f"Other {number} school {i}") for i in range(3)]
         for school in schools:
             Membership.objects.create(partnership=other, organisation=school)
-        InsightSettings.objects.create(partnership=other, share_benchmarks=number < 4)
+        InsightSettings.objects.create(partnership=other, share_benchmarks=number < 9)
         others.append(fill_cycle(other, personas["lead_a"], schools, version))
     table = dashboard.build(data.load_cycle(own)).section("benchmark").tables[0]
     assert {row[1] for row in table.rows} == {"not enough partnerships to compare"}
-    InsightSettings.objects.filter(partnership=others[4].partnership).update(share_benchmarks=True)
+    InsightSettings.objects.filter(partnership=others[9].partnership).update(share_benchmarks=True)
     table = dashboard.build(data.load_cycle(own)).section("benchmark").tables[0]
-    assert all(row[3] == "5" for row in table.rows)
-    assert all(row[1].startswith("In the") for row in table.rows)
+    assert all(row[3] == "10" for row in table.rows)
+    positions = {"In the lowest quarter", "Below the middle", "No clear difference",
+                 "Above the middle", "In the top quarter"}  # fmt: skip
+    assert all(row[1] in positions for row in table.rows)
 
 
 def test_a_cycle_without_responses_says_so(personas, results_schools):

@@ -242,3 +242,23 @@ def test_a_hyperlink_formula_in_a_comment_comes_out_inert(personas, results_scho
     gaps = book["Role gaps"]
     differences = [row[7] for row in gaps.iter_rows(min_row=2)]
     assert any(c.data_type == "n" and c.value < 0 for c in differences)
+
+
+def test_the_excel_file_streams_text_as_text_with_a_bold_frozen_header():
+    from partnerlens.insights.dashboard.parts import Dashboard, ExportTable
+
+    rows = [
+        ["=1+1", -2.5, 7, None, "bell\x07 & <tag>", float("nan"), np.int64(3), " padded "],
+        ["plain", 0.125, 0, "", "-minus", 1e-9, np.float64(2.5), "@at"],
+    ]
+    built = Dashboard("T", "P", 5, 10, 2, 0, 0, [], [], [lambda: [ExportTable(
+        "scores", "Scores: [all]", list("ABCDEFGH"), rows)]])  # fmt: skip
+    book = load_workbook(io.BytesIO(get_exporter("xlsx").render(context_for(built))))
+    assert book.sheetnames == ["About", "Scores all"]
+    sheet = book["Scores all"]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    first, second = ([c.value for c in row] for row in sheet.iter_rows(min_row=2))
+    assert first == ["'=1+1", -2.5, 7, None, "bell & <tag>", None, 3, " padded "]
+    assert second == ["plain", 0.125, 0, None, "'-minus", 1e-9, 2.5, "'@at"]
+    assert all(c.data_type == "s" for c in sheet[2] if isinstance(c.value, str))

@@ -36,7 +36,7 @@ def _table(groups, scale=None, cycle=1, start=1):
 def test_a_gap_larger_than_its_uncertainty_is_flagged_with_welchs_interval():
     frame, scale = _table({"headteacher": HEADS, "teacher": TEACHERS, "governor": GOVERNORS})
     table = scores.breakdown(frame, scale, "theme")
-    found = gaps.perception_gaps(table, "role").set_index(["group_a", "group_b"])
+    found = gaps.perception_gaps(table, "role", prior_df=0).set_index(["group_a", "group_b"])
     heads_teachers = found.loc[("headteacher", "teacher")]
     welch = stats.ttest_ind(HEADS, TEACHERS, equal_var=False).confidence_interval(0.95)
     assert heads_teachers["difference"] == pytest.approx(np.mean(HEADS) - np.mean(TEACHERS))
@@ -46,6 +46,25 @@ def test_a_gap_larger_than_its_uncertainty_is_flagged_with_welchs_interval():
     assert heads_teachers["flagged"]
     teachers_governors = found.loc[("teacher", "governor")]
     assert not teachers_governors["flagged"]
+    # The p-value the release's false-discovery control reads is Welch's test's.
+    p = stats.ttest_ind(TEACHERS, GOVERNORS, equal_var=False).pvalue
+    assert teachers_governors["p_value"] == pytest.approx(p)
+
+
+def test_a_small_group_that_happens_to_agree_is_not_taken_for_a_precise_one():
+    unanimous = [4, 4, 4, 4, 4]
+    frame, scale = _table({"headteacher": unanimous, "teacher": TEACHERS * 3})
+    table = scores.breakdown(frame, scale, "theme")
+    plain = gaps.perception_gaps(table, "role", prior_df=0).iloc[0]
+    found = gaps.perception_gaps(table, "role").iloc[0]
+    assert found["difference"] == plain["difference"]
+    # Plain Welch leans on the teachers' spread alone; moderated, the heads' zero spread is
+    # pulled towards everyone's (sd of all 29 answers), so the gap is less certain.
+    everyone = np.var(unanimous + TEACHERS * 3, ddof=1)
+    heads = 4 * everyone / (4 + 4)  # (n - 1) x 0 + 4 x s0^2 over (n - 1) + 4
+    teachers = (23 * np.var(TEACHERS * 3, ddof=1) + 4 * everyone) / 27
+    assert found["se"] == pytest.approx(np.sqrt(heads / 5 + teachers / 24))
+    assert found["se"] > plain["se"] and found["p_value"] > plain["p_value"]
 
 
 def test_a_hidden_group_never_feeds_a_gap():

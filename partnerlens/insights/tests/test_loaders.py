@@ -143,25 +143,45 @@ def test_comments_carry_their_group_but_no_stored_key(few):
     assert comments["response_id"].min() == 1
 
 
+def on_theme_scale(raw: pd.DataFrame, version) -> pd.DataFrame:
+    """Each answer placed on its theme's scale (docs/methods.md, "One common scale"), with
+    its question's weight as ``w`` (0 where there is no value)."""
+    themes = loaders.themes_frame(version).set_index("theme_key")
+    low = raw["theme_key"].map(themes["scale_min"])
+    high = raw["theme_key"].map(themes["scale_max"])
+    position = (raw["value"] - raw["item_min"]) / (raw["item_max"] - raw["item_min"])
+    placed = low + position * (high - low)
+    return raw.assign(value=placed, w=raw["item_weight"].where(placed.notna(), 0.0))
+
+
+def person_theme_scores(raw: pd.DataFrame) -> pd.DataFrame:
+    """A person's theme score: the weighted mean of their items (placed on the theme's
+    scale; a relationship item is the mean over partners)."""
+    items = raw.groupby(["response_id", "theme_key", "question_key", "role"]).agg(
+        value=("value", "mean"), w=("w", "max")
+    )
+    items = items.assign(wv=(items["value"] * items["w"]).fillna(0.0))
+    sums = items.groupby(["response_id", "theme_key", "role"])[["wv", "w"]].sum()
+    return (sums["wv"] / sums["w"].where(sums["w"] > 0)).rename("value").reset_index()
+
+
 def test_the_rollup_sums_give_each_partnership_theme_and_role(few):
     rollup = loaders.rollup_frame()
-    raw = loaders.answers_frame(few)
+    raw = on_theme_scale(loaders.answers_frame(few), few[0].framework_version)
     teachers = raw[(raw["role"] == "teacher") & (raw["theme_key"] == "purpose")]
     stored = rollup[(rollup["role"] == "teacher") & (rollup["theme_key"] == "purpose")]
     assert stored["n_answers"].sum() == teachers["value"].notna().sum()
     assert stored["answer_total"].sum() == pytest.approx(teachers["value"].sum())
-    people = teachers.groupby("response_id")["value"].mean()  # purpose has no relationship
+    people = person_theme_scores(teachers).set_index("response_id")["value"]
     assert stored["n"].sum() == people.notna().sum()
     assert stored["total"].sum() == pytest.approx(people.sum())
 
 
 @pytest.mark.parametrize("level", ["respondents", "answers"])
 def test_the_national_rollup_gives_n_mean_and_sd_per_partnership_theme_and_role(few, level):
-    raw = loaders.answers_frame(few)
-    if level == "respondents":  # a person's theme score: mean of their items in the theme
-        items = raw.groupby(["response_id", "theme_key", "question_key", "role"])["value"].mean()
-        raw = items.groupby(["response_id", "theme_key", "role"]).mean().rename("value")
-        raw = raw.reset_index()
+    raw = on_theme_scale(loaders.answers_frame(few), few[0].framework_version)
+    if level == "respondents":  # a person's theme score: weighted mean of their items
+        raw = person_theme_scores(raw)
     expected = raw.groupby(["theme_key", "role"])["value"].agg(["count", "mean", "std"])
     rollup = national_rollup(level=level).set_index(["theme_key", "role"])
     expected = expected.reindex(rollup.index)

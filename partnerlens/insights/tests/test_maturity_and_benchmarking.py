@@ -76,6 +76,30 @@ def test_priorities_rank_low_scores_on_important_themes_first():
     assert ranked["priority"].tolist() == pytest.approx([0.25, 0.25])
 
 
+def test_a_theme_without_a_target_is_never_measured_against_the_top_of_the_scale():
+    scale = themes(
+        {"theme_key": "trust", "target_level": 3.0},
+        {"theme_key": "purpose"},
+        {"theme_key": "impact"},
+        {"theme_key": "voice"},
+    )
+    means = {"trust": 3.5, "purpose": 4.5, "impact": 3.0, "voice": 4.0}
+    rows = [
+        {"response_id": r, "role": "teacher", "theme_key": t, "value": m + (0.5 if r % 2 else -0.5)}
+        for r in range(1, 9)
+        for t, m in means.items()
+    ]
+    table = scores.breakdown(answers(rows, scale), scale, "theme")
+    ranked = maturity.priorities(table, scale).set_index("theme_key")
+    # trust is above its target; purpose (4.5 of 5) would be short of the top of the scale,
+    # but it is the partnership's strongest theme: no priority. The middle of the four
+    # themes' positions is (3.5 + 4.0) / 2 on this 1-5 scale: impact is below it.
+    assert list(ranked.index) == ["impact"]
+    assert ranked.loc["impact", "basis"] == "relative"
+    assert ranked.loc["impact", "reference"] == pytest.approx(3.75)
+    assert ranked.loc["impact", "shortfall"] == pytest.approx(0.75 / 4)
+
+
 def test_strand_profile_insists_on_three_dimensions_of_four_strands():
     scale = themes(*({"theme_key": f"s{i}", "dimension": f"d{i // 4}"} for i in range(11)))
     with pytest.raises(ValueError, match="3 dimensions x 4 strands"):
@@ -95,11 +119,12 @@ def _others(count, kind="mat", shares=True):
     )
 
 
-def test_fewer_than_five_comparable_partnerships_give_no_comparison():
+def test_fewer_than_ten_comparable_partnerships_give_no_comparison():
+    # (More benchmark rules and attacks: test_benchmarking.py.)
     own = pd.DataFrame({"theme_key": ["trust"], "mean": [3.0]})
     others = pd.concat(
         [
-            _others(4),
+            _others(9),
             _others(3, kind="cluster").assign(partnership_id=[40, 41, 42]),
             _others(2, shares=False).assign(partnership_id=[50, 51]),
         ]
@@ -109,20 +134,18 @@ def test_fewer_than_five_comparable_partnerships_give_no_comparison():
     ).iloc[0]
     assert result["status"] == "not_enough_partnerships"
     assert result["message"] == "not enough partnerships to compare"
-    assert pd.isna(result["percentile"]) and pd.isna(result["others_median"])
+    assert pd.isna(result["position"]) and pd.isna(result["others_median"])
 
 
-def test_a_position_among_five_or_more_is_a_percentile_never_a_single_partnership():
+def test_a_position_among_ten_or_more_never_shows_a_single_partnership():
     own = pd.DataFrame({"theme_key": ["trust"], "mean": [3.0]})
-    # Others score 2.0, 2.25, 2.5, 2.75, 3.0, 3.25: 4 below, 1 tied.
-    result = benchmarking.benchmark_position(own, _others(6), 1, "mat").iloc[0]
-    assert result["percentile"] == pytest.approx(100 * 4.5 / 6)
-    assert result["quartile"] == 4  # the 75th percentile opens the top quartile
-    assert result["compared"] == 6
+    result = benchmarking.benchmark_position(own, _others(12), 1, "mat").iloc[0]
+    assert result["compared"] == 12
+    assert result["position"] == "no_clear_difference"  # no interval: no side given
     assert set(result.index) >= {"others_q1", "others_median", "others_q3"}
-    assert not {"partnership_id", "min", "max"} & set(result.index)
+    assert not {"partnership_id", "min", "max", "percentile"} & set(result.index)
 
 
-def test_a_comparison_cannot_be_configured_below_five_partnerships():
-    with pytest.raises(ValueError, match="at least 5"):
-        benchmarking.benchmark_position(pd.DataFrame(), _others(6), 1, "mat", min_partnerships=3)
+def test_a_comparison_cannot_be_configured_below_ten_partnerships():
+    with pytest.raises(ValueError, match="at least 10"):
+        benchmarking.benchmark_position(pd.DataFrame(), _others(12), 1, "mat", min_partnerships=5)

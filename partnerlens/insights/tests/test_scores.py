@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from partnerlens.insights.analytics import frames, scores
+from partnerlens.insights.analytics import frames, intervals, scores
 from partnerlens.insights.analytics.suppression import SuppressionPolicy
 
 from .helpers import answers, themes
@@ -59,10 +59,24 @@ def _cell(table, group="partnership", **keys):
     return rows.iloc[0]
 
 
-def _interval(values):
-    mean = statistics.fmean(values)
-    sd = statistics.stdev(values)
-    return stats.t.interval(0.95, len(values) - 1, loc=mean, scale=sd / math.sqrt(len(values)))
+def _interval(values, low=1.0, high=5.0):
+    """The documented interval (docs/methods.md), written out from the raw values: 0.15
+    pseudo-respondent at each end of the scale, the Bayesian bootstrap's mean and variance
+    widened by (t/z)^2, and the beta distribution with those moments."""
+    span = high - low
+    positions = [(v - low) / span for v in values]
+    n = len(positions)
+    total = n + 0.3
+    expected = (sum(positions) + 0.15) / total
+    second = (sum(p * p for p in positions) + 0.15) / total
+    inflation = (stats.t.ppf(0.975, n - 1) / stats.norm.ppf(0.975)) ** 2
+    variance = (second - expected**2) / (total + 1) * inflation
+    shape = expected * (1 - expected) / variance - 1
+    a, b = expected * shape, (1 - expected) * shape
+    mean = statistics.fmean(positions)
+    lower = min(stats.beta.ppf(0.025, a, b), mean)
+    upper = max(stats.beta.ppf(0.975, a, b), mean)
+    return low + lower * span, low + upper * span
 
 
 def test_a_theme_score_is_the_mean_of_respondents_own_theme_means(known):
@@ -168,19 +182,20 @@ def test_a_dimension_mixing_scales_is_reported_in_percent_of_scale():
 
 
 def test_one_respondent_has_no_interval_rather_than_a_narrow_one():
-    low, high = scores.t_interval(np.array([3.0]), np.array([np.nan]), np.array([1]))
+    low, high = intervals.interval(np.array([1]), np.array([3.0]), np.array([np.nan]), 1.0, 5.0)
     assert math.isnan(low[0]) and math.isnan(high[0])
 
 
-def test_intervals_are_kept_on_the_scale():
+def test_intervals_are_kept_on_the_scale_and_lopsided_near_its_end():
     scale = themes({"theme_key": "trust"})
     rows = [
         {"response_id": r, "role": "teacher", "value": v}
         for r, v in enumerate([5.0, 5.0, 5.0, 5.0, 1.0], start=1)
     ]
     cell = _cell(scores.breakdown(answers(rows, scale), scale, "theme"), theme_key="trust")
-    assert cell["ci_high"] == 5.0
-    assert cell["ci_low"] >= 1.0
+    assert 1.0 <= cell["ci_low"] < cell["mean"] < cell["ci_high"] <= 5.0
+    # Answers piled at the top: more room below the mean than above it.
+    assert cell["mean"] - cell["ci_low"] > cell["ci_high"] - cell["mean"]
 
 
 def test_scores_match_an_independent_computation_on_a_generated_partnership():
@@ -214,7 +229,7 @@ def test_scores_match_an_independent_computation_on_a_generated_partnership():
     table = scores.breakdown(
         frames.validate_answers(raw), scale, "theme", policy=SuppressionPolicy(k=5)
     )
-    # Independently: pandas for respondent means, scipy for the t-interval.
+    # Independently: pandas for respondent means, scipy for the interval.
     per_person = raw.groupby(["response_id", "role", "organisation_id"])["value"].mean()
     per_person = per_person.dropna().reset_index()
     checked = 0
@@ -223,14 +238,12 @@ def test_scores_match_an_independent_computation_on_a_generated_partnership():
         if row["suppressed"]:
             continue
         values = group["value"].to_numpy()
-        low, high = stats.t.interval(
-            0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values)
-        )
+        low, high = _interval(values.tolist())
         assert row["n"] == len(values)
         assert row["mean"] == pytest.approx(values.mean())
         assert row["sd"] == pytest.approx(values.std(ddof=1))
         assert row["median"] == pytest.approx(np.median(values))
-        assert row["ci_low"] == pytest.approx(max(low, 1.0))
-        assert row["ci_high"] == pytest.approx(min(high, 5.0))
+        assert row["ci_low"] == pytest.approx(low)
+        assert row["ci_high"] == pytest.approx(high)
         checked += 1
     assert checked >= 8

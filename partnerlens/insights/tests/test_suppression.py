@@ -220,3 +220,27 @@ def test_comments_of_a_hidden_group_are_withheld():
     assert len(unattributed) == 3
     few = visible_comments(comments, people.iloc[:4], SuppressionPolicy(), by=())
     assert few.empty
+
+
+def test_cell_keys_agree_however_the_missing_values_and_numbers_are_stored():
+    from partnerlens.insights.analytics.suppression import cell_key, cell_keys
+
+    row = {"group": "role_organisation", "role": "teacher", "organisation_id": np.int64(3)}
+    stored = {
+        "group": "role_organisation",
+        "role": "teacher",
+        "role_group": pd.NA,
+        "organisation_id": 3.0,
+        "source": np.nan,
+    }
+    assert cell_key(row) == cell_key(stored) == ("role_organisation", "teacher", None, 3, None)
+    frame = pd.DataFrame([stored]).astype({"organisation_id": "Int64"})
+    assert cell_keys(frame) == [cell_key(row)]
+    assert cell_key({"group": "open_link"}) != cell_key({"group": "partnership"})
+
+
+def test_hidden_and_known_cells_are_frozen_sets_of_the_policy():
+    policy = SuppressionPolicy(hidden_cells=[("role", "teacher", None, None, None)])
+    assert isinstance(policy.hidden_cells, frozenset) and policy.known_cells == frozenset()
+    with pytest.raises(PolicyError):
+        SuppressionPolicy(k=2, hidden_cells=frozenset())

@@ -97,7 +97,7 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, filled_cycle):
     client.get(url)  # warm caches (sessions, content types)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    assert len(queries) == 20, [q["sql"][:120] for q in queries]
+    assert len(queries) == 6, [q["sql"][:120] for q in queries]
 
 
 def test_a_lead_raises_the_minimum_group_size_and_it_is_audited(client, filled_cycle):

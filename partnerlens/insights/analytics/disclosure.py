@@ -1,0 +1,373 @@
+"""The disclosure audit: what a determined reader can work out from every published figure.
+
+The reader holds every release of a cycle (earlier ones first) and knows how the groups fit
+together (``suppression.relations_for``: the partnership is the sum of the roles, of the
+organisations, of the sources...; a role is the sum of its role x organisation cells...). For
+each hidden cell they also know:
+
+- it holds at least one person (an empty cell is shown as 0, or not at all);
+- "small_group": fewer than k people with a value; "complementary": at least k people;
+- a later release only adds people, so no cell shrinks between releases.
+
+Counts are whole numbers tied by sums, a totally unimodular system, so the linear program
+over them has whole-number corners and its bounds are the reader's exact bounds. A hidden
+count is *exact* when the program allows one value only, *pinned1* when it allows at most
+three neighbouring values (known to within +/-1 person). A mean needs its count and its sum,
+and sums obey the same equations, so an exact mean implies an exact count: counting exact
+counts covers means (and sds) too. Between two releases, the people who joined a cell are a
+group of their own: if their number is determined and below k (and above 0), their figures
+follow by subtraction, which counts as exact as well.
+
+How: per unit, the implicit equalities of the program are found by one linear program
+(Freund, Roundy and Todd 1985: maximise the slack of every inequality, homogenised, so every
+inequality that can be slack is slack at the optimum); a count is exact when the equations
+plus those equalities pin it (null space). Ranges for pinned1 take two small programs per
+remaining count. Units with the same published pattern share one answer. Solver: HiGHS
+(``scipy.optimize.linprog``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .disclosure_lp import BIG, _Release, _signed, solve_units
+from .suppression import (
+    CELL_COLUMNS,
+    COMPLEMENTARY,
+    LEADER_ROLES,
+    LEADERS,
+    SMALL_GROUP,
+    VISIBLE,
+    Relation,
+    SuppressionPolicy,
+    _plain,
+    _protect_unit,
+    cell_keys,
+    cell_universe,
+    relations_for,
+    thresholds_for,
+)
+
+UNIT_COLUMNS = ("cycle_id", "theme_key", "question_key", "dimension")
+MEASURES = ("n", "n_responses")
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """hidden: hidden (unit, cell) figures of the latest release; exact: of those, how many
+    a reader can work out exactly; pinned1: to within +/-1 person (not counting exact);
+    determined: (unit key, cell key) pairs of the latest release that are exact, ready for
+    ``SuppressionPolicy.hidden_cells``."""
+
+    hidden: int
+    exact: int
+    pinned1: int
+    determined: frozenset
+
+
+# --------------------------------------------------------------------------------------------
+# The core: one unit, any number of releases.
+
+
+# Whether the audit's reader knows why a figure is hidden (too few people, or hidden to
+# protect another group), which bounds the hidden counts (fewer than k; at least k). Outputs
+# print one text for both, but the audit assumes the stronger reader: a reason could reach
+# them another way (an old export, a screenshot of the lead's view).
+REASONS_SHOWN = True
+
+
+def reader_bounds(
+    status: np.ndarray, threshold: np.ndarray, measure: str, n: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """What a reader knows of hidden counts from the reason shown: (low, high) per cell.
+
+    ``n`` (the true counts, the engine's view) picks, for a complementary cell that holds
+    nobody with a value, the lower branch the reader would also have to consider.
+    """
+    low = np.where(status == VISIBLE, 0.0, 1.0 if measure == "n_responses" else 0.0)
+    high = np.full(status.shape, BIG)
+    if not REASONS_SHOWN:
+        # A reader who sees one text for every hidden figure knows only that a hidden,
+        # non-empty group holds at least one person.
+        return low, high
+    small = status == SMALL_GROUP
+    high = np.where(small & (measure == "n"), threshold - 1, high)
+    complementary = status == COMPLEMENTARY
+    at_least_k = complementary if n is None else complementary & (n >= threshold)
+    low = np.where(at_least_k, threshold, low)
+    return low, high
+
+
+# --------------------------------------------------------------------------------------------
+# The engine's use: hide more until no hidden count is exact.
+
+
+def secure(
+    status: np.ndarray,
+    n: np.ndarray,
+    size: np.ndarray,
+    thresholds: np.ndarray,
+    relations: Sequence[Relation],
+    known: np.ndarray | None = None,
+    max_rounds: int = 50,
+) -> np.ndarray:
+    """Hide more cells (COMPLEMENTARY) until the audit finds no exact hidden count.
+
+    The engine knows the true counts, so it only solves where a hidden count sits on one of
+    the reader's bounds (1 person, k - 1, exactly k): elsewhere the relations alone would
+    have to pin it, and complementary suppression has already ruled that out.
+    """
+    status = status.copy()
+    known = np.zeros(status.shape, bool) if known is None else np.atleast_2d(known)
+    signed = _signed(relations, status.shape[1])
+    parts_of = [np.array(r.parts, dtype=int) for r in relations]
+    order_key = size * 1e6 + n + np.arange(n.shape[1]) * 1e-6
+    pending = list(range(status.shape[0]))
+    for _ in range(max_rounds):
+        problems, owners = [], []
+        for unit in pending:
+            secret = (status[unit] != VISIBLE) & ~known[unit] & (size[unit] > 0)
+            if not secret.any():
+                continue
+            for measure, truth in (("n", n[unit]), ("n_responses", size[unit])):
+                low, high = reader_bounds(status[unit], thresholds, measure, n[unit])
+                if ((truth[secret] > low[secret]) & (truth[secret] < high[secret])).all():
+                    continue  # nothing on a bound: the relations alone cannot pin it
+                value = np.where(secret, np.nan, truth)
+                problems.append([_Release(value, status[unit], size[unit] > 0, low, high)])
+                owners.append(unit)
+        if not problems:
+            break
+        found, _ = solve_units(problems, signed, thresholds, pinned1=False)
+        exact: dict[int, np.ndarray] = {}
+        for unit, row in zip(owners, found, strict=True):
+            exact[unit] = exact.get(unit, np.zeros(status.shape[1], dtype=bool)) | row
+        pending = []
+        for unit, cells in exact.items():
+            if not cells.any():
+                continue
+            chosen = set()
+            for pinned in np.flatnonzero(cells):
+                chosen |= _slack_for(
+                    int(pinned),
+                    status[unit],
+                    n[unit],
+                    size[unit],
+                    thresholds,
+                    known[unit],
+                    relations,
+                )
+            if not chosen:  # every relation already has room: widen to any visible cell
+                free = (status[unit] == VISIBLE) & (size[unit] > 0) & ~known[unit]
+                if not free.any():
+                    continue
+                candidates = np.flatnonzero(free)
+                chosen = {int(candidates[np.argmin(size[unit][candidates])])}
+            status[unit, list(chosen)] = COMPLEMENTARY
+            # The newly hidden cells must not be given away by subtraction either.
+            _protect_unit(
+                status[unit],
+                known[unit],
+                n[unit],
+                size[unit],
+                order_key[unit],
+                thresholds,
+                relations,
+                parts_of,
+                signed,
+            )
+            pending.append(unit)
+        if not pending:
+            break
+    return status
+
+
+def _slack_for(
+    cell: int,
+    status: np.ndarray,
+    n: np.ndarray,
+    size: np.ndarray,
+    thresholds: np.ndarray,
+    known: np.ndarray,
+    relations: Sequence[Relation],
+) -> set[int]:
+    """Cells to hide so that ``cell`` can move: in each relation holding it where no other
+    hidden member has room both ways (more than k people: a cell of exactly k, or a small
+    one, sits on the reader's bound), the smallest visible member that would have room
+    (else the smallest visible member)."""
+    free = (status == VISIBLE) & (size > 0) & ~known
+    roomy = (size > thresholds) & ((n > thresholds) | (n == 0))
+    secret = (status != VISIBLE) & ~known
+    chosen = set()
+    for relation in relations:
+        members = np.array((relation.total, *relation.parts))
+        if cell not in members:
+            continue
+        others = members[members != cell]
+        if (secret[others] & roomy[others]).any():
+            continue
+        for allowed in (free[others] & roomy[others], free[others]):
+            if allowed.any():
+                candidates = others[allowed]
+                chosen.add(int(candidates[np.argmin(size[candidates])]))
+                break
+    return chosen
+
+
+# --------------------------------------------------------------------------------------------
+# The audit of published frames.
+
+
+def _unit_columns(table: pd.DataFrame) -> list[str]:
+    return [c for c in UNIT_COLUMNS if c in table.columns]
+
+
+def _status_of(table: pd.DataFrame) -> np.ndarray:
+    reason = table["suppression_reason"].to_numpy(dtype=object)
+    suppressed = table["suppressed"].to_numpy(dtype=bool)
+    status = np.where(suppressed, 3, VISIBLE)  # hidden for another reason: bounds 1+ only
+    status = np.where(suppressed & (reason == "small_group"), SMALL_GROUP, status)
+    return np.where(suppressed & (reason == "complementary"), COMPLEMENTARY, status)
+
+
+def audit(
+    tables: Sequence[pd.DataFrame],
+    policy: SuppressionPolicy | None = None,
+    leaders: frozenset[str] = LEADER_ROLES,
+    role_sources: Mapping[str, str] | None = None,
+    pinned1: bool = True,
+) -> AuditResult:
+    """Audit the latest of ``tables`` (protected breakdowns of one level, one per release of
+    a cycle, earlier releases first) against a reader holding all of them.
+
+    Uses every published count (n and n_responses of visible cells, 0 for cells missing from
+    a release), the reasons shown (fewer than k / at least k), that each hidden cell holds
+    at least one person, and that nobody leaves between releases. ``policy`` gives k per
+    cell (the latest release's). ``pinned1=False`` skips the ranges (faster).
+    """
+    policy = policy or SuppressionPolicy()
+    tables = [t for t in tables if not t.empty]
+    if not tables:
+        return AuditResult(0, 0, 0, frozenset())
+    units_at = _unit_columns(tables[-1])
+    universe = cell_universe(pd.concat([t[list(CELL_COLUMNS)] for t in tables]))
+    keys = cell_keys(universe)
+    thresholds = thresholds_for(universe, policy)
+    relations = relations_for(universe, {role: LEADERS for role in leaders}, role_sources)
+    signed = _signed(relations, len(keys))
+    cells = len(keys)
+    coded = []
+    unit_index: dict[tuple, int] = {}
+    for table in tables:
+        cell = _codes(table, list(CELL_COLUMNS), universe)
+        units = table.groupby(units_at, sort=False, dropna=False).ngroup().to_numpy()
+        first = np.zeros(int(units.max()) + 1, dtype=np.int64)
+        first[units[::-1]] = np.arange(units.size)[::-1]
+        labels = [
+            tuple(_plain(v) for v in row)
+            for row in table.iloc[first][units_at].itertuples(index=False)
+        ]
+        for label in labels:
+            unit_index.setdefault(label, len(unit_index))
+        unit = np.array([unit_index[label] for label in labels])[units]
+        coded.append((table, cell, unit, _status_of(table)))
+    latest_units = sorted({int(u) for u in coded[-1][2]})
+    label_of = {i: label for label, i in unit_index.items()}
+    exact = np.zeros((len(unit_index), cells), dtype=bool)
+    pinned = np.zeros((len(unit_index), cells), dtype=bool)
+    status_latest = np.zeros((len(unit_index), cells), dtype=np.int8)
+    for measure in MEASURES:
+        grids = []
+        for table, cell, unit, status in coded:
+            value = np.zeros((len(unit_index), cells))
+            st = np.zeros((len(unit_index), cells), dtype=np.int8)
+            present = np.zeros((len(unit_index), cells), dtype=bool)
+            figures = table[measure].to_numpy(dtype=float, na_value=np.nan)
+            value[unit, cell] = np.where(status == VISIBLE, figures, np.nan)
+            st[unit, cell] = status
+            present[unit, cell] = True
+            grids.append((value, st, present))
+        status_latest = grids[-1][1]
+        problems = []
+        for u in latest_units:
+            releases = []
+            for value, st, present in grids:
+                low, high = reader_bounds(st[u], thresholds, measure)
+                releases.append(_Release(value[u], st[u], present[u], low, high))
+            problems.append(releases)
+        found, near = solve_units(problems, signed, thresholds, pinned1)
+        exact[latest_units] |= found
+        pinned[latest_units] |= near
+    secret = status_latest != VISIBLE
+    # exact: hidden counts pinned, and (shown or hidden) cells whose newcomers since the
+    # release before are a determined group of 0 < d < k.
+    determined = frozenset(
+        (label_of[int(u)], keys[int(c)]) for u, c in zip(*np.nonzero(exact), strict=True)
+    )
+    return AuditResult(
+        int(secret.sum()), int(exact.sum()), int((pinned & secret & ~exact).sum()), determined
+    )
+
+
+def _codes(table: pd.DataFrame, columns: list[str], universe: pd.DataFrame) -> np.ndarray:
+    """Each row's cell code in ``universe``, matching one row per distinct cell only."""
+    distinct = table.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
+    first = np.zeros(int(distinct.max()) + 1, dtype=np.int64)
+    first[distinct[::-1]] = np.arange(distinct.size)[::-1]
+    firsts = table.iloc[first][columns]
+    keyed = firsts.merge(universe, on=columns, how="left", validate="one_to_one")
+    return keyed["cell"].to_numpy()[distinct]
+
+
+def more_to_hide(
+    table: pd.DataFrame, result: AuditResult, leaders: frozenset[str] = LEADER_ROLES
+) -> frozenset:
+    """(unit key, cell key) pairs a release should hide as well, after ``audit`` found
+    ``result.determined`` in ``table`` (its latest release): each determined cell that is
+    shown, and for each one already hidden the smallest shown cell of every relation that
+    holds it. Put them in ``SuppressionPolicy.hidden_cells`` and build again, until the
+    audit finds nothing."""
+    if not result.determined:
+        return frozenset()
+    units_at = _unit_columns(table)
+    universe = cell_universe(table[list(CELL_COLUMNS)])
+    keys = cell_keys(universe)
+    relations = relations_for(universe, {role: LEADERS for role in leaders})
+    cell = _codes(table, list(CELL_COLUMNS), universe)
+    unit_keys = [tuple(_plain(v) for v in row) for row in table[units_at].itertuples(index=False)]
+    shown: dict[tuple, dict[int, float]] = {}
+    hidden: dict[tuple, set[int]] = {}
+    sizes = table["n_responses"].to_numpy(dtype=float, na_value=np.nan)
+    for unit, c, secret, size in zip(unit_keys, cell, table["suppressed"], sizes, strict=True):
+        if secret:
+            hidden.setdefault(unit, set()).add(int(c))
+        else:
+            shown.setdefault(unit, {})[int(c)] = size
+    code = {key: i for i, key in enumerate(keys)}
+    out = set()
+    for unit, key in result.determined:
+        c = code.get(key)
+        if c is None:
+            continue
+        if c not in hidden.get(unit, set()):
+            out.add((unit, key))
+            continue
+        visible = shown.get(unit, {})
+        added = False
+        for relation in relations:
+            members = [relation.total, *relation.parts]
+            if c not in members:
+                continue
+            options = [(visible[m], m) for m in members if m in visible and visible[m] > 0]
+            if options:
+                out.add((unit, keys[min(options)[1]]))
+                added = True
+        if not added:  # no shown neighbour left: the smallest shown cell of the unit
+            options = [(size, m) for m, size in visible.items() if size > 0]
+            if options:
+                out.add((unit, keys[min(options)[1]]))
+    return frozenset(out)

@@ -1,0 +1,172 @@
+"""Differencing between releases of one cycle (pure: no Django).
+
+A cycle can be released more than once: after it is reopened and closed again, after late
+responses, after a settings change. Someone who keeps both releases can subtract one from
+the other: if a group gained one person, n2*m2 - n1*m1 is that person's score. So a new
+release is checked against every earlier one, cell by cell (a cell is one group's figure:
+the partnership, one role, leaders/others, one organisation, one role in one organisation,
+one source; keys in ``suppression.CELL_COLUMNS`` order):
+
+- a cell whose members differ from an earlier release's by 0 < d < k people is hidden
+  (reason "changed"): its old figure stays as the only one published;
+- a cell whose members are exactly those of the latest release, and which that release
+  showed, is *known*: its figure is public anyway, so it can never protect another hidden
+  cell;
+- if the whole partnership changed by 0 < d < k people since the latest release, no new
+  release should be made at all (``total_changed_too_little``).
+
+Returns codes and sets, never sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from partnerlens.insights.analytics.suppression import (
+    CELL_COLUMNS,
+    INVITED,
+    LEADER_ROLES,
+    LEADERS,
+    OPEN_LINK,
+    OPEN_LINK_GROUP,
+    OTHERS,
+    SuppressionPolicy,
+    _plain,
+    cell_key,
+    cell_keys,
+)
+
+PEOPLE_COLUMNS = ("response_id", "role", "organisation_id", "source")
+CHANGED = "changed"  # the reason code of a cell hidden because of an earlier release
+
+CellKey = tuple
+__all__ = ["ChangedCells", "cell_key", "changed_cells", "keys_of"]
+
+
+@dataclass(frozen=True)
+class ChangedCells:
+    hidden: frozenset = frozenset()  # cells that changed by 0 < d < k since some release
+    known: frozenset = frozenset()  # cells identical to the latest release's, shown there
+    total_changed_too_little: bool = False
+    total_changed: int = 0  # people who joined or left the partnership total since the latest
+
+
+def keys_of(table: pd.DataFrame) -> list[CellKey]:
+    """The cell key of every row of a breakdown table (``suppression.cell_key``)."""
+    return cell_keys(table)
+
+
+def _cells_of_people(people: pd.DataFrame, leaders: Collection[str]) -> pd.DataFrame:
+    """One row per (person, cell they belong to): ``row`` (position in ``people``), ``key``."""
+    rows = np.arange(len(people))
+    role = people["role"].astype(object).to_numpy()
+    organisation = [_plain(o) for o in people["organisation_id"].to_numpy()]
+    source = people["source"].astype(object).to_numpy()
+    group = np.where(np.isin(role, list(leaders)), LEADERS, OTHERS)
+    # Open-link respondents are one group of their own and in no other group but the
+    # partnership (as ``scores.summarise`` counts them).
+    channel = (
+        people["channel"].astype(object).to_numpy()
+        if "channel" in people
+        else np.full(len(people), INVITED, dtype=object)
+    )
+    open_link = channel == OPEN_LINK
+    invited = rows[~open_link]
+    role, organisation, source, group = (
+        np.asarray(role)[~open_link],
+        [o for o, shut in zip(organisation, open_link, strict=True) if not shut],
+        np.asarray(source)[~open_link],
+        group[~open_link],
+    )
+    parts = [
+        (rows, [("partnership", None, None, None, None)] * len(rows)),
+        (rows[open_link], [(OPEN_LINK_GROUP, None, None, None, None)] * int(open_link.sum())),
+        (invited, [("role", r, None, None, None) for r in role]),
+        (invited, [("role_group", None, g, None, None) for g in group]),
+        (invited, [("organisation", None, None, o, None) for o in organisation]),
+        (
+            invited,
+            [
+                ("role_organisation", r, None, o, None)
+                for r, o in zip(role, organisation, strict=True)
+            ],
+        ),
+        (invited, [("source", None, None, None, s) for s in source]),
+    ]
+    return pd.DataFrame(
+        {
+            "row": np.concatenate([p[0] for p in parts]),
+            "key": [key for _rows, keys in parts for key in keys],
+        }
+    )
+
+
+def _threshold(key: CellKey, policy: SuppressionPolicy) -> int:
+    role = key[CELL_COLUMNS.index("role")]
+    return policy.threshold(role if isinstance(role, str) else None)
+
+
+def changed_cells(
+    people: pd.DataFrame,
+    earlier_members: Sequence[Collection[Hashable]],
+    policy: SuppressionPolicy,
+    leaders: Collection[str] = LEADER_ROLES,
+    *,
+    former: pd.DataFrame | None = None,
+    shown_before: Iterable[CellKey] | None = None,
+) -> ChangedCells:
+    """Which cells a new release must hide or treat as public (see the module docstring).
+
+    ``people``: one row per respondent of the new release (``PEOPLE_COLUMNS``; a
+    ``channel`` column is ignored here). ``earlier_members``: the response ids of each
+    earlier release, oldest first. ``former``: the same columns for people of earlier
+    releases who are no longer counted (their cells are then known); anyone of an earlier
+    release found in neither frame counts as a change in every cell. ``shown_before``: the
+    cells the latest release showed; without it no cell is known.
+    """
+    if not earlier_members:
+        return ChangedCells()
+    columns = [*PEOPLE_COLUMNS, *(["channel"] if "channel" in people else [])]
+    everyone = people.loc[:, columns].assign(current=True)
+    if former is not None and len(former):
+        gone = former.loc[
+            ~former["response_id"].isin(set(people["response_id"])), list(PEOPLE_COLUMNS)
+        ]
+        everyone = pd.concat([everyone, gone.assign(current=False)], ignore_index=True)
+    everyone = everyone.drop_duplicates("response_id").reset_index(drop=True)
+    memberships = _cells_of_people(everyone, leaders)
+    known_ids = set(everyone["response_id"])
+    current = everyone["current"].to_numpy(dtype=bool)
+    all_keys = pd.unique(memberships["key"])
+    hidden: set = set()
+    differences: dict = {}
+    for members in earlier_members:
+        members = set(members)
+        then = everyone["response_id"].isin(members).to_numpy()
+        unknown = len(members - known_ids)  # left, and we do not know from which cells
+        changed = (current != then).astype(np.int64)
+        d = (
+            pd.Series(changed[memberships["row"].to_numpy()])
+            .groupby(memberships["key"].to_numpy(), sort=False)
+            .sum()
+            + unknown
+        )
+        differences = d.to_dict()
+        for key, difference in differences.items():
+            if 0 < difference < _threshold(key, policy):
+                hidden.add(key)
+    # ``differences`` now holds the changes against the latest release.
+    shown = set(shown_before) if shown_before is not None else set()
+    known = frozenset(key for key in all_keys if differences.get(key, 0) == 0 and key in shown)
+    total_key = ("partnership", None, None, None, None)
+    total = int(differences.get(total_key, 0))
+    return ChangedCells(
+        hidden=frozenset(hidden),
+        known=known,
+        total_changed_too_little=0 < total < policy.threshold(),
+        total_changed=total,
+    )
