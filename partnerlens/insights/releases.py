@@ -165,9 +165,9 @@ def _determined(earlier: list[Release], tables: dict, policy: SuppressionPolicy)
 def _needs_audit(earlier: list[Release], tables: dict) -> bool:
     """Whether the new tables could tell a reader anything the audits have not covered.
 
-    A first release needs no audit of its own: the engine's suppression already hides until
-    the single-release audit finds nothing (``disclosure.secure``). A release that publishes
-    exactly the latest release's tables adds no figure to what was audited then.
+    A first release is not audited here (the engine's own audit, ``disclosure.secure``, is
+    off by default: see ``suppression.protect_breakdown``). A release that publishes exactly
+    the latest release's tables adds no figure to what was audited then.
     """
     if not earlier:
         return False

@@ -166,6 +166,8 @@ def secure(
                 if not free.any():
                     continue
                 candidates = np.flatnonzero(free)
+                if (candidates != GRAND_TOTAL).any():
+                    candidates = candidates[candidates != GRAND_TOTAL]
                 chosen = {int(candidates[np.argmin(size[unit][candidates])])}
             status[unit, list(chosen)] = COMPLEMENTARY
             # The newly hidden cells must not be given away by subtraction either.
@@ -184,6 +186,9 @@ def secure(
         if not pending:
             break
     return status
+
+
+GRAND_TOTAL = 0  # ``suppression.cell_universe`` puts the whole partnership first
 
 
 def _slack_for(
@@ -210,7 +215,15 @@ def _slack_for(
         others = members[members != cell]
         if (secret[others] & roomy[others]).any():
             continue
-        for allowed in (free[others] & roomy[others], free[others]):
+        # The whole partnership's figure is the one most people come to see: hide it only
+        # when no other member of the relation can give the pinned cell room.
+        parts = others != GRAND_TOTAL
+        for allowed in (
+            free[others] & roomy[others] & parts,
+            free[others] & parts,
+            free[others] & roomy[others],
+            free[others],
+        ):
             if allowed.any():
                 candidates = others[allowed]
                 chosen.add(int(candidates[np.argmin(size[candidates])]))

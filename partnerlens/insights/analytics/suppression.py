@@ -419,9 +419,11 @@ def protect_breakdown(
     (``CELL_COLUMNS``) with counts ``n`` and ``size_column``. Returns a copy with
     ``suppressed`` (bool) and ``suppression_reason`` ("small_group" | "complementary" |
     "changed" | None), and every other column that is not a key set to missing on suppressed
-    rows, so no caller can show a hidden figure by accident. With ``audit`` (the default) the
+    rows, so no caller can show a hidden figure by accident. With ``audit`` the
     linear-programming audit (``disclosure.secure``) then hides more until no hidden count is
-    exactly determined by the published ones.
+    exactly determined by the published ones. It is off by default: on real partnerships its
+    choices can still hide the partnership's own figures (the demo's six-school cluster lost
+    some of its theme totals), so pages do not use it yet; see docs/anonymity.md.
     """
     if table.empty:
         return table.assign(
