@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Min, Q
 
 from partnerlens.directory.access import can_manage
 from partnerlens.directory.models import Membership, Organisation
-from partnerlens.enquiries.models import Cycle, CycleState, Response, ResponseState
+from partnerlens.enquiries.models import Cycle, CycleState
 from partnerlens.enquiries.summaries import completed_count
 from partnerlens.frameworks.models import (
     SCORED_KINDS,
@@ -32,8 +32,7 @@ from partnerlens.frameworks.models import (
 )
 from partnerlens.insights import loaders
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
-from partnerlens.insights.links import person_column
-from partnerlens.insights.models import InsightSettings, Release, ResponseThemeScore, respondent_key
+from partnerlens.insights.models import InsightSettings, Release
 
 # Built-in framework slugs whose special views the dashboard adds.
 MATURITY_FRAMEWORK = "self-improving-system"
@@ -147,86 +146,7 @@ def theme_scores_for(
     )
     cycle_ids = [c for c, _v, _t in cycle_rows]
     link = len(cycle_ids) > 1  # pair people across cycles (trends) where the mode allows
-    if not members:
-        return loaders.theme_scores_frame([_Pk(c) for c in cycle_ids], themes, link=link)
-    whole = [_Pk(c) for c in cycle_ids if c not in members]
-    frame = loaders.theme_scores_frame(whole, themes, link=link) if whole else None
-    earlier = _member_theme_scores([c for c in cycle_ids if c in members], themes, members)
-    if frame is None:
-        return earlier
-    if "channel" in frame.columns and "channel" not in earlier.columns:
-        earlier = earlier.assign(channel=_channels(earlier, members))
-    offset = int(frame["response_id"].max()) if len(frame) else 0
-    earlier = earlier.assign(response_id=earlier["response_id"] + offset)
-    return pd.concat([frame, earlier.reindex(columns=frame.columns)], ignore_index=True)
-
-
-def _channels(frame: pd.DataFrame, members: dict[int, list[str]]) -> np.ndarray:
-    """Each row's response channel (``_member_theme_scores`` keeps it in ``_channel``)."""
-    return frame["_channel"].to_numpy(dtype=object)
-
-
-def _member_theme_scores(
-    cycle_ids: list[int], themes: pd.DataFrame, members: dict[int, list[str]]
-) -> pd.DataFrame:
-    """``loaders.theme_scores_frame`` of ``cycle_ids`` (same columns and numbering), keeping
-    in the cycles ``members`` names only those responses."""
-    scores = loaders._fetch(
-        ResponseThemeScore.objects.filter(cycle_id__in=cycle_ids).values_list(
-            "respondent", "theme_id", "score", "dont_know", "cycle_id"
-        ),
-        ("respondent", "theme_id", "value", "dont_know", "cycle_id"),
-        (np.int64, np.int64, float, bool, np.int64),
-    )
-    people = loaders._fetch(
-        Response.objects.filter(cycle_id__in=cycle_ids, state=ResponseState.SUBMITTED).values_list(
-            "id", "role", "organisation_id", "cycle_id", "channel"
-        ),
-        ("id", "role", "organisation_id", "cycle_id", "channel"),
-        (object, object, object, np.int64, object),
-    )
-    keys = np.array([respondent_key(pk) for pk in people["id"]], dtype=np.int64)
-    allowed = {respondent_key(pk) for ids in members.values() for pk in ids}
-    restricted = np.isin(people["cycle_id"], list(members))
-    counted = ~restricted | np.isin(keys, np.array(sorted(allowed), dtype=np.int64))
-    person = pd.Index(keys).get_indexer(scores["respondent"])
-    if (person < 0).any():
-        raise LookupError("a theme score belongs to no submitted response: rebuild the cycle")
-    rows = counted[person]
-    person = person[rows]
-    theme_position = pd.Index(themes["theme_id"]).get_indexer(scores["theme_id"][rows])
-    if (theme_position < 0).any():
-        raise LookupError("a theme score belongs to a theme missing from `themes`")
-    theme_key = themes["theme_key"].to_numpy(dtype=object)[theme_position]
-    organisation = np.array(
-        [NO_ORGANISATION if o is None else o for o in people["organisation_id"]], dtype=np.int64
-    )
-    sources = np.array([loaders.source_of(r) for r in people["role"]], dtype=object)
-    return pd.DataFrame(
-        {
-            "cycle_id": scores["cycle_id"][rows],
-            "response_id": person.astype(np.int64) + 1,
-            "role": people["role"][person],
-            "organisation_id": organisation[person],
-            "theme_key": theme_key,
-            "dimension": themes["dimension"].to_numpy(dtype=object)[theme_position],
-            "question_key": theme_key,
-            "kind": "agreement",
-            "value": scores["value"][rows],
-            "dont_know": scores["dont_know"][rows],
-            "about_organisation_id": pd.array([pd.NA] * len(theme_key), dtype="Int64"),
-            "source": sources[person],
-            "_channel": people["channel"][person],
-            "person": person_column(keys, cycle_ids, link=True)[person],
-        }
-    )
-
-
-class _Pk:
-    """Just enough of a Cycle for ``loaders._cycle_ids`` (which reads ``.pk``)."""
-
-    def __init__(self, pk: int):
-        self.pk = pk
+    return loaders.theme_scores_frame(cycle_ids, themes, link=link, members=members)
 
 
 def relationships_of(cycle: Cycle) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:

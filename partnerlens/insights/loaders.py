@@ -1,7 +1,6 @@
 """Thin loaders: stored answers and aggregates as the frames ``insights.analytics`` reads.
 
-Everything is read with ``values_list`` (no model instances) and shaped with pandas. Two kinds
-of source:
+Read with ``values_list`` (no model instances), shaped with pandas, from two sources:
 
 - raw answers (``scored_answers``, ``answers_frame``, ``comments_frame``): exact, but one row
   per answer; for tests, small cycles, trends and repairs;
@@ -17,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -74,12 +73,12 @@ def source_of(role: str) -> str:
     return SOURCE_OF_ROLE.get(role, "self")
 
 
-def _cycle_ids(cycles: Cycle | Iterable[Cycle] | QuerySet) -> list[int]:
+def _cycle_ids(cycles: Cycle | Iterable[Cycle | int] | QuerySet) -> list[int]:
     if isinstance(cycles, Cycle):
         return [cycles.pk]
     if isinstance(cycles, QuerySet):
         return list(cycles.values_list("pk", flat=True))
-    return [c.pk for c in cycles]
+    return [c if isinstance(c, int) else c.pk for c in cycles]
 
 
 def _serials(keys: pd.Series | np.ndarray) -> np.ndarray:
@@ -362,7 +361,10 @@ def _fetch(queryset: QuerySet, names: Sequence[str], types: Sequence = ()) -> di
 
 
 def theme_scores_frame(
-    cycles: Cycle | Iterable[Cycle] | QuerySet, themes: pd.DataFrame, link: bool = False
+    cycles: Cycle | Iterable[Cycle | int] | QuerySet,
+    themes: pd.DataFrame,
+    link: bool = False,
+    members: Mapping[int, Collection[str]] | None = None,
 ):
     """Respondents' theme scores in the shape of an answers frame, one row per respondent
     and theme, each theme acting as a single item (``question_key`` = ``theme_key``).
@@ -372,8 +374,8 @@ def theme_scores_frame(
     theme scores. (Not for the question level, and not for ``validate_answers``: a theme can
     hold both a score and a "don't know".) ``themes`` needs theme_id, theme_key and
     dimension (``themes_frame`` has them), for every theme of the cycles' versions.
-    ``link``: fill ``person`` (``person_column``) so trends can pair people; else it is 0.
-    """
+    ``link``: fill ``person`` so trends can pair people. ``members``: only these responses
+    count in the cycles it names (cycle id -> response ids, e.g. its latest release)."""
     cycle_ids = _cycle_ids(cycles)
     fields = ["respondent", "theme_id", "score", "dont_know"]
     if len(cycle_ids) > 1:  # one cycle: its id need not be read 60,000 times
@@ -384,18 +386,23 @@ def theme_scores_frame(
         (np.int64, np.int64, float, bool, np.int64)[: len(fields)],
     )
     if "cycle_id" not in scores:
-        only = cycle_ids[0] if cycle_ids else 0
-        scores["cycle_id"] = np.full(len(scores["respondent"]), only, dtype=np.int64)
+        scores["cycle_id"] = np.full(len(scores["respondent"]), cycle_ids[0] if cycle_ids else 0)
     people = _fetch(
         Response.objects.filter(cycle_id__in=cycle_ids, state=ResponseState.SUBMITTED).values_list(
-            "id", "role", "organisation_id", "channel"
+            "id", "role", "organisation_id", "channel", "cycle_id"
         ),
-        ("id", "role", "organisation_id", "channel"),
+        ("id", "role", "organisation_id", "channel", "cycle_id"),
     )
     keys = np.array([respondent_key(pk) for pk in people["id"]], dtype=np.int64)
     person = pd.Index(keys).get_indexer(scores["respondent"])
     if (person < 0).any():
         raise LookupError("a theme score belongs to no submitted response: rebuild the cycle")
+    if members:
+        allowed = {cycle: {respondent_key(pk) for pk in ids} for cycle, ids in members.items()}
+        pairs = zip(keys, people["cycle_id"], strict=True)
+        counted = np.array([c not in allowed or key in allowed[c] for key, c in pairs])
+        scores = {name: values[counted[person]] for name, values in scores.items()}
+        person = person[counted[person]]
     # Labels are looked up by position (per theme, per person), not mapped row by row.
     theme_position = pd.Index(themes["theme_id"]).get_indexer(scores["theme_id"])
     if (theme_position < 0).any():
@@ -419,8 +426,6 @@ def theme_scores_frame(
             "dont_know": scores["dont_know"],
             "about_organisation_id": pd.array([pd.NA] * len(theme_key), dtype="Int64"),
             "source": sources[person],
-            # Open-link respondents declared their role and school themselves: the engine
-            # reports them as a group of their own (``suppression``), never in those groups.
             "channel": np.asarray(people["channel"], dtype=object)[person],
             # Trends pair a person's answers across cycles (none with a single cycle).
             "person": person_column(keys, cycle_ids, link)[person],

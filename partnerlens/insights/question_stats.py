@@ -17,6 +17,7 @@ import pandas as pd
 
 from partnerlens.insights.analytics import kernels
 from partnerlens.insights.analytics.intervals import interval
+from partnerlens.insights.analytics.scores import GROUP_COLUMNS
 from partnerlens.insights.analytics.suppression import (
     CELL_COLUMNS,
     GROUPINGS,
@@ -87,14 +88,6 @@ def _medians(
 
 
 UNIT = ("cycle_id", "theme_key", "question_key")
-CELL_CODES = {  # the columns that split each grouping's cells
-    "partnership": (),
-    "role": ("role",),
-    "role_group": ("role_group",),
-    "organisation": ("organisation_id",),
-    "role_organisation": ("role", "organisation_id"),
-    "source": ("source",),
-}
 
 
 @dataclass(frozen=True)
@@ -186,14 +179,14 @@ def question_summary(
     level_rows, level_values, level_counts = [], [], []
     offset = 0
     for grouping in groupings:
-        codes, groups = combined_codes(unit, *(keys[c] for c in CELL_CODES[grouping]))
+        codes, groups = combined_codes(unit, *(keys[c] for c in GROUP_COLUMNS[grouping]))
         first = np.zeros(groups, dtype=np.int64)
         first[codes[::-1]] = np.arange(len(own))[::-1]
         for column, values in units.items():
             parts[column].append(values[first])
         parts["group"].append(np.full(groups, grouping, dtype=object))
         for column in ("role", "role_group", "organisation_id", "source"):
-            split = column in CELL_CODES[grouping]
+            split = column in GROUP_COLUMNS[grouping]
             parts[column].append(
                 cells[column][first].astype(object) if split else np.full(groups, None)
             )

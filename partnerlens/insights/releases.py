@@ -32,6 +32,7 @@ from partnerlens.audit.services import record
 from partnerlens.enquiries.models import Cycle, CycleState, Response
 from partnerlens.insights import dashboard as dashboards
 from partnerlens.insights.aggregates import lock_cycles
+from partnerlens.insights.analytics import disclosure
 from partnerlens.insights.analytics import releases as engine
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
 from partnerlens.insights.analytics.suppression import CELL_COLUMNS, SuppressionPolicy
@@ -141,13 +142,10 @@ def _policy(base: SuppressionPolicy, hidden: frozenset, known: frozenset) -> Sup
     return dataclasses.replace(base, hidden_cells=frozenset(hidden), known_cells=frozenset(known))
 
 
-def _determined(earlier: list[Release], tables: dict, policy: SuppressionPolicy) -> frozenset:
-    """(unit, cell) figures the audit can work out exactly from every published table of
-    the same level, earlier releases included."""
-    try:
-        from partnerlens.insights.analytics.disclosure import audit
-    except ImportError:  # the audit engine is not there yet: nothing to add
-        return frozenset()
+def _more_to_hide(earlier: list[Release], tables: dict, policy: SuppressionPolicy) -> frozenset:
+    """(unit, cell) figures to hide as well so that the audit, over every published table of
+    the same level (earlier releases included), can work none out exactly: a determined cell
+    that is shown, and room around one that is hidden (``disclosure.more_to_hide``)."""
     found: set = set()
     for level, records in tables.items():
         if not records:
@@ -158,7 +156,8 @@ def _determined(earlier: list[Release], tables: dict, policy: SuppressionPolicy)
             if release.tables.get(level)
         ]
         frames.append(pd.DataFrame.from_records(records))
-        found |= audit(frames, policy, pinned1=False).determined
+        result = disclosure.audit(frames, policy, pinned1=False)
+        found |= disclosure.more_to_hide(frames[-1], result)
     return frozenset(found)
 
 
@@ -172,6 +171,17 @@ def _needs_audit(earlier: list[Release], tables: dict) -> bool:
     if not earlier:
         return False
     return json.dumps(tables, sort_keys=True) != json.dumps(earlier[-1].tables, sort_keys=True)
+
+
+def _withheld(actor, cycle: Cycle, reason: str, code: str) -> None:
+    record(
+        actor,
+        "insights.release_withheld",
+        cycle,
+        partnership_id=cycle.partnership_id,
+        reason=reason,
+        code=code,
+    )
 
 
 def make_release(cycle: Cycle, *, reason: str, actor=None, force: bool = False) -> Outcome:
@@ -215,13 +225,7 @@ def make_release(cycle: Cycle, *, reason: str, actor=None, force: bool = False) 
                 shown_before=shown_cells(latest.tables),
             )
             if changed.total_changed_too_little:
-                record(
-                    actor,
-                    "insights.release_withheld",
-                    cycle,
-                    partnership_id=cycle.partnership_id,
-                    reason=reason,
-                )
+                _withheld(actor, cycle, reason, TOO_FEW_CHANGED)
                 return Outcome(TOO_FEW_CHANGED, latest, changed.total_changed)
         hidden, known = set(changed.hidden), frozenset(changed.known)
         with translation.override("en"):
@@ -233,20 +237,13 @@ def make_release(cycle: Cycle, *, reason: str, actor=None, force: bool = False) 
                     for level in LEVELS
                     if level in built["en"].protected
                 }
-                determined = _needs_audit(earlier, tables) and _determined(earlier, tables, policy)
-                determined = frozenset(determined or ()) - hidden
-                if not determined:
+                more = _needs_audit(earlier, tables) and _more_to_hide(earlier, tables, policy)
+                more = frozenset(more or ()) - hidden
+                if not more:
                     break
-                hidden |= determined
+                hidden |= more
             else:  # never seen; better no release than one that gives people away
-                record(
-                    actor,
-                    "insights.release_withheld",
-                    cycle,
-                    partnership_id=cycle.partnership_id,
-                    reason=reason,
-                    audit="exact cells remain",
-                )
+                _withheld(actor, cycle, reason, AUDIT_FAILED)
                 return Outcome(AUDIT_FAILED, earlier[-1] if earlier else None)
         pages, exports = _render(frames, policy, built["en"])
         benchmark = next((t for t in exports["en"] if t["key"] == "benchmark"), None)

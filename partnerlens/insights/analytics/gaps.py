@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .intervals import CONFIDENCE
 from .suppression import LEADERS, OTHERS
 
 
@@ -31,7 +32,6 @@ def two_sided_p(difference, se, df) -> np.ndarray:
     return np.where(np.isnan(difference) | np.isnan(se), np.nan, p)
 
 
-CONFIDENCE = 0.95
 # Leaders rate "markedly" higher when even the low end of the interval of the difference
 # exceeds this share of the scale's range: 0.125 x 4 = 0.5 points on a 1-5 agreement scale.
 OPTIMISM_MARGIN = 0.125

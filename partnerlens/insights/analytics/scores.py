@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import intervals, kernels
 from .suppression import (
@@ -57,7 +56,6 @@ GROUP_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "source": ("source",),
 }
 DEFAULT_GROUPINGS = GROUPINGS
-CONFIDENCE = 0.95
 PERCENT_SCALE = (0.0, 100.0)
 STAT_COLUMNS = (
     "n",
@@ -311,17 +309,6 @@ def respondent_scores(answers: pd.DataFrame, themes: pd.DataFrame, level: str) -
     out["dont_know"] = scores.dont_know[person, unit]
     out["answered"] = scores.answered[person, unit]
     return out
-
-
-def t_interval(
-    mean: np.ndarray, sd: np.ndarray, n: np.ndarray, confidence: float = CONFIDENCE
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two-sided t-interval for a mean; NaN where n < 2."""
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        critical = stats.t.ppf(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
-        half = critical * np.asarray(sd, dtype=float) / np.sqrt(n)
-    return np.asarray(mean) - half, np.asarray(mean) + half
 
 
 def _cells(people: pd.DataFrame, grouping: str) -> tuple[np.ndarray, pd.DataFrame]:

@@ -68,6 +68,20 @@ def test_the_audit_finds_a_count_pinned_by_the_reasons_and_totals():
     assert ((1, "trust"), governor) in result.determined
 
 
+def test_more_to_hide_names_shown_cells_whose_hiding_frees_every_pinned_count():
+    # What the release service adds to the policy when the audit pins a count: hiding an
+    # already hidden cell again frees nothing, so it must name shown cells instead.
+    table = _roles_table(16, 10)
+    more = disclosure.more_to_hide(table, disclosure.audit([table]))
+    hide = np.array([((1, "trust"), key) in more for key in cell_keys(table)])
+    assert hide.any() and not (hide & table["suppressed"].to_numpy()).any()
+    rebuilt = table.copy()
+    rebuilt.loc[hide, "suppressed"] = True
+    rebuilt.loc[hide, "suppression_reason"] = "complementary"
+    rebuilt.loc[hide, ["n", "n_responses"]] = np.nan
+    assert disclosure.audit([rebuilt]).exact == 0
+
+
 def test_the_audit_claims_nothing_where_the_counts_can_move():
     # 20 and 10: governors 1-4 and support staff 6-9; neither is known to within one.
     result = disclosure.audit([_roles_table(20, 10)])
