@@ -7,8 +7,8 @@ It fills a fresh database (a temporary SQLite file, or a fresh test database on 
 when DATABASE_URL is set) through the app's own code:
 
 - frameworks: a 60-question built-in framework (12 themes x 5 questions, 3 dimensions) by
-  ``frameworks.services.import_framework``; cycles by ``enquiries.services.create_cycle`` and
-  ``open_cycle``;
+  ``frameworks.services.versions.import_framework``; cycles by
+  ``enquiries.services.create_cycle`` and ``open_cycle``;
 - a few responses through the respondent services (``start_public_response``,
   ``save_theme_answers``, ``submit_response``, whose ``response_submitted`` signal updates
   the aggregates), and all the rest by the bulk path an import uses: bulk-create submitted
@@ -147,7 +147,7 @@ class Filler:
         import numpy as np
 
         from partnerlens.frameworks.models import Question
-        from partnerlens.frameworks.services import import_framework
+        from partnerlens.frameworks.services.versions import import_framework
 
         self.rng = rng
         self.version = import_framework(framework_document(), publish=True)
@@ -182,7 +182,7 @@ class Filler:
             OrganisationKind,
             Partnership,
         )
-        from partnerlens.enquiries.services import create_cycle, open_cycle
+        from partnerlens.enquiries.services.cycles import create_cycle, open_cycle
 
         partnership = Partnership.objects.create(name=name, kind=kind)
         organisations = Organisation.objects.bulk_create(
@@ -225,8 +225,8 @@ class Filler:
 
     def respond_through_services(self, cycle, organisations, count: int) -> None:
         from partnerlens.enquiries.responding import AnswerValue, themes_for
-        from partnerlens.enquiries.services import (
-            create_public_link,
+        from partnerlens.enquiries.services.invitees import create_public_link
+        from partnerlens.enquiries.services.responses import (
             save_theme_answers,
             start_public_response,
             submit_response,
@@ -350,12 +350,17 @@ def fill():
 def timed(function, repeats: int = REPEATS) -> tuple[float, object]:
     """Median of ``repeats`` runs after one untimed warm-up run (imports, caches)."""
     function()
-    times, result = [], None
+    times, cpu, result = [], [], None
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         result = function()
         times.append(time.perf_counter() - started)
-    log(f"  {function.__name__}: runs {', '.join(f'{t:.3f}' for t in times)} s")
+        cpu.append(time.process_time() - started_cpu)
+    # CPU seconds (every thread of this process) tell a busy machine's wait apart.
+    log(
+        f"  {function.__name__}: runs {', '.join(f'{t:.3f}' for t in times)} s, cpu "
+        f"{', '.join(f'{t:.3f}' for t in cpu)} s, load average {os.getloadavg()[0]:.1f}"
+    )
     return statistics.median(times), result
 
 
@@ -369,7 +374,7 @@ def main() -> None:
 
     from partnerlens.directory.models import PartnershipRole, Role
     from partnerlens.enquiries.models import Answer, CycleState
-    from partnerlens.enquiries.services import close_cycle
+    from partnerlens.enquiries.services.cycles import close_cycle
     from partnerlens.insights.models import Release
 
     filler, big = fill()

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "partnerlens.core",
     "partnerlens.audit",
     "partnerlens.directory",
     "partnerlens.frameworks",

@@ -8,8 +8,10 @@
 - Everyone else with a current role in the partnership may see its support relationships
   and their progress, and nothing else in brokerage.
 
-As in directory.access, an object outside the user's partnerships is "not found" (404); a
-partnership the user belongs to but may not broker in is "forbidden" (403).
+The rules themselves live in ``directory.access.Access`` (``can_broker``,
+``led_school_ids``); the helpers here take the request's ``Access`` and never read roles
+again. As in directory.access, an object outside the user's partnerships is "not found"
+(404); a partnership the user belongs to but may not broker in is "forbidden" (403).
 """
 
 from __future__ import annotations
@@ -18,47 +20,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from partnerlens.brokerage.models import Scenario, SupportRelationship
-from partnerlens.directory.access import get_partnership_for_user, roles_of
-from partnerlens.directory.models import (
-    Organisation,
-    OrganisationKind,
-    Partnership,
-    PartnershipRole,
-    Role,
-)
-
-BROKERING_ROLES = frozenset({Role.BROKER, Role.PARTNERSHIP_LEAD, Role.ADMINISTRATOR})
-SCHOOL_LEAD_ROLES = frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER})
+from partnerlens.directory.access import BROKER, Access, get_partnership_for_user
+from partnerlens.directory.models import Organisation, OrganisationKind, Partnership
 
 
-def can_broker(user, partnership: Partnership) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return bool(roles_of(user, partnership) & BROKERING_ROLES)
-
-
-def led_school_ids(user, partnership: Partnership) -> set[int]:
-    """Member schools the user leads (headteacher or senior leader role naming the school)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        PartnershipRole.objects.current()
-        .filter(
-            partnership=partnership,
-            user=user,
-            role__in=SCHOOL_LEAD_ROLES,
-            organisation__isnull=False,
-        )
-        .values_list("organisation_id", flat=True)
-    )
-
-
-def get_partnership_for_broker(user, pk) -> Partnership:
-    """The partnership, if the user may broker in it (404 outside it, 403 without the role)."""
-    partnership = get_partnership_for_user(user, pk)
-    if not can_broker(user, partnership):
-        raise PermissionDenied("Only a broker, partnership lead or administrator may do this")
-    return partnership
+def get_partnership_for_broker(user, pk) -> Access:
+    """The user's access to the partnership, if they may broker in it (404 outside it, 403
+    without the role)."""
+    return get_partnership_for_user(user, pk).require(BROKER)
 
 
 def get_member_school(partnership: Partnership, pk) -> Organisation:
@@ -74,38 +43,40 @@ def get_member_school(partnership: Partnership, pk) -> Organisation:
     return membership.organisation
 
 
-def get_school_for_offer(user, partnership: Partnership, pk) -> Organisation:
+def get_school_for_offer(access: Access, pk) -> Organisation:
     """A member school whose offer the user may record: any, for a broker; their own, for a
     school lead."""
-    school = get_member_school(partnership, pk)
-    if can_broker(user, partnership) or school.pk in led_school_ids(user, partnership):
+    school = get_member_school(access.partnership, pk)
+    if access.can_broker or access.leads_school(school.pk):
         return school
     raise PermissionDenied("Only a broker or the school's own leaders may record its offer")
 
 
-def get_scenario_for_user(user, partnership: Partnership, pk) -> Scenario:
-    """A scenario of this partnership, for a user already checked by get_partnership_for_broker."""
-    if not can_broker(user, partnership):
-        raise PermissionDenied("Only a broker, partnership lead or administrator may do this")
+def get_scenario_for_user(access: Access, pk) -> Scenario:
+    """A scenario of the access's partnership, for a user who may broker there."""
+    access.require(BROKER)
     try:
-        return Scenario.objects.select_related("partnership").get(partnership=partnership, pk=pk)
+        return Scenario.objects.select_related("partnership").get(
+            partnership=access.partnership, pk=pk
+        )
     except (Scenario.DoesNotExist, ValueError, TypeError):
         raise Http404("No such scenario") from None
 
 
-def get_relationship_for_user(user, partnership: Partnership, pk) -> SupportRelationship:
-    """A support relationship of this partnership; any current member may see it."""
+def get_relationship_for_user(access: Access, pk) -> SupportRelationship:
+    """A support relationship of the access's partnership; any current member may see it."""
     try:
         return SupportRelationship.objects.select_related("supporter", "supported").get(
-            partnership=partnership, pk=pk
+            partnership=access.partnership, pk=pk
         )
     except (SupportRelationship.DoesNotExist, ValueError, TypeError):
         raise Http404("No such support relationship") from None
 
 
-def can_note_progress(user, relationship: SupportRelationship) -> bool:
-    partnership = relationship.partnership
-    if can_broker(user, partnership):
-        return True
-    schools = led_school_ids(user, partnership)
-    return relationship.supporter_id in schools or relationship.supported_id in schools
+def can_note_progress(access: Access, relationship: SupportRelationship) -> bool:
+    """Brokers, and the leaders of either school, may add progress notes."""
+    return (
+        access.can_broker
+        or access.leads_school(relationship.supporter_id)
+        or access.leads_school(relationship.supported_id)
+    )

@@ -20,6 +20,8 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from partnerlens.brokerage.engine.coded import CodedError
+
 OUTCOME_DATA = "outcome_data"
 SELF_EVALUATION = "self_evaluation"
 PEER_REVIEW = "peer_review"
@@ -64,13 +66,15 @@ class Judgement:
     need: int
     expertise: int
     source: str
-    detail: str
+    code: str  # what the evidence showed, as a message code (brokerage/codes.py words it)
+    params: dict
     date: str  # ISO date, or the academic year the figures describe (e.g. 2018-19)
 
     def as_source(self) -> dict:
         return {
             "source": self.source,
-            "detail": self.detail,
+            "code": self.code,
+            "params": self.params,
             "date": self.date,
             "need": self.need,
             "expertise": self.expertise,
@@ -89,7 +93,7 @@ class Reference:
     """Sorted values of one measure among comparable schools, for percentile ranks."""
 
     values: Sequence[float]
-    group: str  # described to people, e.g. "secondary schools, 2018-19"
+    group: str  # a phase group code ("primary", "secondary", "special"), or "*": every school
 
     @classmethod
     def of(cls, values: Iterable[float], group: str) -> Reference:
@@ -121,20 +125,23 @@ def judge_attendance(
     A measure without a value or without a reference of MIN_REFERENCE schools is left out;
     with neither, there is no judgement.
     """
-    ranks, parts = [], []
-    for code, value, label in (
-        (ABSENCE_OVERALL, overall_pct, "overall absence"),
-        (ABSENCE_PERSISTENT, persistent_pct, "persistent absence"),
+    ranks, params, shown = [], {}, []
+    for code, value, name in (
+        (ABSENCE_OVERALL, overall_pct, "overall"),
+        (ABSENCE_PERSISTENT, persistent_pct, "persistent"),
     ):
         reference = references.get(code)
         if value is None or reference is None or len(reference.values) < MIN_REFERENCE:
             continue
         rank = reference.rank(value)
         ranks.append(rank)
-        parts.append(
-            f"{label} {value:g}% is higher than {round(100 * rank)}% of "
-            f"{len(reference.values)} {reference.group}"
-        )
+        shown.append(name)
+        params |= {
+            f"{name}_pct": value,
+            f"{name}_rank": round(100 * rank),
+            f"{name}_schools": len(reference.values),
+            f"{name}_group": reference.group,
+        }
     if not ranks:
         return []
     score = sum(ranks) / len(ranks)
@@ -142,8 +149,9 @@ def judge_attendance(
     expertise = _level(score, ATTENDANCE_EXPERTISE, worse_is_higher=False)
     if not (need or expertise):
         return []
-    detail = "; ".join(parts) + f" (mean rank {score:.2f})"
-    return [Judgement("behaviour_attendance", need, expertise, OUTCOME_DATA, detail, period)]
+    params |= {"period": period, "mean_rank": round(score, 4)}
+    code = "evidence.absence_both" if len(shown) == 2 else f"evidence.absence_{shown[0]}"
+    return [Judgement("behaviour_attendance", need, expertise, OUTCOME_DATA, code, params, period)]
 
 
 def judge_progress8(
@@ -158,23 +166,21 @@ def judge_progress8(
     """
     if p8 is None or ci_low is None or ci_high is None:
         return []
-    shown = f"Progress 8 {p8:+.2f} (95% CI {ci_low:+.2f} to {ci_high:+.2f})"
+    values = {"p8": p8, "ci_low": ci_low, "ci_high": ci_high}
     if ci_high < 0 and p8 < -P8_WELL:
-        detail = f"{shown}: well below average, below the floor standard"
         return [
-            Judgement("curriculum", 3, 0, OUTCOME_DATA, detail, period),
-            Judgement("leadership", 2, 0, OUTCOME_DATA, detail, period),
+            Judgement("curriculum", 3, 0, OUTCOME_DATA, "evidence.p8_well_below", values, period),
+            Judgement("leadership", 2, 0, OUTCOME_DATA, "evidence.p8_well_below", values, period),
         ]
     if ci_high < 0:
-        return [Judgement("curriculum", 1, 0, OUTCOME_DATA, f"{shown}: below average", period)]
+        return [Judgement("curriculum", 1, 0, OUTCOME_DATA, "evidence.p8_below", values, period)]
     if ci_low > 0 and p8 > P8_WELL:
-        detail = f"{shown}: well above average"
         return [
-            Judgement("curriculum", 0, 2, OUTCOME_DATA, detail, period),
-            Judgement("leadership", 0, 1, OUTCOME_DATA, detail, period),
+            Judgement("curriculum", 0, 2, OUTCOME_DATA, "evidence.p8_well_above", values, period),
+            Judgement("leadership", 0, 1, OUTCOME_DATA, "evidence.p8_well_above", values, period),
         ]
     if ci_low > 0:
-        return [Judgement("curriculum", 0, 1, OUTCOME_DATA, f"{shown}: above average", period)]
+        return [Judgement("curriculum", 0, 1, OUTCOME_DATA, "evidence.p8_above", values, period)]
     return []
 
 
@@ -184,10 +190,10 @@ def judge_wales_category(category: str | None, period: str) -> list[Judgement]:
         return []
     name = category.strip().capitalize()
     if name not in WALES_LEVELS:
-        raise ValueError(f"unknown Welsh support category {category!r} (Red, Amber, Yellow, Green)")
-    detail = f"Welsh support category {name}"
+        raise CodedError("audit.unknown_category", category=category)
+    values = {"category": name}
     return [
-        Judgement(area, need, expertise, OUTCOME_DATA, detail, period)
+        Judgement(area, need, expertise, OUTCOME_DATA, "evidence.wales_category", values, period)
         for area, need, expertise in WALES_LEVELS[name]
     ]
 
@@ -199,11 +205,12 @@ def _position(answer: Mapping, where: str) -> float:
         low = float(answer.get("scale_min", 1))
         high = float(answer["scale_max"])
     except KeyError as missing:
-        raise ValueError(f"{where}: missing {missing.args[0]!r}") from None
+        raise CodedError("audit.missing", where=where, name=missing.args[0]) from None
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: level and scale_max must be numbers") from None
+        raise CodedError("audit.not_numbers", where=where) from None
     if high <= low or not low <= level <= high:
-        raise ValueError(f"{where}: level {level:g} is not on the scale {low:g} to {high:g}")
+        values = {"level": f"{level:g}", "low": f"{low:g}", "high": f"{high:g}"}
+        raise CodedError("audit.off_scale", where=where, **values)
     return (level - low) / (high - low)
 
 
@@ -219,7 +226,7 @@ def _judge_rubric(
         where = f"{source} item {number}"
         area = answer.get("area")
         if not area:
-            raise ValueError(f"{where}: missing 'area'")
+            raise CodedError("audit.missing", where=where, name="area")
         by_area.setdefault(area, []).append((_position(answer, where), answer))
     judgements = []
     for area, rows in by_area.items():
@@ -230,10 +237,11 @@ def _judge_rubric(
             continue
         dates = sorted(str(row.get("date", "")) for _, row in rows)
         details = [str(row["detail"]) for _, row in rows if row.get("detail")]
-        detail = f"{len(rows)} answer(s), mean position {position:.2f} of the scale"
+        values = {"count": len(rows), "position": round(position, 4)}
+        code = "evidence.rubric"
         if details:
-            detail += ": " + "; ".join(details)
-        judgements.append(Judgement(area, need, expertise, source, detail, dates[-1]))
+            code, values["notes"] = "evidence.rubric_notes", "; ".join(details)
+        judgements.append(Judgement(area, need, expertise, source, code, values, dates[-1]))
     return judgements
 
 

@@ -11,14 +11,15 @@ from partnerlens.brokerage.models import (
     SupportStatus,
     area_label,
 )
-from partnerlens.directory.forms import GovukDateField, GovukFormMixin, GovukRadios
+from partnerlens.core.forms import (
+    GovukCheckboxes,
+    GovukDateField,
+    GovukFormMixin,
+    GovukRadios,
+)
 
 NEED_CHOICES = [(level, f"{level} - {label}") for level, label in NEED_LABELS.items()]
 EXPERTISE_CHOICES = [(level, f"{level} - {label}") for level, label in EXPERTISE_LABELS.items()]
-
-
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    template_name = "brokerage/widgets/checkboxes.html"
 
 
 STRENGTH_CHOICES = [

@@ -33,6 +33,7 @@ from partnerlens.brokerage.models import (
     SupportRelationship,
     SupportStatus,
 )
+from partnerlens.core.messages import Message
 from partnerlens.directory.models import (
     Membership,
     Organisation,
@@ -148,11 +149,9 @@ def outcome_inputs(organisations: Iterable[Organisation]) -> OutcomeInputs:
             for code in ABSENCE_CODES:
                 own = values.get((period, group, code), []) if group else []
                 if len(own) >= audit.MIN_REFERENCE:
-                    chosen[code] = audit.Reference.of(own, f"{group} schools in {period}")
+                    chosen[code] = audit.Reference.of(own, group)
                 elif values.get((period, "*", code)):
-                    chosen[code] = audit.Reference.of(
-                        values[(period, "*", code)], f"schools in {period}"
-                    )
+                    chosen[code] = audit.Reference.of(values[(period, "*", code)], "*")
             references[(period, group)] = chosen
     return OutcomeInputs(dict(measures), references, groups)
 
@@ -169,8 +168,8 @@ class Loaded:
     offers: list[Offer]
     rules: Rules
     organisations: dict[str, Organisation]
-    skipped: list[dict] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # pins that cannot be honoured
+    skipped: list[dict] = field(default_factory=list)  # {school, code, params}
+    problems: list[Message] = field(default_factory=list)  # pins that cannot be honoured
 
 
 def location(organisation: Organisation) -> tuple[float, float] | None:
@@ -200,8 +199,8 @@ def _schools(pool: list[Organisation], loaded: Loaded, offers: dict[int, Support
     for organisation in pool:
         phase, place = engine_phase(organisation), location(organisation)
         if phase is None or place is None:
-            reason = "no location" if place is None else "phase not known"
-            loaded.skipped.append({"school": organisation.name, "reason": reason})
+            code = "skipped.no_location" if place is None else "skipped.no_phase"
+            loaded.skipped.append({"school": organisation.name, "code": code, "params": {}})
             continue
         offer = offers.get(organisation.pk)
         key = school_key(organisation.pk)
@@ -285,7 +284,8 @@ def build_instance(scenario: Scenario) -> Loaded:
                 loaded.skipped.append(
                     {
                         "school": names[org],
-                        "reason": f"offers {row.area} but has a significant need in it",
+                        "code": "skipped.offer_where_in_need",
+                        "params": {"area": row.area},
                     }
                 )
                 continue
@@ -319,11 +319,13 @@ def build_instance(scenario: Scenario) -> Loaded:
     for pin in scenario.pins.select_related("need_school", "support_school"):
         missing = [o.name for o in (pin.need_school, pin.support_school) if o.pk not in kept]
         if missing:
-            loaded.problems.append(
-                f"The pin of {pin.support_school.name} supporting {pin.need_school.name} "
-                f"({pin.area}) cannot be used: {', '.join(missing)} is not in this scenario's "
-                "pool (left the partnership, outside the area filter, or no location/phase)"
-            )
+            values = {
+                "support": pin.support_school.name,
+                "need": pin.need_school.name,
+                "area": pin.area,
+                "missing": ", ".join(missing),
+            }
+            loaded.problems.append(Message("pin.out_of_pool", values))
             continue
         pins.append(
             Pin(school_key(pin.need_school_id), pin.area, school_key(pin.support_school_id))

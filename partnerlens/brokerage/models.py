@@ -13,17 +13,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.brokerage.codes import AREA_LABELS
 from partnerlens.brokerage.engine import DEFAULT_AREAS
+from partnerlens.core.messages import Message
 from partnerlens.directory.models import Organisation, Partnership
 
-AREA_CHOICES = [(area, _(label)) for area, label in DEFAULT_AREAS.items()]
+AREA_CHOICES = [(area, AREA_LABELS[area]) for area in DEFAULT_AREAS]
 NEED_LABELS = {0: _("None"), 1: _("Some"), 2: _("Significant"), 3: _("Urgent")}
 EXPERTISE_LABELS = {0: _("None shown"), 1: _("Some"), 2: _("Good"), 3: _("Strong")}
 LEVEL = [MinValueValidator(0), MaxValueValidator(3)]
 
 
 def area_label(area: str) -> str:
-    return str(dict(AREA_CHOICES).get(area, area))
+    return str(AREA_LABELS.get(area, area))
 
 
 UNMET_LABELS = {
@@ -95,7 +97,8 @@ class AreaAssessment(AreaNamed, models.Model):
     derived_need = models.PositiveSmallIntegerField(default=0, validators=LEVEL)
     derived_expertise = models.PositiveSmallIntegerField(default=0, validators=LEVEL)
     sources = models.JSONField(
-        default=list, help_text="[{source, detail, date, need, expertise}] (see audit.py)"
+        default=list,
+        help_text="[{source, code, params, date, need, expertise}] (see audit.py)",
     )
     assessed_on = models.DateField(default=timezone.localdate)
     adjusted_by = models.ForeignKey(
@@ -249,8 +252,7 @@ class ProposedMatch(AreaNamed, models.Model):
     distance_km = models.FloatField()
     score = models.PositiveIntegerField()
     pinned = models.BooleanField(default=False)
-    explanation = models.JSONField(default=dict)
-    summary = models.TextField(blank=True)
+    explanation = models.JSONField(default=dict, help_text="The engine's codes and values")
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -285,7 +287,7 @@ class UnmetNeed(AreaNamed, models.Model):
     area = models.CharField(max_length=40, choices=AREA_CHOICES)
     severity = models.PositiveSmallIntegerField()
     reason = models.CharField(max_length=20)
-    detail = models.TextField(blank=True)
+    params = models.JSONField(default=dict, help_text="Values for the reason's message")
 
     class Meta:
         ordering = ["-severity", "school__name", "area"]
@@ -300,6 +302,11 @@ class UnmetNeed(AreaNamed, models.Model):
     @property
     def reason_label(self) -> str:
         return str(UNMET_LABELS.get(self.reason, self.reason))
+
+    @property
+    def explanation(self) -> Message:
+        """Why, in full, in the reader's language (brokerage/codes.py words each reason)."""
+        return Message(f"unmet.{self.reason}", {"area": self.area, **self.params})
 
 
 class ScenarioPin(AreaNamed, models.Model):

@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerlens.brokerage import access, loaders, plot, services
+from partnerlens.brokerage import loaders, plot
+from partnerlens.brokerage.access import (
+    can_note_progress,
+    get_member_school,
+    get_partnership_for_broker,
+    get_relationship_for_user,
+    get_scenario_for_user,
+    get_school_for_offer,
+)
+from partnerlens.brokerage.errors import BrokerageError
 from partnerlens.brokerage.forms import (
     AdjustAssessmentForm,
     AreasForm,
@@ -32,20 +41,39 @@ from partnerlens.brokerage.models import (
     area_label,
     partnership_areas,
 )
+from partnerlens.brokerage.services.matches import (
+    accept_match,
+    exclude_pair,
+    pin_match,
+    reject_match,
+)
+from partnerlens.brokerage.services.offers import declare_offer
+from partnerlens.brokerage.services.profiles import (
+    adjust_assessment,
+    derive_assessments,
+    save_areas,
+)
+from partnerlens.brokerage.services.scenarios import (
+    create_scenario,
+    remove_exclusion,
+    remove_pin,
+    run_scenario,
+)
+from partnerlens.brokerage.services.support import end_support, record_progress
 from partnerlens.directory.access import get_partnership_for_user
 
 ACTIONS = {
     "accept": (
-        services.accept_match,
+        accept_match,
         gettext_lazy("Accepted: the support relationship has started."),
     ),
     "reject": (
-        services.reject_match,
+        reject_match,
         gettext_lazy("Rejected: later runs will not propose this pair."),
     ),
-    "pin": (services.pin_match, gettext_lazy("Pinned: later runs will keep this pair.")),
+    "pin": (pin_match, gettext_lazy("Pinned: later runs will keep this pair.")),
     "exclude": (
-        services.exclude_pair,
+        exclude_pair,
         gettext_lazy("Excluded: these schools will not be paired again."),
     ),
 }
@@ -60,8 +88,7 @@ DECISION_BUTTONS = [
 
 def _broker_scenario(request, pk, scenario_pk) -> Scenario:
     """A scenario of partnership ``pk``, for a user who may broker there (403/404 otherwise)."""
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    return access.get_scenario_for_user(request.user, partnership, scenario_pk)
+    return get_scenario_for_user(get_partnership_for_broker(request.user, pk), scenario_pk)
 
 
 def _to_scenario(scenario: Scenario):
@@ -70,21 +97,21 @@ def _to_scenario(scenario: Scenario):
     )
 
 
-def _errors(request, error: services.BrokerageError) -> None:
+def _errors(request, error: BrokerageError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
 
 @login_required
 def home(request, pk):
-    partnership = get_partnership_for_user(request.user, pk)
-    broker = access.can_broker(request.user, partnership)
+    access = get_partnership_for_user(request.user, pk)
+    partnership, broker = access.partnership, access.can_broker
     context = {
         "partnership": partnership,
         "can_broker": broker,
         "scenarios": partnership.scenarios.annotate(run_count=Count("runs")) if broker else [],
         "active_support": partnership.support_relationships.active().count(),
-        "led_schools": access.led_school_ids(request.user, partnership),
+        "led_schools": access.led_school_ids,
     }
     return render(request, "brokerage/home.html", context)
 
@@ -92,14 +119,14 @@ def home(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def areas(request, pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
+    partnership = get_partnership_for_broker(request.user, pk).partnership
     form = AreasForm(
         request.POST or None,
         choices=AREA_CHOICES,
         initial={"areas": list(partnership_areas(partnership))},
     )
     if form.is_valid():
-        services.save_areas(partnership, form.cleaned_data["areas"], actor=request.user)
+        save_areas(partnership, form.cleaned_data["areas"], actor=request.user)
         messages.success(request, _("Support areas saved."))
         return redirect("brokerage:home", pk=partnership.pk)
     return render(request, "brokerage/areas.html", {"partnership": partnership, "form": form})
@@ -107,7 +134,7 @@ def areas(request, pk):
 
 @login_required
 def profile_list(request, pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
+    partnership = get_partnership_for_broker(request.user, pk).partnership
     areas = partnership_areas(partnership)
     schools = list(loaders.member_schools(partnership).order_by("name"))
     levels = {
@@ -122,8 +149,8 @@ def profile_list(request, pk):
 @login_required
 @require_POST
 def profiles_derive(request, pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    changed = services.derive_assessments(partnership, actor=request.user)
+    partnership = get_partnership_for_broker(request.user, pk).partnership
+    changed = derive_assessments(partnership, actor=request.user)
     messages.success(
         request, _("Profiles derived from outcome data: %(n)s levels changed.") % {"n": changed}
     )
@@ -132,8 +159,8 @@ def profiles_derive(request, pk):
 
 @login_required
 def profile_detail(request, pk, school_pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    school = access.get_member_school(partnership, school_pk)
+    partnership = get_partnership_for_broker(request.user, pk).partnership
+    school = get_member_school(partnership, school_pk)
     found = {
         a.area: a
         for a in AreaAssessment.objects.for_partnership(partnership)
@@ -148,8 +175,8 @@ def profile_detail(request, pk, school_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_adjust(request, pk, school_pk, area):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    school = access.get_member_school(partnership, school_pk)
+    partnership = get_partnership_for_broker(request.user, pk).partnership
+    school = get_member_school(partnership, school_pk)
     if area not in partnership_areas(partnership):
         raise Http404("No such area")
     current = AreaAssessment.objects.filter(
@@ -162,9 +189,7 @@ def assessment_adjust(request, pk, school_pk, area):
     )
     form = AdjustAssessmentForm(request.POST or None, initial=initial)
     if form.is_valid():
-        services.adjust_assessment(
-            partnership, school, area, actor=request.user, **form.cleaned_data
-        )
+        adjust_assessment(partnership, school, area, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Levels adjusted; your reason is kept with the evidence."))
         return redirect("brokerage:profile_detail", pk=partnership.pk, school_pk=school.pk)
     context = {"partnership": partnership, "school": school, "area": area_label(area)}
@@ -175,9 +200,8 @@ def assessment_adjust(request, pk, school_pk, area):
 
 @login_required
 def offer_list(request, pk):
-    partnership = get_partnership_for_user(request.user, pk)
-    broker = access.can_broker(request.user, partnership)
-    led = access.led_school_ids(request.user, partnership)
+    access = get_partnership_for_user(request.user, pk)
+    partnership, broker, led = access.partnership, access.can_broker, access.led_school_ids
     if not (broker or led):
         raise PermissionDenied("Only brokers and school leaders may see offers")
     schools = loaders.member_schools(partnership).order_by("name")
@@ -194,14 +218,15 @@ def offer_list(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_edit(request, pk, school_pk):
-    partnership = get_partnership_for_user(request.user, pk)
-    school = access.get_school_for_offer(request.user, partnership, school_pk)
+    access = get_partnership_for_user(request.user, pk)
+    partnership = access.partnership
+    school = get_school_for_offer(access, school_pk)
     offer = SupportOffer.objects.filter(partnership=partnership, organisation=school).first()
     areas = partnership_areas(partnership)
     form = OfferForm(request.POST or None, areas=areas, initial=OfferForm.initial_from(offer))
     if form.is_valid():
         data = form.cleaned_data
-        services.declare_offer(
+        declare_offer(
             partnership,
             school,
             capacity_total=data["capacity_total"],
@@ -218,10 +243,10 @@ def offer_edit(request, pk, school_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def scenario_create(request, pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
+    partnership = get_partnership_for_broker(request.user, pk).partnership
     form = ScenarioForm(request.POST or None, areas=partnership_areas(partnership))
     if form.is_valid():
-        scenario = services.create_scenario(partnership, actor=request.user, **form.cleaned_data)
+        scenario = create_scenario(partnership, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Scenario created. Run it to see proposed pairs."))
         return _to_scenario(scenario)
     return render(
@@ -270,7 +295,7 @@ def _plot(proposals, unmet):
             p.need_school_id,
             p.support_school_id,
             p.decision,
-            f"{p.support_school.name} → {p.need_school.name}",
+            f"{p.support_school.name} → {p.need_school.name} ({p.get_decision_display()})",
         )
         for p in proposals
     ]
@@ -282,8 +307,8 @@ def _plot(proposals, unmet):
 def scenario_run(request, pk, scenario_pk):
     scenario = _broker_scenario(request, pk, scenario_pk)
     try:
-        run = services.run_scenario(scenario, actor=request.user)
-    except services.BrokerageError as error:
+        run = run_scenario(scenario, actor=request.user)
+    except BrokerageError as error:
         _errors(request, error)
     else:
         messages.success(
@@ -304,7 +329,7 @@ def proposal_decide(request, pk, scenario_pk, proposal_pk, action):
     verb, done = ACTIONS[action]
     try:
         verb(proposal, actor=request.user)
-    except services.BrokerageError as error:
+    except BrokerageError as error:
         _errors(request, error)
     else:
         messages.success(request, done)
@@ -315,7 +340,7 @@ def proposal_decide(request, pk, scenario_pk, proposal_pk, action):
 @require_POST
 def pin_remove(request, pk, scenario_pk, pin_pk):
     scenario = _broker_scenario(request, pk, scenario_pk)
-    services.remove_pin(get_object_or_404(scenario.pins, pk=pin_pk), actor=request.user)
+    remove_pin(get_object_or_404(scenario.pins, pk=pin_pk), actor=request.user)
     messages.success(request, _("Pin removed. Run the scenario again to see its effect."))
     return _to_scenario(scenario)
 
@@ -325,14 +350,14 @@ def pin_remove(request, pk, scenario_pk, pin_pk):
 def exclusion_remove(request, pk, scenario_pk, exclusion_pk):
     scenario = _broker_scenario(request, pk, scenario_pk)
     exclusion = get_object_or_404(scenario.exclusions, pk=exclusion_pk)
-    services.remove_exclusion(exclusion, actor=request.user)
+    remove_exclusion(exclusion, actor=request.user)
     messages.success(request, _("Exclusion removed. Run the scenario again to see its effect."))
     return _to_scenario(scenario)
 
 
 @login_required
 def support_list(request, pk):
-    partnership = get_partnership_for_user(request.user, pk)
+    partnership = get_partnership_for_user(request.user, pk).partnership
     relationships = (
         SupportRelationship.objects.filter(partnership=partnership)
         .select_related("supporter", "supported")
@@ -345,16 +370,17 @@ def support_list(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def support_detail(request, pk, support_pk):
-    partnership = get_partnership_for_user(request.user, pk)
-    relationship = access.get_relationship_for_user(request.user, partnership, support_pk)
-    may_note = access.can_note_progress(request.user, relationship)
+    access = get_partnership_for_user(request.user, pk)
+    partnership = access.partnership
+    relationship = get_relationship_for_user(access, support_pk)
+    may_note = can_note_progress(access, relationship)
     if request.method == "POST" and not may_note:
         raise PermissionDenied("Only brokers and the two schools' leaders may add notes")
     form = ProgressNoteForm(request.POST or None)
     if may_note and form.is_valid():
         try:
-            services.record_progress(relationship, actor=request.user, **form.cleaned_data)
-        except services.BrokerageError as error:
+            record_progress(relationship, actor=request.user, **form.cleaned_data)
+        except BrokerageError as error:
             form.add_error(None, error.messages[0])
         else:
             messages.success(request, _("Progress note added."))
@@ -366,7 +392,7 @@ def support_detail(request, pk, support_pk):
         "relationship": relationship,
         "notes": relationship.notes.select_related("author"),
         "form": form if may_note else None,
-        "can_broker": access.can_broker(request.user, partnership),
+        "can_broker": access.can_broker,
     }
     return render(request, "brokerage/support_detail.html", context)
 
@@ -374,13 +400,14 @@ def support_detail(request, pk, support_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def support_end(request, pk, support_pk):
-    partnership = access.get_partnership_for_broker(request.user, pk)
-    relationship = access.get_relationship_for_user(request.user, partnership, support_pk)
+    access = get_partnership_for_broker(request.user, pk)
+    partnership = access.partnership
+    relationship = get_relationship_for_user(access, support_pk)
     form = EndSupportForm(request.POST or None)
     if form.is_valid():
         try:
-            services.end_support(relationship, actor=request.user, **form.cleaned_data)
-        except services.BrokerageError as error:
+            end_support(relationship, actor=request.user, **form.cleaned_data)
+        except BrokerageError as error:
             form.add_error(None, error.messages[0])
         else:
             messages.success(request, _("Support ended."))

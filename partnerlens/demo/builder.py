@@ -1,9 +1,10 @@
 """The demo, step by step: frameworks, enquiry cycles with their results, and brokerage.
 
-Each step runs once. It owns its transaction and ends by writing its marker (an audit entry),
+Each step runs once. It owns its transaction and ends by writing its marker (a ``DemoStep``),
 so a second ``load_demo`` skips it in one query and never touches what the user has changed
 since; a step that fails leaves no marker and nothing half-built, and runs again next time.
-Every write goes through the owning app's services, as a person's actions would.
+Every write goes through the owning app's services, as a person's actions would (the few
+exceptions are listed in README.md).
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from partnerlens.audit import services as audit
-from partnerlens.audit.models import AuditEvent
-from partnerlens.brokerage import services as brokerage
 from partnerlens.brokerage.models import AreaAssessment, Decision, ProposedMatch
+from partnerlens.brokerage.services.matches import accept_match
+from partnerlens.brokerage.services.offers import declare_offer
+from partnerlens.brokerage.services.profiles import derive_assessments
+from partnerlens.brokerage.services.scenarios import create_scenario, run_scenario
+from partnerlens.brokerage.services.support import record_progress
 from partnerlens.demo import stories
 from partnerlens.demo.cycles import CyclePlan, run_cycle
+from partnerlens.demo.models import DemoStep
 from partnerlens.demo.partnerships import demo_lead, demo_partnership, give_role
 from partnerlens.demo.synthetic import roster
 from partnerlens.directory.models import (
@@ -31,22 +35,22 @@ from partnerlens.directory.models import (
     PartnershipKind,
     Role,
 )
-from partnerlens.enquiries import services as enquiries
 from partnerlens.enquiries.models import AnonymityMode, Cycle
-from partnerlens.frameworks import services as frameworks
+from partnerlens.enquiries.services import reflections
 from partnerlens.frameworks.models import Framework, FrameworkVersion
+from partnerlens.frameworks.services.versions import (
+    flex_framework,
+    load_builtin_frameworks,
+    publish_version,
+)
 
-FRAMEWORKS_BUILT = "demo.frameworks_built"
-ENQUIRIES_BUILT = "demo.enquiries_built"
-BROKERAGE_BUILT = "demo.brokerage_built"
+FRAMEWORKS_BUILT = "frameworks"
+ENQUIRIES_BUILT = "enquiries"
+BROKERAGE_BUILT = "brokerage"
 
 TRAFFORD_NAME = "Trafford School Improvement Partnership"
 TRAFFORD_FILE = Path("trafford_schools") / "trafford_schools_and_colleges_2023-04-27.csv"
 BROKERED_AREAS = ("leadership", "curriculum", "behaviour_attendance")
-
-
-def is_built(marker: str) -> bool:
-    return AuditEvent.objects.filter(verb=marker).exists()
 
 
 @dataclass(frozen=True)
@@ -73,12 +77,12 @@ def sale_framework(cluster: Partnership) -> FrameworkVersion | None:
 def build_frameworks(partnerships: dict[str, Partnership]) -> Built:
     """The built-in frameworks, and the Sale cluster's flexed, published partnership-quality."""
     lead = demo_lead()
-    frameworks.load_builtin_frameworks()
+    load_builtin_frameworks()
     made = ""
     cluster = partnerships.get("cluster")
     base = Framework.objects.builtin().filter(slug="partnership-quality").first()
     if cluster is not None and base is not None and sale_framework(cluster) is None:
-        draft = frameworks.flex_framework(
+        draft = flex_framework(
             cluster,
             base.latest_published(),
             theme_keys=stories.SALE_THEMES,
@@ -88,9 +92,9 @@ def build_frameworks(partnerships: dict[str, Partnership]) -> Built:
             name_en="Partnership quality: Sale cluster",
             name_cy="Ansawdd y bartneriaeth: clwstwr Sale",
         )
-        frameworks.publish_version(draft, actor=lead)
+        publish_version(draft, actor=lead)
         made = f'; {cluster.name} flexed and published "{draft.framework.name_en}"'
-    audit.record(lead, FRAMEWORKS_BUILT, None)
+    DemoStep.mark(FRAMEWORKS_BUILT)
     count = Framework.objects.builtin().count()
     return Built(f"{count} built-in frameworks{made}")
 
@@ -141,11 +145,11 @@ def _sale_plans(cluster: Partnership) -> list[CyclePlan]:
 def _reflect(lead, cycle: Cycle) -> None:
     texts = {
         prompt.pk: stories.SALE_REFLECTIONS[prompt.key]
-        for prompt in enquiries.prompts_for(lead, cycle)
+        for prompt in reflections.prompts_for(lead, cycle)
         if prompt.key in stories.SALE_REFLECTIONS
     }
     if texts:
-        enquiries.save_reflections(lead, cycle, texts)
+        reflections.save_reflections(lead, cycle, texts)
 
 
 def _builtin(slug: str) -> FrameworkVersion | None:
@@ -208,7 +212,7 @@ def build_enquiry_demo(partnerships: dict[str, Partnership]) -> Built:
             anonymity_mode=AnonymityMode.NAMED,
         )
         made.append(run_cycle(trust, version, plan, actor=lead))
-    audit.record(lead, ENQUIRIES_BUILT, None, cycles=[c.pk for c in made])
+    DemoStep.mark(ENQUIRIES_BUILT, cycles=[c.pk for c in made])
     responses = sum(c.responses.count() for c in made)
     return Built(
         f"{len(made)} published cycle{'' if len(made) == 1 else 's'} with {responses} "
@@ -263,7 +267,7 @@ def build_brokerage_demo(data_dir: Path) -> Built:
     lead = demo_lead()
     schools = list(Organisation.objects.filter(urn__in=trafford_urns(data_dir)).order_by("name"))
     if not schools:
-        audit.record(lead, BROKERAGE_BUILT, None)
+        DemoStep.mark(BROKERAGE_BUILT)
         return Built("no Trafford schools in the data, so no brokerage demo")
     partnership = demo_partnership(
         TRAFFORD_NAME,
@@ -271,14 +275,15 @@ def build_brokerage_demo(data_dir: Path) -> Built:
         "Trafford's schools and the local authority brokering school-to-school support: "
         "schools with a strong record help schools that need it, close to home.",
         schools,
+        lead,
     )
-    give_role(partnership, lead, Role.BROKER)
-    brokerage.derive_assessments(partnership, actor=lead)
+    give_role(partnership, lead, lead.email, Role.BROKER)
+    derive_assessments(partnership, actor=lead)
     places = {o.pk: o for o in schools}
     offers = _offers(partnership)
     for school_id, areas in offers.items():
         secondary = places[school_id].phase in ("secondary", "all_through")
-        brokerage.declare_offer(
+        declare_offer(
             partnership,
             places[school_id],
             capacity_total=2 if len(areas) > 1 else 1,
@@ -286,20 +291,20 @@ def build_brokerage_demo(data_dir: Path) -> Built:
             areas=areas,
             actor=lead,
         )
-    scenario = brokerage.create_scenario(
+    scenario = create_scenario(
         partnership,
         name="Autumn 2026 support round",
         areas=list(BROKERED_AREAS),
         max_km=15.0,
         actor=lead,
     )
-    run = brokerage.run_scenario(scenario, actor=lead)
+    run = run_scenario(scenario, actor=lead)
     proposals = list(run.matches.order_by("-severity", "-score", "pk"))
     supported = ""
     if proposals:
         started = timezone.localdate() - timedelta(days=42)
-        relationship = brokerage.accept_match(proposals[0], actor=lead, started_on=started)
-        brokerage.record_progress(
+        relationship = accept_match(proposals[0], actor=lead, started_on=started)
+        record_progress(
             relationship,
             text=(
                 "First joint meeting held. The two heads agreed three things to work on this "
@@ -310,7 +315,7 @@ def build_brokerage_demo(data_dir: Path) -> Built:
             actor=lead,
         )
         supported = f"; {relationship.supporter.name} supports {relationship.supported.name}"
-    audit.record(lead, BROKERAGE_BUILT, partnership, partnership_id=partnership.pk)
+    DemoStep.mark(BROKERAGE_BUILT, partnership=partnership.pk)
     pending = ProposedMatch.objects.filter(run=run, decision=Decision.PENDING).count()
     return Built(
         f"{partnership.name}: {len(schools)} schools, {len(offers)} offers, "

@@ -17,16 +17,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.core import mail
-from django.test.utils import override_settings
 from django.utils import timezone
 
+from partnerlens.demo.mailbox import caught_mail
 from partnerlens.demo.synthetic import Ask, Given, Level, Person, Story, answer_sheet
 from partnerlens.directory.models import Organisation, Partnership
-from partnerlens.enquiries import services
 from partnerlens.enquiries.invitee_files import InviteeRow
 from partnerlens.enquiries.models import AnonymityMode, Cycle, Invitee, Response
 from partnerlens.enquiries.responding import AnswerValue, options_for
+from partnerlens.enquiries.services import cycles, invitees, responses
 from partnerlens.frameworks.models import FrameworkVersion
 
 LINK = re.compile(r"/enquiries/r/([A-Za-z0-9_-]+)/")
@@ -67,15 +66,8 @@ def asks_by_role(version: FrameworkVersion, roles) -> dict[str, list[Ask]]:
 
 def open_with_outbox(cycle: Cycle, *, actor) -> dict[str, str]:
     """Open the cycle, catching its invitation emails; returns each invitee's link token."""
-    earlier = getattr(mail, "outbox", None)
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        mail.outbox = []
-        services.open_cycle(cycle, actor=actor)
-        sent = list(mail.outbox)
-    if earlier is None:
-        del mail.outbox
-    else:
-        mail.outbox = earlier
+    with caught_mail() as sent:
+        cycles.open_cycle(cycle, actor=actor)
     tokens = {}
     for message in sent:
         found = LINK.search(message.body)
@@ -101,12 +93,12 @@ def respond(token: str, person: Person, sheet: dict[int, Given], pages) -> Respo
     ``pages``: the (theme, questions) pages for the person's role, as ``themes_for`` gives
     them, worked out once per role rather than once per person.
     """
-    response = services.start_or_resume_response(token, language=person.language)
+    response = responses.start_or_resume_response(token, language=person.language)
     for theme, questions in pages:
         page = {(q.pk, None): _value(sheet[q.pk]) for q in questions if q.pk in sheet}
         if page:
-            services.save_theme_answers(response, theme, page, language=person.language)
-    services.submit_response(response, token=token)
+            responses.save_theme_answers(response, theme, page, language=person.language)
+    responses.submit_response(response, token=token)
     return response
 
 
@@ -136,7 +128,7 @@ def run_cycle(
 ) -> Cycle:
     """Create, invite, open, answer, close (and publish) one cycle; returns it."""
     today = timezone.localdate()
-    cycle = services.create_cycle(
+    cycle = cycles.create_cycle(
         partnership,
         actor=actor,
         framework_version=version,
@@ -146,7 +138,7 @@ def run_cycle(
         anonymity_mode=plan.anonymity_mode,
     )
     organisations = Organisation.objects.in_bulk({p.organisation for p in plan.people} - {None})
-    services.invite_people(
+    invitees.invite_people(
         cycle,
         [
             InviteeRow(
@@ -169,8 +161,8 @@ def run_cycle(
     sheets = answer_sheet(plan.people, asks, plan.story, seed=plan.seed)
     for person, sheet in zip(responders, sheets, strict=True):
         respond(tokens[person.email], person, sheet, pages[person.role])
-    services.close_cycle(cycle, actor=actor)
+    cycles.close_cycle(cycle, actor=actor)
     if plan.publish:
-        services.publish_cycle(cycle, actor=actor)
+        cycles.publish_cycle(cycle, actor=actor)
     move_to_dates(cycle, plan.opens_on, plan.closes_on)
     return cycle

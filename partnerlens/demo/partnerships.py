@@ -1,4 +1,10 @@
-"""The demo's people and its three partnerships around real schools from demo/data."""
+"""The demo's people and its three partnerships around real schools from demo/data.
+
+Partnerships, memberships and roles go through the directory services, so each leaves the
+audit entry a person's action would: the demo lead creates the partnerships and adds their
+schools, and colleagues join by accepting a role invitation. Two writes bypass the services
+(see README.md): the demo lead's own account, and the first lead of the imported trust.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from partnerlens.audit import services as audit
-from partnerlens.audit.models import AuditEvent
+from partnerlens.audit import verbs
+from partnerlens.demo.mailbox import caught_mail
+from partnerlens.demo.models import DemoStep
+from partnerlens.directory import services as directory
 from partnerlens.directory.models import (
     Membership,
     Organisation,
@@ -19,7 +28,7 @@ from partnerlens.directory.models import (
 
 DEMO_EMAIL = "demo@partnerlens.example"
 DEMO_PASSWORD = "partnerlens-demo"  # noqa: S105 - a published demo login, never used in production
-BUILT = "demo_built"
+BUILT = "partnerships"
 CLUSTER_NAME = "Sale Primary Cluster"
 WALES_NAME = "Ynys Môn Secondary Network"
 
@@ -33,10 +42,15 @@ COLLEAGUES = (
 )
 
 
-def person(email: str, first: str, last: str):
-    """The demo account with this email, made once with the demo password (never reset)."""
+def demo_lead():
+    """The demo account, made once with the demo password (never reset).
+
+    Bypass: accounts are otherwise only opened by accepting a role invitation, and someone
+    has to be the first to send one.
+    """
     user, created = get_user_model().objects.get_or_create(
-        username=email, defaults={"email": email, "first_name": first, "last_name": last}
+        username=DEMO_EMAIL,
+        defaults={"email": DEMO_EMAIL, "first_name": "Demo", "last_name": "Lead"},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -44,35 +58,71 @@ def person(email: str, first: str, last: str):
     return user
 
 
-def demo_lead():
-    return person(DEMO_EMAIL, "Demo", "Lead")
-
-
-def give_role(partnership: Partnership, user, role: str, organisation=None) -> None:
-    PartnershipRole.objects.get_or_create(
-        partnership=partnership,
-        user=user,
-        role=role,
-        ended__isnull=True,
-        defaults={"organisation": organisation},
-    )
-
-
-def demo_partnership(name: str, kind: str, purpose: str, schools) -> Partnership:
-    """The named partnership (made once) with each of ``schools`` a current member."""
-    partnership, _ = Partnership.objects.get_or_create(
-        name=name, defaults={"kind": kind, "purpose": purpose}
-    )
-    existing = set(
-        Membership.objects.filter(partnership=partnership, left__isnull=True).values_list(
-            "organisation_id", flat=True
+def _invitation_token(partnership: Partnership, lead, email: str, role: str, organisation):
+    """Send a role invitation from the lead; the email is caught (nobody reads the demo's)."""
+    with caught_mail():
+        sent = directory.invite_person(
+            partnership, actor=lead, email=email, role=role, organisation=organisation
         )
+    return sent.link.rstrip("/").rsplit("/", 1)[-1]
+
+
+def give_role(partnership: Partnership, lead, email: str, role: str, organisation=None, name=""):
+    """The person with ``email`` holds ``role`` in the partnership: invited by the lead, and
+    accepted (opening their account with the demo password if they have none)."""
+    user = get_user_model().objects.filter(username=email).first()
+    held = PartnershipRole.objects.current().filter(partnership=partnership, role=role)
+    if user is not None and held.filter(user=user).exists():
+        return user
+    token = _invitation_token(partnership, lead, email, role, organisation)
+    if user is None:
+        return directory.create_account_and_accept(token, name=name, password=DEMO_PASSWORD).user
+    return directory.accept_invitation(token, user=user).user
+
+
+def first_lead(partnership: Partnership, lead) -> None:
+    """Make the demo user lead of an imported partnership that has no lead yet.
+
+    Bypass: an imported partnership gets its first lead from an administrator; no service
+    does it, so the demo writes the role itself, with an audit entry saying so.
+    """
+    held = PartnershipRole.objects.current().filter(
+        partnership=partnership, user=lead, role=Role.PARTNERSHIP_LEAD
     )
-    Membership.objects.bulk_create(
-        Membership(partnership=partnership, organisation=school, source="demo")
-        for school in schools
-        if school.pk not in existing
+    if held.exists():
+        return
+    role = PartnershipRole.objects.create(
+        partnership=partnership, user=lead, role=Role.PARTNERSHIP_LEAD
     )
+    audit.record(
+        None,
+        verbs.ROLE_GRANTED,
+        role,
+        partnership_id=partnership.pk,
+        user_id=lead.pk,
+        role=role.role,
+        source="demo",
+    )
+
+
+def demo_partnership(name: str, kind: str, purpose: str, schools, lead) -> Partnership:
+    """The named partnership, created by the lead once, with each of ``schools`` a current
+    member (added by the lead)."""
+    partnership = Partnership.objects.filter(name=name).order_by("pk").first()
+    if partnership is None:
+        partnership = directory.create_partnership(
+            creator=lead, name=name, kind=kind, purpose=purpose
+        )
+    else:
+        first_lead(partnership, lead)
+    existing = set(
+        Membership.objects.current()
+        .filter(partnership=partnership)
+        .values_list("organisation_id", flat=True)
+    )
+    for school in schools:
+        if school.pk not in existing:
+            directory.add_member(partnership, school, actor=lead)
     return partnership
 
 
@@ -90,15 +140,20 @@ def biggest_trust() -> Partnership | None:
 @transaction.atomic
 def build_partnerships() -> list[Partnership]:
     """The trust, the Sale cluster and the Anglesey network, led by the demo user."""
+    lead = demo_lead()
     partnerships: dict[str, Partnership] = {}
     trust = biggest_trust()
     if trust is not None:
+        first_lead(trust, lead)
         if not trust.purpose:
-            trust.purpose = (
-                "A multi-academy trust using Partnerlens to show its board what working "
-                "together across its schools has changed."
+            directory.update_partnership(
+                trust,
+                actor=lead,
+                purpose=(
+                    "A multi-academy trust using Partnerlens to show its board what working "
+                    "together across its schools has changed."
+                ),
             )
-            trust.save(update_fields=["purpose"])
         partnerships["trust"] = trust
     sale = list(
         Organisation.objects.schools()
@@ -112,6 +167,7 @@ def build_partnerships() -> list[Partnership]:
             "Primary schools in Sale, Trafford, sharing work on early reading, "
             "maths mastery and transition to secondary school.",
             sale,
+            lead,
         )
     anglesey = list(
         Organisation.objects.schools()
@@ -125,47 +181,29 @@ def build_partnerships() -> list[Partnership]:
             "Secondary schools on Anglesey (GwE) working together on "
             "bilingual curriculum design and peer review.",
             anglesey,
+            lead,
         )
-    lead = demo_lead()
-    for partnership in partnerships.values():
-        give_role(partnership, lead, Role.PARTNERSHIP_LEAD)
     for email, first, last, role, where in COLLEAGUES:
         if where in partnerships:
             school = partnerships[where].memberships.order_by("organisation__name").first()
             give_role(
                 partnerships[where],
-                person(email, first, last),
+                lead,
+                email,
                 role,
                 school.organisation if school else None,
+                name=f"{first} {last}",
             )
-    audit.record(
-        None,
-        BUILT,
-        None,
-        partnerships=[p.pk for p in partnerships.values()],
-        by_key={key: p.pk for key, p in partnerships.items()},
-    )
+    DemoStep.mark(BUILT, by_key={key: p.pk for key, p in partnerships.items()})
     return list(partnerships.values())
 
 
 def demo_partnerships() -> dict[str, Partnership]:
     """The demo partnerships by key (trust, cluster, wales), as the partnership step left them.
 
-    Found through the step's audit entry, so a partnership the user renamed is still found; one
-    the user deleted is simply absent. Entries written before keys were kept fall back to names.
+    Found through the step's marker, so a partnership the user renamed is still found; one the
+    user deleted is simply absent.
     """
-    marker = AuditEvent.objects.filter(verb=BUILT).order_by("-pk").first()
-    keyed = (marker.detail.get("by_key") if marker else None) or {}
-    if keyed:
-        found = Partnership.objects.in_bulk(keyed.values())
-        return {key: found[pk] for key, pk in keyed.items() if pk in found}
-    named = {"cluster": CLUSTER_NAME, "wales": WALES_NAME}
-    result = {
-        key: p
-        for key, name in named.items()
-        if (p := Partnership.objects.filter(name=name).first())
-    }
-    trust = biggest_trust()
-    if trust is not None:
-        result["trust"] = trust
-    return result
+    keyed = DemoStep.detail_of(BUILT).get("by_key") or {}
+    found = Partnership.objects.in_bulk(keyed.values())
+    return {key: found[pk] for key, pk in keyed.items() if pk in found}

@@ -20,32 +20,30 @@ from __future__ import annotations
 
 from partnerlens.demo.synthetic import Story
 
-ENGLISH_FIRST = (
-    "Aisha", "Ben", "Chloe", "Daniel", "Emma", "Farah", "George", "Hannah", "Imran", "Jess",
-    "Kieran", "Laura", "Mohammed", "Niamh", "Oliver", "Priya", "Rachel", "Sam", "Tariq", "Uma",
-    "Victoria", "Will", "Yasmin", "Zoe", "Amir", "Bethany", "Callum", "Deborah", "Ellie", "Fiona",
-)  # fmt: skip
-ENGLISH_SURNAMES = (
-    "Ahmed", "Barnes", "Clarke", "Dixon", "Evans", "Fletcher", "Green", "Hussain", "Iqbal",
-    "Jackson", "Kelly", "Lloyd", "Morris", "Nolan", "O'Brien", "Patel", "Quinn", "Robinson",
-    "Singh", "Taylor", "Walsh", "Wood", "Young", "Brennan", "Shaw",
-)  # fmt: skip
-WELSH_FIRST = (
-    "Alaw", "Aled", "Angharad", "Bethan", "Carys", "Cerys", "Dafydd", "Dylan", "Elin", "Emyr",
-    "Ffion", "Gareth", "Geraint", "Gwen", "Huw", "Ieuan", "Iwan", "Llinos", "Lowri", "Mared",
-    "Meinir", "Nia", "Osian", "Owain", "Rhian", "Rhys", "Sioned", "Siôn", "Tomos", "Non",
-)  # fmt: skip
-WELSH_SURNAMES = (
-    "Jones", "Williams", "Davies", "Evans", "Roberts", "Hughes", "Owen", "Parry", "Thomas",
-    "Lewis", "Pritchard", "Griffiths", "Morgan", "Rowlands", "Ellis", "Jenkins",
-)  # fmt: skip
+ENGLISH_FIRST = tuple(
+    "Aisha Ben Chloe Daniel Emma Farah George Hannah Imran Jess Kieran Laura Mohammed "
+    "Niamh Oliver Priya Rachel Sam Tariq Uma Victoria Will Yasmin Zoe Amir Bethany Callum "
+    "Deborah Ellie Fiona".split()
+)
+ENGLISH_SURNAMES = tuple(
+    "Ahmed Barnes Clarke Dixon Evans Fletcher Green Hussain Iqbal Jackson Kelly Lloyd "
+    "Morris Nolan O'Brien Patel Quinn Robinson Singh Taylor Walsh Wood Young Brennan Shaw".split()
+)
+WELSH_FIRST = tuple(
+    "Alaw Aled Angharad Bethan Carys Cerys Dafydd Dylan Elin Emyr Ffion Gareth Geraint "
+    "Gwen Huw Ieuan Iwan Llinos Lowri Mared Meinir Nia Osian Owain Rhian Rhys Sioned Siôn "
+    "Tomos Non".split()
+)
+WELSH_SURNAMES = tuple(
+    "Jones Williams Davies Evans Roberts Hughes Owen Parry Thomas Lewis Pritchard "
+    "Griffiths Morgan Rowlands Ellis Jenkins".split()
+)
 
 # --- Sale Primary Cluster -------------------------------------------------------------------
 
-SALE_THEMES = (
-    "purpose", "engagement", "leadership", "trust", "challenge", "governance", "impact",
-    "wider-partners",
-)  # fmt: skip
+SALE_THEMES = tuple(
+    "purpose engagement leadership trust challenge governance impact wider-partners".split()
+)
 SALE_TARGETS = {
     "purpose": 3,
     "engagement": 3,
@@ -59,20 +57,42 @@ SALE_WEIGHTS = {"trust": 2.0, "impact": 2.0, "engagement": 1.5}
 # Invited per role (spring, autumn) and how many of them never answer.
 SALE_INVITED = {
     "spring": {
-        "headteacher": 6, "senior_leader": 10, "middle_leader": 6, "teacher": 29,
-        "support_staff": 3, "governor": 10, "parent": 13,
+        "headteacher": 6,
+        "senior_leader": 10,
+        "middle_leader": 6,
+        "teacher": 29,
+        "support_staff": 3,
+        "governor": 10,
+        "parent": 13,
     },
     "autumn": {
-        "headteacher": 6, "senior_leader": 11, "middle_leader": 6, "teacher": 33,
-        "support_staff": 3, "governor": 10, "parent": 15,
+        "headteacher": 6,
+        "senior_leader": 11,
+        "middle_leader": 6,
+        "teacher": 33,
+        "support_staff": 3,
+        "governor": 10,
+        "parent": 15,
     },
-}  # fmt: skip
+}
 SALE_SILENT = {
-    "spring": {"senior_leader": 1, "middle_leader": 1, "teacher": 5, "support_staff": 1,
-               "governor": 2, "parent": 3},
-    "autumn": {"senior_leader": 1, "middle_leader": 1, "teacher": 4, "support_staff": 1,
-               "governor": 1, "parent": 3},
-}  # fmt: skip
+    "spring": {
+        "senior_leader": 1,
+        "middle_leader": 1,
+        "teacher": 5,
+        "support_staff": 1,
+        "governor": 2,
+        "parent": 3,
+    },
+    "autumn": {
+        "senior_leader": 1,
+        "middle_leader": 1,
+        "teacher": 4,
+        "support_staff": 1,
+        "governor": 1,
+        "parent": 3,
+    },
+}
 
 SALE_ROLE_LIFT = {
     "partnership_lead": 0.9,
@@ -341,8 +361,12 @@ SALE_REFLECTIONS = {
 # --- Ynys Môn Secondary Network -------------------------------------------------------------
 
 YNYS_MON_INVITED = {
-    "headteacher": 5, "senior_leader": 9, "middle_leader": 10, "teacher": 16, "governor": 9,
-}  # fmt: skip
+    "headteacher": 5,
+    "senior_leader": 9,
+    "middle_leader": 10,
+    "teacher": 16,
+    "governor": 9,
+}
 YNYS_MON_SILENT = {"senior_leader": 1, "middle_leader": 1, "teacher": 3, "governor": 1}
 
 YNYS_MON = Story(
@@ -404,8 +428,12 @@ YNYS_MON = Story(
 # --- the multi-academy trust ----------------------------------------------------------------
 
 TRUST_INVITED = {
-    "headteacher": 6, "senior_leader": 8, "middle_leader": 8, "teacher": 14, "governor": 6,
-}  # fmt: skip
+    "headteacher": 6,
+    "senior_leader": 8,
+    "middle_leader": 8,
+    "teacher": 14,
+    "governor": 6,
+}
 TRUST_SILENT = {"senior_leader": 1, "teacher": 3, "governor": 1}
 
 TRUST = Story(

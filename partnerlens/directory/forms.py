@@ -1,21 +1,17 @@
-"""Forms for the directory pages, rendered with GOV.UK Frontend's markup.
-
-``GovukFormMixin`` and the two widgets below are meant for every app's forms: render each
-field with ``{% include "partials/field.html" with field=form.x %}`` and the form's
-errors with ``partials/error_summary.html`` (see partnerlens/templates/README.md).
-"""
+"""Forms for the directory pages, built on the GOV.UK form kit in ``partnerlens.core.forms``."""
 
 from __future__ import annotations
 
 import datetime
-import re
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core.forms import GovukDateField, GovukFormMixin, GovukRadios
 from partnerlens.directory.models import (
     Membership,
     Organisation,
@@ -24,107 +20,6 @@ from partnerlens.directory.models import (
     PartnershipKind,
     Role,
 )
-
-# GOV.UK Frontend class for each Django widget type (BoundField.widget_type).
-_WIDGET_CLASSES = {
-    "text": ("govuk-input", "govuk-input--error"),
-    "email": ("govuk-input", "govuk-input--error"),
-    "password": ("govuk-input", "govuk-input--error"),
-    "number": ("govuk-input", "govuk-input--error"),
-    "search": ("govuk-input", "govuk-input--error"),
-    "textarea": ("govuk-textarea", "govuk-textarea--error"),
-    "select": ("govuk-select", "govuk-select--error"),
-}
-
-
-def _widget_type(field: forms.Field) -> str:
-    # Same rule as BoundField.widget_type, without caching a BoundField before the form's
-    # own __init__ has finished changing labels.
-    return re.sub(r"widget$|input$", "", type(field.widget).__name__.lower())
-
-
-class GovukRadios(forms.RadioSelect):
-    template_name = "directory/widgets/radios.html"
-
-
-class GovukDate(forms.MultiWidget):
-    """GOV.UK's date input: separate day, month and year boxes, no date picker."""
-
-    template_name = "directory/widgets/date.html"
-
-    def __init__(self, attrs=None):
-        numeric = {"inputmode": "numeric", "class": "govuk-input govuk-date-input__input"}
-        super().__init__(
-            [forms.TextInput(numeric), forms.TextInput(numeric), forms.TextInput(numeric)], attrs
-        )
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class GovukDateField(forms.MultiValueField):
-    """A date typed as day, month and year, with GOV.UK's error wording."""
-
-    widget = GovukDate
-
-    def __init__(self, **kwargs):
-        # The parts are optional one by one so compress() can say which part is missing.
-        fields = tuple(forms.CharField(required=False) for _part in range(3))
-        super().__init__(fields, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return None
-        day, month, year = (str(part or "").strip() for part in data_list)
-        missing = [
-            name
-            for name, part in ((_("day"), day), (_("month"), month), (_("year"), year))
-            if not part
-        ]
-        if missing:
-            raise ValidationError(
-                _("%(label)s must include a %(part)s"),
-                code="incomplete",
-                params={"label": self.label, "part": missing[0]},
-            )
-        try:
-            if len(year) != 4:
-                raise ValueError
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(
-                _("%(label)s must be a real date"), code="invalid", params={"label": self.label}
-            ) from None
-
-
-class GovukFormMixin:
-    """Puts GOV.UK Frontend's classes on each widget, and its error classes after validation."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            classes = _WIDGET_CLASSES.get(_widget_type(field))
-            if classes:
-                existing = field.widget.attrs.get("class", "")
-                field.widget.attrs["class"] = f"{classes[0]} {existing}".strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            field = self.fields[name]
-            classes = _WIDGET_CLASSES.get(_widget_type(field))
-            if classes:
-                field.widget.attrs["class"] += f" {classes[1]}"
-            elif isinstance(field.widget, GovukDate):
-                for sub in field.widget.widgets:
-                    sub.attrs["class"] += " govuk-input--error"
-
 
 # --- accounts --------------------------------------------------------------------------
 
@@ -291,9 +186,16 @@ class InvitationForm(GovukFormMixin, forms.Form):
         empty_label=_("The partnership as a whole"),
         help_text=_("The member organisation this person represents, if any"),
     )
+    language = forms.ChoiceField(
+        label=_("Language of the email"),
+        choices=[("en", "English"), ("cy", "Cymraeg")],
+        required=False,
+        help_text=_("The email is in both languages; this one comes first"),
+    )
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = "cy" if get_language() == "cy" else "en"
         # Only the partnership's own current members may be chosen.
         self.fields["organisation"].queryset = Organisation.objects.filter(
             memberships__in=partnership.memberships.current()

@@ -7,20 +7,21 @@ that the actor was allowed to act on the partnership they are given.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from partnerlens.audit import verbs
 from partnerlens.audit.services import record
+from partnerlens.core.tokens import hash_token
+from partnerlens.directory import emails
 from partnerlens.directory.models import (
     Invitation,
     Membership,
@@ -44,10 +45,6 @@ class InvitationError(DirectoryError):
         self.status = status
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_partnership(
     *,
     creator,
@@ -65,7 +62,7 @@ def create_partnership(
         PartnershipRole.objects.create(
             partnership=partnership, user=creator, role=Role.PARTNERSHIP_LEAD
         )
-        record(creator, "partnership.created", partnership, partnership_id=partnership.pk)
+        record(creator, verbs.PARTNERSHIP_CREATED, partnership, partnership_id=partnership.pk)
     return partnership
 
 
@@ -82,7 +79,7 @@ def update_partnership(partnership: Partnership, *, actor, **changes) -> Partner
         partnership.save(update_fields=[*changed, "updated_at"])
         record(
             actor,
-            "partnership.updated",
+            verbs.PARTNERSHIP_UPDATED,
             partnership,
             partnership_id=partnership.pk,
             fields=sorted(changed),
@@ -112,7 +109,7 @@ def add_member(
         )
         record(
             actor,
-            "membership.added",
+            verbs.MEMBERSHIP_ADDED,
             membership,
             partnership_id=partnership.pk,
             organisation_id=organisation.pk,
@@ -130,7 +127,7 @@ def add_partner_organisation(
         organisation = Organisation.objects.create(
             kind=kind, name=name, postcode=postcode.strip().upper()
         )
-        record(actor, "organisation.created", organisation, partnership_id=partnership.pk)
+        record(actor, verbs.ORGANISATION_CREATED, organisation, partnership_id=partnership.pk)
         return add_member(partnership, organisation, actor=actor)
 
 
@@ -148,7 +145,7 @@ def end_membership(
         membership.save(update_fields=["left"])
         record(
             actor,
-            "membership.ended",
+            verbs.MEMBERSHIP_ENDED,
             membership,
             partnership_id=membership.partnership_id,
             left=left.isoformat(),
@@ -173,8 +170,10 @@ def invite_person(
     email: str,
     role: str,
     organisation: Organisation | None = None,
+    language: str = "",
 ) -> SentInvitation:
-    """Store an invitation (only its token's hash) and email the single-use link.
+    """Store an invitation (only its token's hash) and email the single-use link, in
+    ``language`` first ("en" or "cy"; blank: the language the inviter is using).
 
     The email goes out inside the transaction: if the mail server refuses it, no
     invitation is left behind that nobody received.
@@ -194,30 +193,15 @@ def invite_person(
         )
         record(
             actor,
-            "invitation.sent",
+            verbs.INVITATION_SENT,
             invitation,
             partnership_id=partnership.pk,
             email=invitation.email,
             role=role,
         )
         inviter = actor.get_full_name() or actor.get_username()
-        subject = _("You are invited to join %(partnership)s on Partnerlens") % {
-            "partnership": partnership.name
-        }
-        body = _(
-            "%(inviter)s has invited you to join %(partnership)s on Partnerlens "
-            "as %(role)s.\n\n"
-            "Use this link to accept:\n%(link)s\n\n"
-            "The link works once and expires on %(expires)s.\n"
-            "If you were not expecting this, you can ignore this email."
-        ) % {
-            "inviter": inviter,
-            "partnership": partnership.name,
-            "role": invitation.get_role_display(),
-            "link": link,
-            "expires": timezone.localtime(expires_at).strftime("%d/%m/%Y"),
-        }
-        send_mail(subject, body, None, [invitation.email])
+        language = language or translation.get_language() or "en"
+        emails.role_invitation(invitation, link=link, inviter=inviter, language=language).send()
     return SentInvitation(invitation=invitation, link=link)
 
 
@@ -268,7 +252,7 @@ def accept_invitation(token: str, *, user) -> PartnershipRole:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         record(
             user,
-            "invitation.accepted",
+            verbs.INVITATION_ACCEPTED,
             invitation,
             partnership_id=invitation.partnership_id,
             role=invitation.role,
@@ -293,7 +277,7 @@ def create_account_and_accept(token: str, *, name: str, password: str) -> Partne
             password=password,
             first_name=name.strip()[:150],
         )
-        record(user, "account.created", user, partnership_id=invitation.partnership_id)
+        record(user, verbs.ACCOUNT_CREATED, user, partnership_id=invitation.partnership_id)
         return accept_invitation(token, user=user)
 
 
@@ -316,7 +300,7 @@ def end_role(role: PartnershipRole, *, actor, ended: datetime.date | None = None
         role.save(update_fields=["ended"])
         record(
             actor,
-            "role.ended",
+            verbs.ROLE_ENDED,
             role,
             partnership_id=role.partnership_id,
             user_id=role.user_id,

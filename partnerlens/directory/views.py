@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partnerlens.directory import sections, services
-from partnerlens.directory.access import can_manage, get_partnership_for_user
+from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.directory.forms import (
     AddMemberForm,
     EndMembershipForm,
@@ -75,18 +75,18 @@ def partnership_create(request):
 
 @login_required
 def partnership_detail(request, pk):
-    partnership = get_partnership_for_user(request.user, pk)
-    manager = can_manage(request.user, partnership)
+    access = get_partnership_for_user(request.user, pk)
+    partnership = access.partnership
     context = {
         "partnership": partnership,
-        "can_manage": manager,
+        "can_manage": access.can_manage,
         "members": partnership.memberships.select_related("organisation").order_by(
             "left", "organisation__name"
         ),
         "roles": partnership.roles.select_related("user", "organisation").order_by(
             "ended", "role", "user__first_name"
         ),
-        "invitations": partnership.invitations.pending() if manager else [],
+        "invitations": partnership.invitations.pending() if access.can_manage else [],
         "sections": sections.links_for(partnership),
     }
     return render(request, "directory/partnership_detail.html", context)
@@ -95,7 +95,7 @@ def partnership_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request, pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = get_partnership_for_user(request.user, pk, manage=True).partnership
     form = PartnershipForm(_posted(request), initial=PartnershipForm.initial_from(partnership))
     if form.is_valid():
         services.update_partnership(partnership, actor=request.user, **form.cleaned_data)
@@ -109,7 +109,7 @@ def partnership_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request, pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = get_partnership_for_user(request.user, pk, manage=True).partnership
     if request.method == "POST":
         form = AddMemberForm(request.POST)
         if form.is_valid():
@@ -147,7 +147,7 @@ def member_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_organisation_add(request, pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = get_partnership_for_user(request.user, pk, manage=True).partnership
     form = PartnerOrganisationForm(_posted(request))
     if form.is_valid():
         services.add_partner_organisation(partnership, actor=request.user, **form.cleaned_data)
@@ -162,7 +162,7 @@ def partner_organisation_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_end(request, pk, membership_pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = get_partnership_for_user(request.user, pk, manage=True).partnership
     membership = get_object_or_404(
         partnership.memberships.select_related("organisation"), pk=membership_pk, left=None
     )
@@ -180,7 +180,7 @@ def membership_end(request, pk, membership_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_invite(request, pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = get_partnership_for_user(request.user, pk, manage=True).partnership
     form = InvitationForm(_posted(request), partnership=partnership)
     if form.is_valid():
         try:
@@ -204,7 +204,7 @@ def person_invite(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_end(request, pk, role_pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = get_partnership_for_user(request.user, pk, manage=True).partnership
     role = get_object_or_404(
         partnership.roles.select_related("user", "organisation"), pk=role_pk, ended=None
     )

@@ -1,7 +1,8 @@
 """Invitation and reminder emails, written in both English and Welsh.
 
-The invitee's own language comes first. The Welsh text lives in its own template rather
-than behind gettext, so an email is bilingual even before the Welsh catalogue is compiled.
+The invitee's own language comes first. Each language has its own templates (subject and
+body) rather than gettext, so an email is bilingual even before the Welsh catalogue is
+compiled.
 """
 
 from __future__ import annotations
@@ -13,13 +14,6 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from partnerlens.enquiries.models import Invitee, Language
-
-SUBJECTS = {
-    ("invitation", "en"): "Your views on {partnership}: {title}",
-    ("invitation", "cy"): "Eich barn am {partnership}: {title}",
-    ("reminder", "en"): "Reminder: your views on {partnership}: {title}",
-    ("reminder", "cy"): "Nodyn atgoffa: eich barn am {partnership}: {title}",
-}
 
 
 def respond_url(token: str, language: str) -> str:
@@ -37,7 +31,7 @@ def build_message(kind: str, invitee: Invitee, token: str) -> EmailMessage:
     """An invitation or reminder to one invitee, carrying their fresh personal link."""
     cycle = invitee.cycle
     order = _languages(invitee.language)
-    parts = []
+    parts, subjects = [], []
     for language in order:
         with translation.override(language):
             context = {
@@ -51,9 +45,8 @@ def build_message(kind: str, invitee: Invitee, token: str) -> EmailMessage:
                 "anonymous": cycle.is_anonymous,
             }
             parts.append(render_to_string(f"enquiries/email/{kind}_{language}.txt", context))
-    subject = " / ".join(
-        SUBJECTS[(kind, language)].format(partnership=cycle.partnership.name, title=cycle.title)
-        for language in order
-    )
+            subject = render_to_string(f"enquiries/email/{kind}_subject_{language}.txt", context)
+            subjects.append(subject.strip())
+    subject = " / ".join(subjects)
     body = "\n\n-----\n\n".join(part.strip() for part in parts) + "\n"
     return EmailMessage(subject=subject, body=body, to=[invitee.email])

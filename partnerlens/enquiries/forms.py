@@ -16,7 +16,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerlens.directory.forms import GovukDateField, GovukFormMixin, GovukRadios
+from partnerlens.core.forms import (
+    GovukCheckboxes,
+    GovukDateField,
+    GovukFormMixin,
+    GovukRadios,
+)
 from partnerlens.directory.models import Membership, Organisation, Partnership, Role
 from partnerlens.enquiries.invitee_files import MAX_FILE_BYTES
 from partnerlens.enquiries.models import AnonymityMode
@@ -254,33 +259,12 @@ class ThemeAnswers:
                 block.note = self._posted(f"{name}-note")
                 block.link = self._posted(f"{name}-link")
             if question.kind == QuestionKind.RELATIONSHIP:
-                for partner in self.partners:
-                    key = f"{name}-o{partner.id}"
-                    current = self._current(question, partner.id)
-                    chosen = self._posted(key) or (
-                        DONT_KNOW if current.dont_know else current.option_value
-                    )
-                    block.groups.append(
-                        Group(
-                            key,
-                            partner.name,
-                            self._items(key, options, descriptors, chosen, question),
-                            errors.get(key, ""),
-                        )
-                    )
+                block.groups.extend(
+                    self._group(question, partner, f"{name}-o{partner.id}", options, descriptors)
+                    for partner in self.partners
+                )
             elif question.kind in CHOICE_KINDS:
-                current = self._current(question, None)
-                chosen = self._posted(name) or (
-                    DONT_KNOW if current.dont_know else current.option_value
-                )
-                block.groups.append(
-                    Group(
-                        name,
-                        question.text,
-                        self._items(name, options, descriptors, chosen, question),
-                        errors.get(name, ""),
-                    )
-                )
+                block.groups.append(self._group(question, None, name, options, descriptors))
             elif question.kind == QuestionKind.MULTIPLE_CHOICE:
                 current = self._current(question, None)
                 chosen = (
@@ -310,6 +294,17 @@ class ThemeAnswers:
             blocks.append(block)
         return blocks
 
+    def _group(self, question: Question, partner, key: str, options, descriptors) -> Group:
+        """One set of radios: for the question itself, or for one partner (relationships)."""
+        current = self._current(question, partner.id if partner else None)
+        chosen = self._posted(key) or (DONT_KNOW if current.dont_know else current.option_value)
+        return Group(
+            key,
+            partner.name if partner else question.text,
+            self._items(key, options, descriptors, chosen, question),
+            self.errors.get(question.id, {}).get(key, ""),
+        )
+
     @staticmethod
     def _items(key, options, descriptors, chosen, question) -> list[Item]:
         items = [
@@ -331,10 +326,6 @@ def _format_number(number: Decimal | None) -> str:
 
 
 # --- lead forms ----------------------------------------------------------------------
-
-
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    template_name = "enquiries/widgets/checkboxes.html"
 
 
 class CycleForm(GovukFormMixin, forms.Form):

@@ -9,7 +9,6 @@ for "this draft may be resumed", so only the holder of the emailed link can join
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import datetime, time
 
@@ -20,13 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core.tokens import hash_token
 from partnerlens.directory.models import Organisation, Partnership, Role
 from partnerlens.frameworks.models import FrameworkVersion, Question, ReflectionPrompt
-
-
-def token_hash(purpose: str, token: str) -> str:
-    """The stored form of a link token; ``purpose`` keeps the invitee and draft hashes apart."""
-    return hashlib.sha256(f"{purpose}:{token}".encode()).hexdigest()
 
 
 class CycleState(models.TextChoices):
@@ -163,7 +158,7 @@ class InviteeQuerySet(models.QuerySet):
 
     def by_link(self, token: str) -> InviteeQuerySet:
         """Invitees whose current or an earlier link is ``token`` (reminders mint new links)."""
-        digest = token_hash("invitee", token)
+        digest = hash_token(token, purpose="invitee")
         return self.filter(Q(token_hash=digest) | Q(earlier_token_hashes__contains=digest))
 
 

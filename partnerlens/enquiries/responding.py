@@ -90,10 +90,6 @@ def options_for(question: Question) -> list[tuple[str, str, float | None]]:
     return []
 
 
-def descriptors_for(question: Question) -> dict[str, str]:
-    return {o.value: o.descriptor for o in question.options.all() if o.descriptor}
-
-
 def themes_for(response: Response) -> list[tuple[Theme, list[Question]]]:
     """The themes that hold at least one question for the respondent's role, in order."""
     themes = Theme.objects.filter(version=response.cycle.framework_version).prefetch_related(

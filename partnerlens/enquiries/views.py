@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from partnerlens.directory.access import can_manage, get_partnership_for_user
-from partnerlens.enquiries import ratelimit, reflections, services
+from partnerlens.directory.access import get_partnership_for_user
+from partnerlens.enquiries import ratelimit
 from partnerlens.enquiries.access import get_cycle_for_user
+from partnerlens.enquiries.errors import EnquiryError, LinkError
 from partnerlens.enquiries.forms import CycleForm, InviteForm, PublicStartForm, ThemeAnswers
 from partnerlens.enquiries.invitee_files import InviteeFileError
 from partnerlens.enquiries.models import Cycle, Reflection
 from partnerlens.enquiries.responding import gaps_in, partners_for, stored_answers, themes_for
-from partnerlens.enquiries.services import EnquiryError, LinkError
+from partnerlens.enquiries.services import cycles, invitees, reflections, responses
 from partnerlens.enquiries.summaries import progress_of, review_rows
 
 LINK_STATUS = {"unknown": 404, "expired": 410, "used": 200, "closed": 200, "not_open": 200}
@@ -43,9 +44,9 @@ def _language(request) -> str:
 def start(request, token: str):
     """The start page: what this enquiry is, how anonymous it is, and Start or Continue."""
     try:
-        link = services.follow_link(token)
+        link = responses.follow_link(token)
         if request.method == "POST":
-            response = services.start_or_resume_response(token, language=_language(request))
+            response = responses.start_or_resume_response(token, language=_language(request))
             themes = themes_for(response)
             answered = {q for q, _o in stored_answers(response)}
             for number, (_theme, questions) in enumerate(themes, start=1):
@@ -65,7 +66,7 @@ def start(request, token: str):
 def theme(request, token: str, number: int):
     """One theme: its questions for the respondent's role; Save, or Save and continue."""
     try:
-        link = services.follow_link(token)
+        link = responses.follow_link(token)
     except LinkError as error:
         return _problem(request, error)
     if link.response is None:
@@ -82,7 +83,9 @@ def theme(request, token: str, number: int):
     )
     if request.method == "POST":
         try:
-            services.save_theme_answers(response, current, form.values, language=_language(request))
+            responses.save_theme_answers(
+                response, current, form.values, language=_language(request)
+            )
         except LinkError as error:
             return _problem(request, error)
         if not form.errors:
@@ -109,7 +112,7 @@ def theme(request, token: str, number: int):
 def review(request, token: str):
     """Check your answers: every answer with a Change link, and what still stops submission."""
     try:
-        link = services.follow_link(token)
+        link = responses.follow_link(token)
     except LinkError as error:
         return _problem(request, error)
     if link.response is None:
@@ -130,10 +133,10 @@ def review(request, token: str):
 @require_POST
 def submit(request, token: str):
     try:
-        link = services.follow_link(token)
+        link = responses.follow_link(token)
         if link.response is None:
             return redirect("enquiries:start", token)
-        submitted = services.submit_response(link.response, token=token)
+        submitted = responses.submit_response(link.response, token=token)
     except LinkError as error:
         return _problem(request, error)
     except EnquiryError as error:
@@ -151,7 +154,7 @@ def submitted(request):
 def public_start(request, token: str):
     """The public link: choose a role, then get a fresh response with its own private link."""
     try:
-        cycle = services.cycle_for_public_link(token)
+        cycle = responses.cycle_for_public_link(token)
     except LinkError as error:
         return _problem(request, error)
     form = PublicStartForm(cycle, request.POST or None)
@@ -167,7 +170,7 @@ def public_start(request, token: str):
             reply["Retry-After"] = str(wait)
             return reply
         try:
-            _response, own = services.start_public_response(
+            _response, own = responses.start_public_response(
                 token,
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
@@ -191,7 +194,8 @@ def public_start(request, token: str):
 
 @login_required
 def cycle_list(request, partnership_pk: int):
-    partnership = get_partnership_for_user(request.user, partnership_pk)
+    access = get_partnership_for_user(request.user, partnership_pk)
+    partnership = access.partnership
     cycles = Cycle.objects.for_partnership(partnership).select_related(
         "framework_version__framework"
     )
@@ -201,18 +205,18 @@ def cycle_list(request, partnership_pk: int):
         {
             "partnership": partnership,
             "cycles": cycles,
-            "can_manage": can_manage(request.user, partnership),
+            "can_manage": access.can_manage,
         },
     )
 
 
 @login_required
 def cycle_create(request, partnership_pk: int):
-    partnership = get_partnership_for_user(request.user, partnership_pk, manage=True)
+    partnership = get_partnership_for_user(request.user, partnership_pk, manage=True).partnership
     form = CycleForm(partnership, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.create_cycle(partnership, actor=request.user, **form.cleaned_data)
+            cycle = cycles.create_cycle(partnership, actor=request.user, **form.cleaned_data)
         except EnquiryError as error:
             form.add_error(None, str(error))
         else:
@@ -223,8 +227,8 @@ def cycle_create(request, partnership_pk: int):
 
 @login_required
 def cycle_detail(request, pk: int):
-    cycle = get_cycle_for_user(request.user, pk)
-    manage = can_manage(request.user, cycle.partnership)
+    cycle, access = get_cycle_for_user(request.user, pk)
+    manage = access.can_manage
     return render(
         request,
         "enquiries/cycle_detail.html",
@@ -239,12 +243,12 @@ def cycle_detail(request, pk: int):
 
 @login_required
 def invite(request, pk: int):
-    cycle = get_cycle_for_user(request.user, pk, manage=True)
+    cycle, _access = get_cycle_for_user(request.user, pk, manage=True)
     form = InviteForm(request.POST or None, request.FILES or None)
     row_errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.import_invitees(
+            result = invitees.import_invitees(
                 cycle,
                 actor=request.user,
                 upload=form.cleaned_data["upload"],
@@ -270,22 +274,22 @@ def invite(request, pk: int):
 
 
 ACTIONS = {
-    "open": (services.open_cycle, gettext_lazy("The cycle is open. Invitations have been sent.")),
+    "open": (cycles.open_cycle, gettext_lazy("The cycle is open. Invitations have been sent.")),
     "close": (
-        services.close_cycle,
+        cycles.close_cycle,
         gettext_lazy("The cycle is closed. No more answers are accepted."),
     ),
-    "publish": (services.publish_cycle, gettext_lazy("The cycle's results are published.")),
-    "remind": (services.send_reminders, None),
+    "publish": (cycles.publish_cycle, gettext_lazy("The cycle's results are published.")),
+    "remind": (invitees.send_reminders, None),
 }
 
 
 @login_required
 @require_POST
 def cycle_action(request, pk: int, action: str):
-    cycle = get_cycle_for_user(request.user, pk, manage=True)
+    cycle, _access = get_cycle_for_user(request.user, pk, manage=True)
     if action == "public-link":
-        token = services.create_public_link(cycle, actor=request.user)
+        token = invitees.create_public_link(cycle, actor=request.user)
         request.session[f"public-link-{cycle.pk}"] = request.build_absolute_uri(
             reverse("enquiries:public", args=[token])
         )
@@ -307,8 +311,8 @@ def cycle_action(request, pk: int, action: str):
 @login_required
 def reflection(request, pk: int):
     """A leader's private reflection on this cycle's prompts: only they can read it."""
-    cycle = get_cycle_for_user(request.user, pk)
-    prompts = reflections.prompts_for(request.user, cycle)
+    cycle, access = get_cycle_for_user(request.user, pk)
+    prompts = reflections.prompts_for(request.user, cycle, roles=access.roles)
     mine = {r.prompt_id: r.text for r in Reflection.objects.of(request.user).filter(cycle=cycle)}
     errors = {}
     if request.method == "POST":
@@ -320,7 +324,7 @@ def reflection(request, pk: int):
             if len(t) > 5000
         }
         if not errors:
-            reflections.save_reflections(request.user, cycle, texts)
+            reflections.save_reflections(request.user, cycle, texts, roles=access.roles)
             messages.success(request, _("Your reflection has been saved. Only you can see it."))
             return redirect("enquiries:reflection", cycle.pk)
         mine = texts

@@ -10,20 +10,20 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from partnerlens.directory.access import can_manage
-from partnerlens.directory.models import Partnership
+from partnerlens.directory.access import MANAGE, Access
 from partnerlens.frameworks.models import FrameworkVersion
 
 
 def get_framework_version_for_user(
-    user, partnership: Partnership, version_pk, *, manage: bool = False
+    access: Access, version_pk, *, manage: bool = False
 ) -> FrameworkVersion:
-    """The version if it is built-in or owned by ``partnership``.
+    """The version if it is built-in or owned by the access's partnership.
 
-    ``partnership`` must come from ``get_partnership_for_user`` (which checked membership).
-    With ``manage=True`` the version must belong to the partnership and the user must be
-    allowed to manage it.
+    ``access`` comes from ``get_partnership_for_user`` (which checked membership). With
+    ``manage=True`` the version must belong to the partnership and the user must be allowed
+    to manage it.
     """
+    partnership = access.partnership
     try:
         version = (
             FrameworkVersion.objects.available_to(partnership)
@@ -35,6 +35,10 @@ def get_framework_version_for_user(
     if manage:
         if version.framework.owner_id != partnership.pk:
             raise PermissionDenied("Built-in frameworks cannot be changed; flex one instead")
-        if not can_manage(user, partnership):
-            raise PermissionDenied("Only the partnership lead or an administrator may do this")
+        access.require(MANAGE)
     return version
+
+
+def may_change(access: Access, version: FrameworkVersion) -> bool:
+    """Whether the user may change this version's framework (its own partnership's, as lead)."""
+    return access.can_manage and version.framework.owner_id == access.partnership.pk

@@ -8,6 +8,7 @@ class FrameworksConfig(AppConfig):
 
     def ready(self):
         from partnerlens.directory.sections import Section, register
+        from partnerlens.frameworks import codes  # noqa: F401 (registers the problem texts)
 
         register(
             Section(

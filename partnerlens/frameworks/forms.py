@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from partnerlens.directory.forms import GovukFormMixin
+from partnerlens.core.forms import GovukCheckboxes, GovukFormMixin
 from partnerlens.directory.models import Role
 from partnerlens.frameworks.models import FrameworkVersion, QuestionKind, Theme
 from partnerlens.frameworks.schema import CHOICE_KINDS, MAX_DOCUMENT_BYTES, slugify_key
@@ -132,7 +132,7 @@ class QuestionForm(GovukFormMixin, forms.Form):
         label=_("Who is asked this question?"),
         help_text=_("Leave all unticked to ask everyone."),
         choices=Role.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=GovukCheckboxes,
         required=False,
     )
     required = forms.BooleanField(label=_("An answer is required"), required=False)

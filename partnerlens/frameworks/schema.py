@@ -7,6 +7,8 @@ Validation runs in two passes. Pydantic checks the shape (types, unknown fields,
 fields); ``_check_rules`` then checks what depends on several fields at once (unique keys,
 rubric levels, options per kind, roles, Welsh). Both passes name the path of the bad field,
 e.g. ``themes[2].questions[0].options[1].score: ...``, so an author can find it in the file.
+Each problem is a ``Problem`` (path, code, values), never a sentence: ``frameworks/codes.py``
+words the codes in the reader's language.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+
+from partnerlens.core.messages import render
 
 SCHEMA_VERSION = 1
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -222,11 +226,24 @@ class FrameworkDoc(_Strict):
 # --- results and errors ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong (a message code and its values) and where (the field's path)."""
+
+    path: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        message = render(self.code, self.params)
+        return f"{self.path}: {message}" if self.path else message
+
+
 @dataclass
 class CheckResult:
     document: FrameworkDoc | None
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -234,12 +251,17 @@ class CheckResult:
 
 
 class DocumentError(ValueError):
-    """A framework document that cannot be used; ``errors`` are lines naming field paths."""
+    """A framework document that cannot be used. ``problems`` are Problems; ``errors`` the
+    same as lines (``path: message``) in the active language."""
 
-    def __init__(self, errors: list[str], warnings: list[str] | None = None):
-        self.errors = errors
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
+        self.problems = problems
         self.warnings = warnings or []
-        super().__init__("; ".join(errors))
+        super().__init__("; ".join(f"{p.path}: {p.code}" for p in problems))
+
+    @property
+    def errors(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
 
 
 def path_of(loc: Iterable[str | int]) -> str:
@@ -253,21 +275,44 @@ def path_of(loc: Iterable[str | int]) -> str:
     return text or "(document)"
 
 
-_FRIENDLY = {
-    "missing": "is required",
-    "extra_forbidden": "is not a field of this schema (check the spelling)",
+# pydantic's error types -> our codes (the values come from the error's context).
+_CODES = {
+    "missing": "schema.missing",
+    "extra_forbidden": "schema.extra_field",
+    "string_pattern_mismatch": "schema.key_pattern",
+    "float_parsing": "schema.not_number",
+    "float_type": "schema.not_number",
+    "int_parsing": "schema.not_whole_number",
+    "int_type": "schema.not_whole_number",
+    "int_from_float": "schema.not_whole_number",
+    "bool_parsing": "schema.not_yes_no",
+    "bool_type": "schema.not_yes_no",
+    "string_type": "schema.not_text",
+    "list_type": "schema.not_list",
+    "dict_type": "schema.not_mapping",
+    "model_type": "schema.not_mapping",
+    "model_attributes_type": "schema.not_mapping",
+    "literal_error": "schema.one_of",
+    "too_short": "schema.too_few",
+    "string_too_short": "schema.empty_text",
+    "string_too_long": "schema.too_long",
+    "greater_than_equal": "schema.at_least",
 }
+_CONTEXT = ("expected", "min_length", "max_length", "ge")
 
 
-def format_errors(exc: ValidationError) -> list[str]:
-    """Turn pydantic's errors into 'path: message' lines an author can act on."""
-    lines = []
+def format_errors(exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into Problems (path, code, values) an author can act on."""
+    problems = []
     for error in exc.errors(include_url=False):
-        message = _FRIENDLY.get(error["type"], error["msg"])
-        if error["type"] == "string_pattern_mismatch":
-            message = "use lower-case letters, digits, '-' or '_' (starting with a letter or digit)"
-        lines.append(f"{path_of(error['loc'])}: {message}")
-    return lines
+        code = _CODES.get(error["type"])
+        context = error.get("ctx") or {}
+        if code is None:
+            code, params = "schema.other", {"detail": error["msg"]}
+        else:
+            params = {name: context[name] for name in _CONTEXT if name in context}
+        problems.append(Problem(path_of(error["loc"]), code, params))
+    return problems
 
 
 # --- the rules pydantic cannot express field by field ---------------------------------
@@ -297,7 +342,7 @@ def _duplicates(values: list[str]) -> set[str]:
     return {v for v in values if v in seen or seen.add(v)}
 
 
-def check_question(question: QuestionDoc, path: str, roles: Iterable[str]) -> list[str]:
+def check_question(question: QuestionDoc, path: str, roles: Iterable[str]) -> list[Problem]:
     """Rules for one question; also used when a question is added through a form."""
     errors = []
     kind = question.kind
@@ -305,37 +350,40 @@ def check_question(question: QuestionDoc, path: str, roles: Iterable[str]) -> li
     known_roles = set(roles)
     for r, role in enumerate(question.roles):
         if role not in known_roles:
-            errors.append(
-                f"{path}.roles[{r}]: {role!r} is not a role; use one of {sorted(known_roles)}"
-            )
+            values = {"role": role, "roles": ", ".join(sorted(known_roles))}
+            errors.append(Problem(f"{path}.roles[{r}]", "rules.not_a_role", values))
     for value in sorted(_duplicates([o.value for o in options])):
-        errors.append(f"{path}.options: the value {value!r} is used more than once")
+        errors.append(Problem(f"{path}.options", "rules.option_value_twice", {"value": value}))
     if kind in FIXED_SCALE_KINDS and options:
-        errors.append(f"{path}.options: {kind} questions use the standard scale; leave options out")
+        errors.append(Problem(f"{path}.options", "rules.fixed_scale_options", {"kind": kind}))
     if kind in NO_OPTION_KINDS and options:
-        errors.append(f"{path}.options: a {kind} question has no options")
+        errors.append(Problem(f"{path}.options", "rules.no_options", {"kind": kind}))
     if kind == "rubric":
         if len(options) < 2:
-            errors.append(f"{path}.options: a rubric needs at least 2 levels")
+            errors.append(Problem(f"{path}.options", "rules.rubric_levels"))
         for o, option in enumerate(options):
             if option.score is None:
-                errors.append(f"{path}.options[{o}].score: every rubric level needs a score")
+                errors.append(Problem(f"{path}.options[{o}].score", "rules.rubric_score"))
         scores = [o.score for o in options if o.score is not None]
         if len(set(scores)) != len(scores):
-            errors.append(f"{path}.options: two rubric levels share a score")
+            errors.append(Problem(f"{path}.options", "rules.rubric_shared_score"))
     if kind in CHOICE_KINDS and len(options) < 2:
-        errors.append(f"{path}.options: a {kind} question needs at least 2 options")
+        errors.append(Problem(f"{path}.options", "rules.choice_options", {"kind": kind}))
     allowed = ALLOWED_CONFIG.get(kind, set())
     for name in sorted(set(question.config) - allowed):
-        hint = f"allowed: {sorted(allowed)}" if allowed else "this kind takes no settings"
-        errors.append(f"{path}.config.{name}: not a setting for {kind} questions ({hint})")
+        where = f"{path}.config.{name}"
+        if allowed:
+            values = {"kind": kind, "allowed": ", ".join(sorted(allowed))}
+            errors.append(Problem(where, "rules.unknown_setting", values))
+        else:
+            errors.append(Problem(where, "rules.no_settings", {"kind": kind}))
     for name in ("min", "max", "step", "max_length", "max_choices"):
         value = question.config.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            errors.append(f"{path}.config.{name}: must be a number")
+            errors.append(Problem(f"{path}.config.{name}", "rules.setting_number"))
     low, high = question.config.get("min"), question.config.get("max")
     if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
-        errors.append(f"{path}.config.max: must be greater than min ({low})")
+        errors.append(Problem(f"{path}.config.max", "rules.max_above_min", {"min": f"{low:g}"}))
     return errors
 
 
@@ -350,41 +398,39 @@ def _scale_of(theme: ThemeDoc) -> tuple[float, float] | None:
 
 
 def _check_rules(doc: FrameworkDoc, roles: Iterable[str], require_welsh: bool):
-    errors: list[str] = []
-    warnings: list[str] = []
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
     roles = list(roles)
     for key in sorted(_duplicates([t.key for t in doc.themes])):
-        errors.append(f"themes: the key {key!r} is used by more than one theme")
+        errors.append(Problem("themes", "rules.theme_key_twice", {"key": key}))
     # Question keys are unique across the version, not just the theme: answers and trend
     # mapping refer to a question by its key alone.
     all_keys = [q.key for t in doc.themes for q in t.questions]
     for key in sorted(_duplicates(all_keys)):
-        errors.append(f"themes: the question key {key!r} is used more than once")
+        errors.append(Problem("themes", "rules.question_key_twice", {"key": key}))
     for key in sorted(_duplicates([p.key for p in doc.reflection_prompts])):
-        errors.append(f"reflection_prompts: the key {key!r} is used more than once")
+        errors.append(Problem("reflection_prompts", "rules.prompt_key_twice", {"key": key}))
     for t, theme in enumerate(doc.themes):
         for q, question in enumerate(theme.questions):
             errors += check_question(question, f"themes[{t}].questions[{q}]", roles)
         scale = _scale_of(theme)
         if theme.target_level is not None:
+            where = f"themes[{t}].target_level"
             if scale is None:
-                errors.append(
-                    f"themes[{t}].target_level: this theme has no scored questions to aim at"
-                )
+                errors.append(Problem(where, "rules.target_no_scale"))
             elif not scale[0] <= theme.target_level <= scale[1]:
-                errors.append(
-                    f"themes[{t}].target_level: must lie on the theme's scale "
-                    f"({scale[0]:g} to {scale[1]:g})"
-                )
+                values = {"low": f"{scale[0]:g}", "high": f"{scale[1]:g}"}
+                errors.append(Problem(where, "rules.target_off_scale", values))
     for p, prompt in enumerate(doc.reflection_prompts):
         for r, role in enumerate(prompt.roles):
             if role not in roles:
-                errors.append(f"reflection_prompts[{p}].roles[{r}]: {role!r} is not a role")
+                where = f"reflection_prompts[{p}].roles[{r}]"
+                errors.append(Problem(where, "rules.prompt_not_a_role", {"role": role}))
     for path, text, required in _texts(doc):
         if text.cy and not text.en:
-            errors.append(f"{path}.en: the English text is missing")
+            errors.append(Problem(f"{path}.en", "rules.english_missing"))
         elif (text.en or required) and not text.cy:
-            line = f"{path}.cy: the Welsh text is missing"
+            line = Problem(f"{path}.cy", "rules.welsh_missing")
             (errors if require_welsh else warnings).append(line)
     return errors, warnings
 
@@ -445,23 +491,31 @@ def parse_text(text: str | bytes, filename: str = "") -> Any:
     """Read YAML or JSON (chosen by file extension; YAML reads JSON too)."""
     if isinstance(text, bytes):
         if len(text) > MAX_DOCUMENT_BYTES:
-            raise DocumentError([f"(file): larger than {MAX_DOCUMENT_BYTES // 1000} kB"])
+            kb = MAX_DOCUMENT_BYTES // 1000
+            raise DocumentError([Problem("(file)", "file.too_large", {"kb": kb})])
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise DocumentError([f"(file): not UTF-8 text (byte {exc.start})"]) from None
+            problem = Problem("(file)", "file.not_utf8", {"byte": exc.start})
+            raise DocumentError([problem]) from None
     if filename.lower().endswith(".json"):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise DocumentError([f"(file) line {exc.lineno}: {exc.msg}"]) from None
+            problem = Problem(f"(file) line {exc.lineno}", "file.unreadable", {"detail": exc.msg})
+            raise DocumentError([problem]) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise DocumentError([f"(file){where}: {problem}"]) from None
+        where = f"(file) line {mark.line + 1}" if mark else "(file)"
+        detail = getattr(exc, "problem", None)
+        problem = (
+            Problem(where, "file.unreadable", {"detail": detail})
+            if detail
+            else Problem(where, "file.not_yaml")
+        )
+        raise DocumentError([problem]) from None
 
 
 def to_yaml(data: dict[str, Any]) -> str:

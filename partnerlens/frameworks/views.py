@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from partnerlens.directory.access import can_manage, get_partnership_for_user
-from partnerlens.frameworks import services
-from partnerlens.frameworks.access import get_framework_version_for_user
+from partnerlens.directory.access import get_partnership_for_user
+from partnerlens.frameworks.access import get_framework_version_for_user, may_change
+from partnerlens.frameworks.errors import FrameworkChangeError
 from partnerlens.frameworks.forms import FlexForm, QuestionForm, ThemeForm, UploadForm
 from partnerlens.frameworks.models import Framework, FrameworkVersion, Question
 from partnerlens.frameworks.schema import DocumentError, to_json, to_yaml
+from partnerlens.frameworks.services import documents, questions, themes, versions
 
 # Dimension keys used by the built-in frameworks, named for people in both languages.
 DIMENSIONS = {
@@ -35,8 +36,9 @@ def _redirect_to_version(partnership, version):
 
 def _draft_for_editing(request, pk, version_pk):
     """The partnership and its own draft version, for a user who may manage them."""
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
-    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    access = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = access.partnership
+    version = get_framework_version_for_user(access, version_pk, manage=True)
     if not version.is_draft:
         raise Http404("Only a draft can be edited")
     return partnership, version
@@ -44,7 +46,8 @@ def _draft_for_editing(request, pk, version_pk):
 
 @login_required
 def framework_list(request, pk):
-    partnership = get_partnership_for_user(request.user, pk)
+    access = get_partnership_for_user(request.user, pk)
+    partnership = access.partnership
     frameworks = Framework.objects.available_to(partnership).prefetch_related(
         Prefetch("versions", queryset=FrameworkVersion.objects.order_by("-number"))
     )
@@ -52,40 +55,42 @@ def framework_list(request, pk):
         "partnership": partnership,
         "builtin": [f for f in frameworks if f.is_builtin],
         "own": [f for f in frameworks if not f.is_builtin],
-        "can_manage": can_manage(request.user, partnership),
+        "can_manage": access.can_manage,
     })  # fmt: skip
 
 
 @login_required
 def version_detail(request, pk, version_pk):
-    partnership = get_partnership_for_user(request.user, pk)
-    version = get_framework_version_for_user(request.user, partnership, version_pk)
-    themes = version.themes.prefetch_related("questions__options")
-    for theme in themes:
+    access = get_partnership_for_user(request.user, pk)
+    partnership = access.partnership
+    version = get_framework_version_for_user(access, version_pk)
+    theme_list = version.themes.prefetch_related("questions__options")
+    for theme in theme_list:
         theme.dimension_label = DIMENSIONS.get(theme.dimension, theme.dimension)
-    manage = can_manage(request.user, partnership) and version.framework.owner_id == partnership.pk
+    manage = may_change(access, version)
     return render(request, "frameworks/version.html", {
-        "partnership": partnership, "version": version, "themes": themes,
+        "partnership": partnership, "version": version, "themes": theme_list,
         "prompts": version.reflection_prompts.all(),
         "can_edit": manage and version.is_draft,
         "can_start_draft": manage and version.is_published,
-        "can_flex": can_manage(request.user, partnership) and version.is_published,
+        "can_flex": access.can_manage and version.is_published,
     })  # fmt: skip
 
 
 @login_required
 def flex(request, pk, version_pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
-    version = get_framework_version_for_user(request.user, partnership, version_pk)
+    access = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = access.partnership
+    version = get_framework_version_for_user(access, version_pk)
     if not version.is_published:
         raise Http404("Only a published version can be flexed")
     form = FlexForm(version, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            draft = services.flex_framework(
+            draft = versions.flex_framework(
                 partnership, version, actor=request.user, **form.chosen()
             )
-        except services.FrameworkChangeError as exc:
+        except FrameworkChangeError as exc:
             for error in exc.errors:
                 form.add_error(None, error)
         else:
@@ -99,11 +104,12 @@ def flex(request, pk, version_pk):
 @login_required
 @require_POST
 def publish(request, pk, version_pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
-    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    access = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = access.partnership
+    version = get_framework_version_for_user(access, version_pk, manage=True)
     try:
-        services.publish_version(version, actor=request.user)
-    except services.FrameworkChangeError as exc:
+        versions.publish_version(version, actor=request.user)
+    except FrameworkChangeError as exc:
         for error in exc.errors:
             messages.error(request, error)
     else:
@@ -114,9 +120,10 @@ def publish(request, pk, version_pk):
 @login_required
 @require_POST
 def start_draft(request, pk, version_pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
-    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
-    draft = services.start_draft(version.framework, actor=request.user)
+    access = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = access.partnership
+    version = get_framework_version_for_user(access, version_pk, manage=True)
+    draft = versions.start_draft(version.framework, actor=request.user)
     return _redirect_to_version(partnership, draft)
 
 
@@ -126,8 +133,8 @@ def add_theme(request, pk, version_pk):
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_theme(version, actor=request.user, **form.cleaned_data)
-        except services.FrameworkChangeError as exc:
+            themes.add_theme(version, actor=request.user, **form.cleaned_data)
+        except FrameworkChangeError as exc:
             for error in exc.errors:
                 form.add_error(None, error)
         else:
@@ -143,10 +150,10 @@ def add_question(request, pk, version_pk):
     form = QuestionForm(version, request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_question(
+            questions.add_question(
                 form.cleaned_data["theme"], actor=request.user, **form.service_kwargs()
             )
-        except services.FrameworkChangeError as exc:
+        except FrameworkChangeError as exc:
             for error in exc.errors:
                 form.add_error(None, error)
         else:
@@ -160,21 +167,22 @@ def add_question(request, pk, version_pk):
 @login_required
 @require_POST
 def remove_question(request, pk, version_pk, question_pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
-    version = get_framework_version_for_user(request.user, partnership, version_pk, manage=True)
+    access = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = access.partnership
+    version = get_framework_version_for_user(access, version_pk, manage=True)
     question = Question.objects.filter(theme__version=version, pk=question_pk).first()
     if question is None:
         raise Http404("No such question in this version")
-    services.remove_question(question, actor=request.user)
+    questions.remove_question(question, actor=request.user)
     messages.success(request, _("The question has been removed."))
     return _redirect_to_version(partnership, version)
 
 
 @login_required
 def download(request, pk, version_pk, fmt):
-    partnership = get_partnership_for_user(request.user, pk)
-    version = get_framework_version_for_user(request.user, partnership, version_pk)
-    document = services.export_version(version)
+    access = get_partnership_for_user(request.user, pk)
+    version = get_framework_version_for_user(access, version_pk)
+    document = documents.export_version(version)
     filename = f"{version.framework.slug}-v{version.number}.{fmt}"
     if fmt == "json":
         response = HttpResponse(to_json(document), content_type="application/json")
@@ -186,12 +194,12 @@ def download(request, pk, version_pk, fmt):
 
 @login_required
 def upload(request, pk):
-    partnership = get_partnership_for_user(request.user, pk, manage=True)
+    partnership = get_partnership_for_user(request.user, pk, manage=True).partnership
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["document"]
         try:
-            version = services.import_framework(
+            version = versions.import_framework(
                 upload_file.read(), partnership, actor=request.user, filename=upload_file.name
             )
         except DocumentError as exc:

@@ -14,18 +14,19 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from partnerlens.directory.access import can_manage
+from partnerlens.directory.access import Access
 from partnerlens.enquiries.access import get_cycle_for_user
 from partnerlens.enquiries.models import Cycle, CycleState
 
 
-def get_result_cycle_for_user(user, pk: int) -> Cycle:
-    cycle = get_cycle_for_user(user, pk)
+def get_result_cycle_for_user(user, pk) -> tuple[Cycle, Access]:
+    """The cycle, if the user may see its results now, with their access to its partnership."""
+    cycle, access = get_cycle_for_user(user, pk)
     if cycle.state == CycleState.PUBLISHED:
-        return cycle
+        return cycle, access
     if cycle.state == CycleState.CLOSED:
-        if can_manage(user, cycle.partnership):
-            return cycle
+        if access.can_manage:
+            return cycle, access
         raise PermissionDenied("Results are shared with everyone once the lead publishes them")
     raise Http404("This cycle has no results yet")
 

@@ -26,19 +26,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db import connections, models, router, transaction
+from django.db import models, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from partnerlens.core import bulk
 from partnerlens.enquiries.models import Cycle, Response
-from partnerlens.insights.loaders import (
-    collector_paused,
-    fetch_rows,
-    questions_frame,
-    scored_answers,
-)
+from partnerlens.insights.loaders.answers import scored_answers
+from partnerlens.insights.loaders.questions import questions_frame
+from partnerlens.insights.loaders.rows import collector_paused, fetch_rows
 from partnerlens.insights.models import (
     NONE,
+    ROLLUP_KEY,
+    ROLLUP_SUMS,
     QuestionStat,
     ResponseThemeScore,
     ThemeRollup,
@@ -54,16 +54,6 @@ from partnerlens.insights.question_stats import (  # noqa: F401 - the read side,
 )
 
 STAT_KEY = ("cycle_id", "organisation_id", "role", "question_id", "about_organisation_id")
-ROLLUP_KEY = ("cycle_id", "theme_id", "role")
-ROLLUP_SUMS = (
-    "n",
-    "n_dont_know",
-    "total",
-    "total_squares",
-    "n_answers",
-    "answer_total",
-    "answer_total_squares",
-)
 
 
 def level_key(value: float) -> str:
@@ -138,11 +128,11 @@ def item_positions(values: pd.Series, scales: pd.DataFrame) -> pd.Series:
 
 
 def changes(answers: pd.DataFrame, questions: pd.DataFrame) -> Changes:
-    """The increments of ``answers`` (``loaders.scored_answers`` of some responses).
+    """The increments of ``answers`` (``loaders.answers.scored_answers`` of some responses).
 
     Item = one respondent's answer to one question (for a relationship question, the mean of
     their answers about each partner, "don't know" if any of them was). ``questions``
-    (``loaders.questions_frame`` of the versions concerned) gives each question's own scale
+    (``questions_frame`` of the versions concerned) gives each question's own scale
     and weight and its theme's scale: a theme score is the weighted mean of the positions of
     the respondent's answers on their questions' scales, reported on the theme's scale
     (docs/methods.md, "One common scale"), exactly as ``analytics.scores`` computes it.
@@ -256,7 +246,7 @@ def _add_to(
         f"{field}__in": sorted({key[i] for key in keys}) for i, field in enumerate(key_fields)
     }
     stored = model.objects.select_for_update().filter(**candidates).order_by("pk")
-    if with_levels:  # read as text and parsed in one go (see loaders.question_stats_frame)
+    if with_levels:  # read as text and parsed in one go (see loaders.question_stats)
         stored = stored.annotate(levels_text=Cast("levels", output_field=TextField()))
     names = [*key_fields, *sums, *(["levels_text"] if with_levels else []), "pk"]
     rows = fetch_rows(stored.values_list(*names))
@@ -276,52 +266,11 @@ def _add_to(
             values.append(_merge_levels(levels[index], increment["levels"]))
         updates.append([*values, row[-1]])
         existing.add(key)
-    _execute_many(model, _update_sql(model, fields), fields, updates)
+    bulk.update_rows(model, fields, updates, plain=True)
     inserts = [[*key, *(increments[key][f] for f in fields)] for key in keys if key not in existing]
     columns = [*key_fields, *fields]
-    _execute_many(model, _insert_sql(model, columns), columns, inserts)
+    bulk.insert_rows(model, columns, inserts, plain=True)
     return len(keys)
-
-
-# ``bulk_update`` writes one CASE per field over every row and ``bulk_create`` prepares
-# every value through its field, which Django does slowly for tens of thousands of rows; one
-# prepared statement run for each row (``executemany``) is many times faster on both
-# databases. Values are plain numbers and text, except JSON, adapted by its field.
-
-
-def _quoted(model: type[models.Model]):
-    connection = connections[router.db_for_write(model)]
-    return connection, connection.ops.quote_name
-
-
-def _update_sql(model: type[models.Model], fields: Sequence[str]) -> str:
-    _connection, quote = _quoted(model)
-    meta = model._meta
-    assignments = ", ".join(f"{quote(meta.get_field(f).column)} = %s" for f in fields)
-    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from model metadata only
-
-
-def _insert_sql(model: type[models.Model], fields: Sequence[str]) -> str:
-    _connection, quote = _quoted(model)
-    meta = model._meta
-    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from model metadata only
-
-
-def _execute_many(
-    model: type[models.Model], sql: str, fields: Sequence[str], rows: list[list]
-) -> None:
-    if not rows:
-        return
-    connection, _quote = _quoted(model)
-    for position, name in enumerate(fields):
-        field = model._meta.get_field(name)
-        if isinstance(field, models.JSONField):
-            for row in rows:
-                row[position] = field.get_db_prep_save(row[position], connection)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def lock_cycles(cycle_ids: Iterable[int]) -> list[int]:
@@ -362,9 +311,8 @@ def add_responses(response_ids: Iterable) -> int:
                 "run `manage.py rebuild_insights` for their cycle to recount"
             )
         columns = ["response_id", "respondent", "cycle_id", "theme_id", "score", "dont_know"]
-        _execute_many(
+        bulk.insert_rows(
             ResponseThemeScore,
-            _insert_sql(ResponseThemeScore, columns),
             columns,
             [
                 [
@@ -379,6 +327,7 @@ def add_responses(response_ids: Iterable) -> int:
                     index=False
                 )
             ],
+            plain=True,
         )
         _add_to(QuestionStat, STAT_KEY, STAT_SUMS, found.stats)
         _add_to(ThemeRollup, ROLLUP_KEY, ROLLUP_SUMS, found.rollups)

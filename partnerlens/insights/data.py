@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from django.db.models import Count, Max, Min, Q
 
-from partnerlens.directory.access import can_manage
+from partnerlens.directory.access import Access
 from partnerlens.directory.models import Membership, Organisation
 from partnerlens.enquiries.models import Cycle, CycleState
 from partnerlens.enquiries.summaries import completed_count
@@ -30,8 +30,11 @@ from partnerlens.frameworks.models import (
     Theme,
     localised,
 )
-from partnerlens.insights import loaders
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
+from partnerlens.insights.loaders.answers import comments_frame
+from partnerlens.insights.loaders.question_stats import relationship_frame
+from partnerlens.insights.loaders.questions import themes_frame
+from partnerlens.insights.loaders.theme_scores import theme_scores_frame
 from partnerlens.insights.models import InsightSettings, Release
 
 # Built-in framework slugs whose special views the dashboard adds.
@@ -57,15 +60,15 @@ class CycleFrames:
     partnership_name: str
     partnership_kind: str
     framework_slug: str  # the built-in lineage it comes from ("" for a partnership's own)
-    themes: pd.DataFrame  # loaders.themes_frame of the cycle's version
+    themes: pd.DataFrame  # themes_frame of the cycle's version
     history: pd.DataFrame  # respondent theme scores (answers-frame shape), lineage cycles
     cycles: pd.DataFrame  # cycle_id, order, label: the lineage cycles up to this one
     # Relationship answers of this cycle (answers-frame shape, one row per valued answer about
-    # a partner: see ``loaders.relationship_frame``), the questions (key -> text in the active
+    # a partner: see ``relationship_frame``), the questions (key -> text in the active
     # language) and how many people gave each question a value.
     relationships: pd.DataFrame
     relationship_questions: dict[str, str]
-    comments: pd.DataFrame  # loaders.comments_frame of this cycle
+    comments: pd.DataFrame  # comments_frame of this cycle
     organisations: dict[int, str]  # member organisation id -> name
     invited: int
     completed: int
@@ -85,9 +88,9 @@ class CycleFrames:
         return self.history[self.history["cycle_id"] == self.cycle_id].reset_index(drop=True)
 
 
-def result_cycle_states(user, cycle: Cycle) -> tuple[str, ...]:
-    """The cycle states whose results this user may see in the cycle's partnership."""
-    if can_manage(user, cycle.partnership):
+def result_cycle_states(access: Access) -> tuple[str, ...]:
+    """The cycle states whose results this user may see in the access's partnership."""
+    if access.can_manage:
         return RESULT_STATES
     return (CycleState.PUBLISHED,)
 
@@ -133,7 +136,7 @@ def theme_scores_for(
     """Respondents' theme scores for several cycles, whatever their framework versions.
 
     One query for the themes of every version (the key links them across versions) and one
-    for the stored scores (``loaders.theme_scores_frame``). ``members``: for the cycles it
+    for the stored scores (``loaders.theme_scores``). ``members``: for the cycles it
     names, only these responses count (an earlier cycle's latest release: trends use what
     was released, never responses that came later).
     """
@@ -146,11 +149,11 @@ def theme_scores_for(
     )
     cycle_ids = [c for c, _v, _t in cycle_rows]
     link = len(cycle_ids) > 1  # pair people across cycles (trends) where the mode allows
-    return loaders.theme_scores_frame(cycle_ids, themes, link=link, members=members)
+    return theme_scores_frame(cycle_ids, themes, link=link, members=members)
 
 
 def relationships_of(cycle: Cycle) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
-    """The cycle's relationship answers from the aggregates (``loaders.relationship_frame``),
+    """The cycle's relationship answers from the aggregates (``relationship_frame``),
     the questions (key -> text, in page order) and how many people answered each."""
     questions = list(
         Question.objects.filter(
@@ -159,7 +162,7 @@ def relationships_of(cycle: Cycle) -> tuple[pd.DataFrame, dict[str, str], dict[s
         .select_related("theme")
         .order_by("theme__order", "order", "pk")
     )
-    frame, respondents = loaders.relationship_frame(
+    frame, respondents = relationship_frame(
         cycle,
         pd.DataFrame(
             [(q.pk, q.key, q.theme.key) for q in questions],
@@ -272,7 +275,7 @@ def load_cycle(
     """
     partnership = cycle.partnership
     settings = InsightSettings.for_partnership(partnership)
-    themes = loaders.themes_frame(cycle.framework_version_id)
+    themes = themes_frame(cycle.framework_version_id)
     lineage = lineage_cycles(cycle, states)
     members = None
     if released:
@@ -316,7 +319,7 @@ def load_cycle(
         cycles=cycles,
         relationships=relationships,
         relationship_questions=relationship_questions,
-        comments=loaders.comments_frame(cycle),
+        comments=comments_frame(cycle),
         organisations=organisations,
         invited=invited,
         completed=completed,

@@ -5,11 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnerlens.directory.forms import GovukFormMixin, GovukRadios
+from partnerlens.core.forms import GovukFormMixin, GovukRadios
 from partnerlens.insights.analytics.suppression import MIN_K
-from partnerlens.insights.models import InsightSettings
-
-MAX_K = 100
+from partnerlens.insights.models import MAX_K, InsightSettings
 
 
 def k_only_up_message(current: int) -> str:

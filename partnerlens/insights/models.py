@@ -24,11 +24,18 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.models import Cycle, Response
 from partnerlens.frameworks.models import Question, Theme
+from partnerlens.insights.analytics.suppression import (
+    DEFAULT_K,
+    DEFAULT_ROLE_K,
+    MIN_K,
+    SuppressionPolicy,
+)
 
 
 def respondent_key(response_id: uuid.UUID | str) -> int:
@@ -120,6 +127,20 @@ class ResponseThemeScore(models.Model):
         return f"{self.response_id} on {self.theme_id}: {self.score}"
 
 
+# A roll-up row's key and the sums it keeps (the field names of ``ThemeRollup``), written by
+# ``aggregates`` and read by ``loaders.rollups``.
+ROLLUP_KEY = ("cycle_id", "theme_id", "role")
+ROLLUP_SUMS = (
+    "n",
+    "n_dont_know",
+    "total",
+    "total_squares",
+    "n_answers",
+    "answer_total",
+    "answer_total_squares",
+)
+
+
 class ThemeRollup(models.Model):
     """Sums per cycle x theme x role, for comparisons across partnerships.
 
@@ -150,7 +171,8 @@ class ThemeRollup(models.Model):
 
 # --- Partnership settings for insights (owned by the dashboard work) ------------------------
 
-from django.core.validators import MaxValueValidator, MinValueValidator  # noqa: E402
+# The largest minimum group size a partnership may choose.
+MAX_K = 100
 
 
 class InsightSettings(models.Model):
@@ -165,10 +187,11 @@ class InsightSettings(models.Model):
         "directory.Partnership", on_delete=models.CASCADE, related_name="insight_settings"
     )
     min_group_size = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(3), MaxValueValidator(100)]
+        default=DEFAULT_K, validators=[MinValueValidator(MIN_K), MaxValueValidator(MAX_K)]
     )
     min_parent_group_size = models.PositiveSmallIntegerField(
-        default=10, validators=[MinValueValidator(3), MaxValueValidator(100)]
+        default=DEFAULT_ROLE_K["parent"],
+        validators=[MinValueValidator(MIN_K), MaxValueValidator(MAX_K)],
     )
     share_benchmarks = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -177,7 +200,7 @@ class InsightSettings(models.Model):
         verbose_name_plural = "insight settings"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(min_group_size__gte=3, min_parent_group_size__gte=3),
+                condition=models.Q(min_group_size__gte=MIN_K, min_parent_group_size__gte=MIN_K),
                 name="minimum_group_size_at_least_three",
             ),
         ]
@@ -191,8 +214,6 @@ class InsightSettings(models.Model):
         return found or cls(partnership=partnership)
 
     def policy(self):
-        from partnerlens.insights.analytics.suppression import SuppressionPolicy
-
         return SuppressionPolicy(
             k=int(self.min_group_size), role_k={"parent": int(self.min_parent_group_size)}
         )

@@ -25,7 +25,7 @@ from partnerlens.insights.analytics.suppression import (
     LEADERS,
     OTHERS,
 )
-from partnerlens.insights.loaders import source_of
+from partnerlens.insights.loaders.rows import source_of
 from partnerlens.insights.models import NONE
 
 STAT_SUMS = ("n_asked", "n_responses", "n_dont_know", "n", "total", "total_squares")

@@ -11,16 +11,16 @@ settings change, and from ``manage.py release_insights``. Steps:
    latest release's are public anyway (known); if the partnership as a whole changed by
    fewer than k people, no release is made and the earlier one stays (outcome
    ``too_few_changed``, which the results page explains to the lead);
-3. build the dashboard with that policy, then audit every published table, earlier releases
-   included (``analytics.disclosure.audit``); while the audit finds hidden cells it can pin
-   down exactly, hide those too and build again (at most ``AUDIT_ROUNDS`` times);
+3. build the dashboard with that policy (its suppression already runs the engine's audit,
+   ``disclosure.secure``), then audit every published table with every earlier release's,
+   the first release included (``analytics.releases.secure_release``, which calls
+   ``analytics.disclosure.audit``); while the audit finds figures it can pin down exactly,
+   hide more and build again (at most ``engine.AUDIT_ROUNDS`` times), else make no release;
 4. build the page in each language and store it all as one immutable ``Release``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -28,22 +28,21 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone, translation
 
+from partnerlens.audit import verbs
 from partnerlens.audit.services import record
 from partnerlens.enquiries.models import Cycle, CycleState, Response
 from partnerlens.insights import dashboard as dashboards
 from partnerlens.insights.aggregates import lock_cycles
-from partnerlens.insights.analytics import disclosure
 from partnerlens.insights.analytics import releases as engine
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
 from partnerlens.insights.analytics.suppression import CELL_COLUMNS, SuppressionPolicy
 from partnerlens.insights.dashboard import codec
 from partnerlens.insights.data import load_cycle
-from partnerlens.insights.loaders import source_of
+from partnerlens.insights.loaders.rows import source_of
 from partnerlens.insights.models import InsightSettings, Release, ReleaseReason
 
 LANGUAGES = ("en", "cy")
 LEVELS = ("theme", "dimension", "framework")
-AUDIT_ROUNDS = 5
 TABLE_COLUMNS = (
     *CELL_COLUMNS,
     "n",
@@ -136,47 +135,17 @@ def shown_cells(tables: dict[str, list[dict]]) -> frozenset:
     return frozenset(shown - hidden)
 
 
-def _policy(base: SuppressionPolicy, hidden: frozenset, known: frozenset) -> SuppressionPolicy:
-    if not hidden and not known:
-        return base
-    return dataclasses.replace(base, hidden_cells=frozenset(hidden), known_cells=frozenset(known))
-
-
-def _more_to_hide(earlier: list[Release], tables: dict, policy: SuppressionPolicy) -> frozenset:
-    """(unit, cell) figures to hide as well so that the audit, over every published table of
-    the same level (earlier releases included), can work none out exactly: a determined cell
-    that is shown, and room around one that is hidden (``disclosure.more_to_hide``)."""
-    found: set = set()
-    for level, records in tables.items():
-        if not records:
-            continue
-        frames = [
-            pd.DataFrame.from_records(release.tables[level])
-            for release in earlier
-            if release.tables.get(level)
-        ]
-        frames.append(pd.DataFrame.from_records(records))
-        result = disclosure.audit(frames, policy, pinned1=False)
-        found |= disclosure.more_to_hide(frames[-1], result)
-    return frozenset(found)
-
-
-def _needs_audit(earlier: list[Release], tables: dict) -> bool:
-    """Whether the new tables could tell a reader anything the audits have not covered.
-
-    A first release is not audited here (the engine's own audit, ``disclosure.secure``, is
-    off by default: see ``suppression.protect_breakdown``). A release that publishes exactly
-    the latest release's tables adds no figure to what was audited then.
-    """
-    if not earlier:
-        return False
-    return json.dumps(tables, sort_keys=True) != json.dumps(earlier[-1].tables, sort_keys=True)
+def _frames(tables: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+    """A release's stored tables as frames, level by level (what the audit reads)."""
+    return {
+        level: pd.DataFrame.from_records(records) for level, records in tables.items() if records
+    }
 
 
 def _withheld(actor, cycle: Cycle, reason: str, code: str) -> None:
     record(
         actor,
-        "insights.release_withheld",
+        verbs.INSIGHTS_RELEASE_WITHHELD,
         cycle,
         partnership_id=cycle.partnership_id,
         reason=reason,
@@ -227,25 +196,22 @@ def make_release(cycle: Cycle, *, reason: str, actor=None, force: bool = False) 
             if changed.total_changed_too_little:
                 _withheld(actor, cycle, reason, TOO_FEW_CHANGED)
                 return Outcome(TOO_FEW_CHANGED, latest, changed.total_changed)
-        hidden, known = set(changed.hidden), frozenset(changed.known)
+        earlier_tables = [_frames(release.tables) for release in earlier]
+
+        def build(policy: SuppressionPolicy):
+            dashboard = dashboards.build(frames, policy)
+            protected = {lv: dashboard.protected[lv] for lv in LEVELS if lv in dashboard.protected}
+            # Audited as built: the stored records hold the same cells and counts.
+            return dashboard, protected
+
         with translation.override("en"):
-            for _round in range(AUDIT_ROUNDS):
-                policy = _policy(base, frozenset(hidden), known - hidden)
-                built = {"en": dashboards.build(frames, policy)}
-                tables = {
-                    level: table_records(built["en"].protected[level], level)
-                    for level in LEVELS
-                    if level in built["en"].protected
-                }
-                more = _needs_audit(earlier, tables) and _more_to_hide(earlier, tables, policy)
-                more = frozenset(more or ()) - hidden
-                if not more:
-                    break
-                hidden |= more
-            else:  # never seen; better no release than one that gives people away
-                _withheld(actor, cycle, reason, AUDIT_FAILED)
-                return Outcome(AUDIT_FAILED, earlier[-1] if earlier else None)
-        pages, exports = _render(frames, policy, built["en"])
+            secured = engine.secure_release(build, base, changed, earlier_tables)
+        if not secured.ok:  # better no release than one that gives people away
+            _withheld(actor, cycle, reason, AUDIT_FAILED)
+            return Outcome(AUDIT_FAILED, earlier[-1] if earlier else None)
+        policy, english = secured.policy, secured.built
+        tables = {level: table_records(table, level) for level, table in secured.tables.items()}
+        pages, exports = _render(frames, policy, english)
         benchmark = next((t for t in exports["en"] if t["key"] == "benchmark"), None)
         release = Release(
             cycle=cycle,
@@ -265,7 +231,7 @@ def make_release(cycle: Cycle, *, reason: str, actor=None, force: bool = False) 
         release.save()
         record(
             actor,
-            "insights.released",
+            verbs.INSIGHTS_RELEASED,
             cycle,
             partnership_id=cycle.partnership_id,
             number=release.number,

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
+from partnerlens.audit import verbs
 from partnerlens.audit.services import record
 from partnerlens.directory.models import Partnership
 from partnerlens.enquiries.models import Cycle, Response
-from partnerlens.insights import loaders
 from partnerlens.insights.aggregates import (
     UNIT,
     add_responses,
@@ -36,6 +36,10 @@ from partnerlens.insights.analytics.suppression import (
     SuppressionPolicy,
     protect_breakdown,
 )
+from partnerlens.insights.loaders.question_stats import question_stats_frame
+from partnerlens.insights.loaders.questions import questions_frame, themes_frame
+from partnerlens.insights.loaders.rollups import rollup_frame
+from partnerlens.insights.loaders.theme_scores import theme_scores_frame
 from partnerlens.insights.models import (
     InsightSettings,
     QuestionStat,
@@ -104,7 +108,7 @@ def update_insight_settings(
         )
         record(
             actor,
-            "insights.settings_changed",
+            verbs.INSIGHTS_SETTINGS_CHANGED,
             settings,
             partnership_id=partnership.pk,
             before=before,
@@ -141,7 +145,7 @@ def rebuild_aggregates(cycle: Cycle, *, actor=None) -> int:
         )
         record(
             actor,
-            "insights.rebuilt",
+            verbs.INSIGHTS_REBUILT,
             cycle,
             partnership_id=cycle.partnership_id,
             responses=counted,
@@ -188,10 +192,10 @@ def dashboard_data(
     the question level from ``QuestionStat``, the theme, dimension and framework levels
     from ``ResponseThemeScore``."""
     policy = policy or SuppressionPolicy()
-    questions = loaders.questions_frame(cycle.framework_version_id)
-    themes = frames.validate_themes(loaders.themes_frame(cycle.framework_version_id, questions))
-    stats = loaders.question_stats_frame(cycle, questions)
-    people = loaders.theme_scores_frame(cycle, themes)
+    questions = questions_frame(cycle.framework_version_id)
+    themes = frames.validate_themes(themes_frame(cycle.framework_version_id, questions))
+    stats = question_stats_frame(cycle, questions)
+    people = theme_scores_frame(cycle, themes)
     if stats.empty or people.empty:
         return DashboardData(themes)
     question, distribution = question_tables(stats, policy, leaders)
@@ -241,7 +245,7 @@ def national_rollup(cycles=None, level: str = "respondents") -> pd.DataFrame:
         raise ValueError(f"level must be one of {', '.join(ROLLUP_LEVELS)}, not {level!r}")
     count, total, squares = ROLLUP_LEVELS[level]
     sums = (count, total, squares, *(("n_dont_know",) if level == "respondents" else ()))
-    stored = loaders.rollup_frame(cycles, sums)
+    stored = rollup_frame(cycles, sums)
     keys = ("partnership_id", "theme_id", "role")
     codes, cells = combined_codes(*(kernels.factorise(stored[key].to_numpy()) for key in keys))
     first = np.zeros(cells, dtype=np.int64)

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnerlens.directory.access import can_manage, get_partnership_for_user
+from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.enquiries.models import Cycle
 from partnerlens.insights.access import get_result_cycle_for_user, withheld
 from partnerlens.insights.dashboard import codec
@@ -32,8 +32,9 @@ def _language() -> str:
 
 @login_required
 def cycle_list(request, partnership_pk):
-    partnership = get_partnership_for_user(request.user, partnership_pk)
-    states = result_cycle_states(request.user, Cycle(partnership=partnership))
+    access = get_partnership_for_user(request.user, partnership_pk)
+    partnership = access.partnership
+    states = result_cycle_states(access)
     cycles = Cycle.objects.for_partnership(partnership).filter(state__in=states)
     return render(
         request,
@@ -41,16 +42,16 @@ def cycle_list(request, partnership_pk):
         {
             "partnership": partnership,
             "cycles": cycles,
-            "can_manage": can_manage(request.user, partnership),
+            "can_manage": access.can_manage,
         },
     )
 
 
 @login_required
 def dashboard(request, pk):
-    cycle = get_result_cycle_for_user(request.user, pk)
+    cycle, access = get_result_cycle_for_user(request.user, pk)
     release = visible_release(request.user, cycle)
-    manage = can_manage(request.user, cycle.partnership)
+    manage = access.can_manage
     return render(
         request,
         "insights/dashboard.html",
@@ -67,7 +68,7 @@ def dashboard(request, pk):
 
 @login_required
 def download(request, pk, identifier):
-    cycle = get_result_cycle_for_user(request.user, pk)
+    cycle, _access = get_result_cycle_for_user(request.user, pk)
     exporter = get_exporter(identifier)
     if exporter is None:
         raise Http404("No such download")
@@ -88,7 +89,7 @@ def download(request, pk, identifier):
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings(request, partnership_pk):
-    partnership = get_partnership_for_user(request.user, partnership_pk, manage=True)
+    partnership = get_partnership_for_user(request.user, partnership_pk, manage=True).partnership
     current = InsightSettings.for_partnership(partnership)
     form = InsightSettingsForm(request.POST if request.method == "POST" else None, instance=current)
     if form.is_valid():

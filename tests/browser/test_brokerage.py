@@ -6,79 +6,25 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from partnerlens.brokerage.tests import conftest as brokerage_fixtures
+from partnerlens.core.testing import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-enough-passphrase"
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-
-
-@pytest.fixture
-def cluster(transactional_db, make_user, make_partnership, make_school):
-    from partnerlens.brokerage import services
-    from partnerlens.directory.models import Membership, Phase, Role
-
-    broker = make_user("broker", password=PASSWORD)
-    partnership = make_partnership("Mersey Schools", people={broker: Role.BROKER})
-
-    def school(name, km_east):
-        organisation = make_school(
-            name,
-            phase=Phase.PRIMARY,
-            easting=340_000 + km_east * 1000,
-            northing=390_000,
-            pupils=320,
-            fsm_pct=25.0,
-        )
-        Membership.objects.create(partnership=partnership, organisation=organisation)
-        return organisation
-
-    needing, supporting = school("Ash Primary", 0), school("Cedar Primary", 2)
-    services.adjust_assessment(
-        partnership,
-        needing,
-        "maths",
-        need_level=3,
-        expertise_level=0,
-        reason="Local authority review",
-        actor=broker,
-    )
-    services.adjust_assessment(
-        partnership,
-        supporting,
-        "maths",
-        need_level=0,
-        expertise_level=3,
-        reason="Maths hub lead school",
-        actor=broker,
-    )
-    services.declare_offer(
-        partnership,
-        supporting,
-        capacity_total=1,
-        max_km=None,
-        areas={"maths": (3, 1)},
-        actor=broker,
-    )
-    return {"partnership": partnership}
+# The brokerage tests' cluster: Ash and Birch need maths support; Cedar (1 km from Ash) and
+# Damson (5 km) can each support one school.
+cluster = brokerage_fixtures.cluster
 
 
 def test_a_broker_runs_a_scenario_and_accepts_a_pair(page: Page, live_server, cluster):
     from partnerlens.brokerage.models import SupportRelationship
 
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill("broker")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
+    sign_in(page, base, "broker_a", "correct-horse-battery")
 
-    page.goto(f"{base}/brokerage/partnerships/{cluster['partnership'].pk}/")
+    page.goto(f"{base}/brokerage/partnerships/{cluster['a'].pk}/")
     assert_accessible(page)
     page.get_by_role("link", name="New scenario").click()
     page.get_by_label("Name").fill("Maths this term")
@@ -86,7 +32,7 @@ def test_a_broker_runs_a_scenario_and_accepts_a_pair(page: Page, live_server, cl
     assert_accessible(page)
     page.get_by_role("button", name="Create scenario").click()
     page.get_by_role("button", name="Run scenario").click()
-    expect(page.locator("main")).to_contain_text("1 of 1 needs met")
+    expect(page.locator("main")).to_contain_text("2 of 2 needs met")
     expect(page.get_by_role("img", name="Schools and proposed support pairs")).to_be_visible()
     assert_accessible(page)
 

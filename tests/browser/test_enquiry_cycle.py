@@ -8,20 +8,16 @@ import re
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+
+from partnerlens.core.testing import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-enough-passphrase"
 LINK = re.compile(r"https?://\S+?/enquiries/r/[A-Za-z0-9_-]+/")
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 @pytest.fixture
@@ -39,14 +35,6 @@ def cluster(transactional_db, make_user, make_partnership, make_school):
         Membership.objects.create(partnership=partnership, organisation=school)
     call_command("load_frameworks", verbosity=0)
     return {"lead": lead, "partnership": partnership, "schools": schools}
-
-
-def sign_in(page: Page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill("lead")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page.locator("header")).to_contain_text("lead")
 
 
 def flex_and_publish(page: Page, base: str, partnership) -> None:
@@ -188,7 +176,7 @@ def test_a_whole_cycle_from_flexing_to_closing(
 ):
     settings.SITE_URL = live_server.url
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, "lead", PASSWORD)
     flex_and_publish(page, base, cluster["partnership"])
     cycle_pk = create_and_open_cycle(page, base, cluster["partnership"])
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from partnerlens.core.testing import assert_accessible, sign_in
 from partnerlens.insights.tests import conftest as insights_fixtures
 
 # The insights tests' fixtures, for this folder outside theirs.
@@ -17,11 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_lead_reads_the_results_and_downloads_the_report(page: Page, live_server, filled_cycle):
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill("lead_a")
-    page.locator("#id_password").fill("correct-horse-battery")
-    page.locator("main button[type=submit]").click()
-    expect(page.locator("header")).to_contain_text("lead_a")
+    sign_in(page, base, "lead_a", "correct-horse-battery")
 
     page.goto(f"{base}/insights/partnerships/{filled_cycle.cycle.partnership_id}/")
     page.get_by_role("link", name="Spring review").click()
@@ -32,8 +28,7 @@ def test_a_lead_reads_the_results_and_downloads_the_report(page: Page, live_serv
     expect(page.locator("#scores table caption")).to_contain_text("Scores by theme")
     expect(page.locator("#organisations")).to_contain_text("not enough responses to show")
 
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Report for the governing body (PDF)").click()

@@ -6,8 +6,8 @@ Public API (see docs/brokerage.md for the rules, objective and file formats)::
 
     result = match(schools, needs, offers, Rules(max_km=25, exclusions=(Pair("a", "b"),)))
     result.matches   # [Match(need_school_id, area, support_school_id, distance_km, severity,
-                     #        strength, score, explanation (dict), summary (one line))]
-    result.unmet     # [Unmet(school_id, area, severity, reason, detail)]
+                     #        strength, score, explanation (dict of codes and values))]
+    result.unmet     # [Unmet(school_id, area, severity, reason, params)]
     result.totals    # Totals(needs, needs_met, severity_total, severity_met, quality_met, ...)
 
 Bad input raises InputErrors, whose `.problems` lists every InputProblem (source, line,
@@ -20,8 +20,6 @@ from .files import Instance, read_instance, write_matches, write_unmet
 from .geo import distance_km, wgs84_to_bng
 from .matching import match, progress_steps
 from .model import (
-    SEVERITY_LABELS,
-    STRENGTH_LABELS,
     InputErrors,
     InputProblem,
     Language,
@@ -43,8 +41,6 @@ from .solver import SolverFailed
 
 __all__ = [
     "DEFAULT_AREAS",
-    "SEVERITY_LABELS",
-    "STRENGTH_LABELS",
     "InputErrors",
     "InputProblem",
     "Instance",

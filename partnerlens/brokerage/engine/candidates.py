@@ -71,53 +71,56 @@ def index_instance(
     school_index: dict[str, int] = {}
     for position, school in enumerate(schools):
         if school.school_id in school_index:
-            problems.append(
-                InputProblem("schools", f"school_id {school.school_id!r} appears twice")
-            )
+            values = {"school_id": school.school_id}
+            problems.append(InputProblem("schools", "input.school_twice", params=values))
         school_index[school.school_id] = position
         if not isinstance(school.phase, Phase):
-            problems.append(
-                InputProblem(f"schools item {position + 1}", f"{school.phase!r} is not a Phase")
-            )
+            where, values = f"schools item {position + 1}", {"phase": school.phase}
+            problems.append(InputProblem(where, "input.not_a_phase", params=values))
     area_index = {area: i for i, area in enumerate(rules.areas)}
     if rules.max_km <= 0:
-        problems.append(InputProblem("rules", "the distance limit must be above 0 km"))
+        problems.append(InputProblem("rules", "input.limit_not_positive"))
 
     def check_rows(kind: str, rows: Sequence[Need] | Sequence[Offer]) -> None:
         seen: set[tuple[str, str]] = set()
         for position, row in enumerate(rows, start=1):
             where = f"{kind} item {position}"
+            values = {"school_id": row.school_id, "area_id": row.area}
             if row.school_id not in school_index:
-                problems.append(InputProblem(where, f"unknown school_id {row.school_id!r}"))
+                problems.append(InputProblem(where, "input.unknown_school", params=values))
             if row.area not in area_index:
-                problems.append(InputProblem(where, f"unknown area {row.area!r}"))
+                problems.append(InputProblem(where, "input.unknown_area", params=values))
             if (row.school_id, row.area) in seen:
-                problems.append(
-                    InputProblem(where, f"{row.school_id!r} is listed twice for {row.area!r}")
-                )
+                problems.append(InputProblem(where, "input.listed_twice", params=values))
             seen.add((row.school_id, row.area))
             level = row.severity if kind == "needs" else row.strength
             if level not in (1, 2, 3):
                 name = "severity" if kind == "needs" else "strength"
-                problems.append(InputProblem(where, f"{name} {level!r} is not 1, 2 or 3"))
+                values = {"name": name, "level": level}
+                problems.append(InputProblem(where, "input.level_not_1_to_3", params=values))
             if kind == "offers" and row.capacity < 0:
-                problems.append(InputProblem(where, f"capacity {row.capacity} is below 0"))
+                values = {"capacity": row.capacity}
+                problems.append(InputProblem(where, "input.capacity_below_zero", params=values))
 
     check_rows("needs", needs)
     check_rows("offers", offers)
     for pin in rules.pins:
         for school_id in (pin.need_school_id, pin.support_school_id):
             if school_id not in school_index:
-                problems.append(InputProblem("pins", f"unknown school_id {school_id!r}"))
+                values = {"school_id": school_id}
+                problems.append(InputProblem("pins", "input.unknown_school", params=values))
         if pin.area not in area_index:
-            problems.append(InputProblem("pins", f"unknown area {pin.area!r}"))
+            values = {"area_id": pin.area}
+            problems.append(InputProblem("pins", "input.unknown_area", params=values))
     for kind, pairs in (("exclusions", rules.exclusions), ("relationships", rules.relationships)):
         for pair in pairs:
             for school_id in (pair.school_a, pair.school_b):
                 if school_id not in school_index:
-                    problems.append(InputProblem(kind, f"unknown school_id {school_id!r}"))
+                    values = {"school_id": school_id}
+                    problems.append(InputProblem(kind, "input.unknown_school", params=values))
             if pair.area is not None and pair.area not in area_index:
-                problems.append(InputProblem(kind, f"unknown area {pair.area!r}"))
+                values = {"area_id": pair.area}
+                problems.append(InputProblem(kind, "input.unknown_area", params=values))
     if problems:
         raise InputErrors(problems)
 

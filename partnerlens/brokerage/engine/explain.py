@@ -1,4 +1,7 @@
-"""Explanations: why each pair was proposed, and why each unmet need went unmet."""
+"""Explanations: why each pair was proposed, and why each unmet need went unmet.
+
+Codes and values only: the web pages and the command word them (brokerage/codes.py).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from .candidates import (
     Candidates,
     Indexed,
 )
-from .model import SEVERITY_LABELS, STRENGTH_LABELS, Match, Rules, Unmet, UnmetReason
+from .model import Match, Rules, Unmet, UnmetReason
 
 COMPONENTS = ("strength", "closeness", "pupils", "fsm", "relationship")
 
@@ -47,7 +50,6 @@ def explain_matches(
                 "phase": needing.phase.value,
                 "area": need.area,
                 "severity": need.severity,
-                "severity_label": SEVERITY_LABELS[need.severity],
             },
             "support": {
                 "school_id": supporting.school_id,
@@ -55,7 +57,6 @@ def explain_matches(
                 "phase": supporting.phase.value,
                 "area": offer.area,
                 "strength": offer.strength,
-                "strength_label": STRENGTH_LABELS[offer.strength],
                 "capacity": offer.capacity,
                 "capacity_total": supporting.capacity_total,
             },
@@ -71,17 +72,6 @@ def explain_matches(
             "pinned": arc in pinned,
             "score": {**points, "total": score, "maximum": weights.maximum},
         }
-        summary = (
-            f"{need.area} need ({SEVERITY_LABELS[need.severity]}, severity {need.severity}) "
-            f"at {needing.name}; {supporting.name} offers {offer.area} at strength "
-            f"{offer.strength} ({STRENGTH_LABELS[offer.strength]}); {distance:.1f} km apart "
-            f"(limit {limit:g} km); {needing.pupils} vs {supporting.pupils} pupils, FSM "
-            f"{needing.fsm_pct:g}% vs {supporting.fsm_pct:g}%"
-            + ("; existing relationship" if candidates.related[arc] else "")
-            + ("; pinned by broker" if arc in pinned else "")
-            + f"; score {score}/{weights.maximum} = "
-            + " + ".join(f"{name} {value}" for name, value in points.items())
-        )
         matches.append(
             Match(
                 need_school_id=need.school_id,
@@ -92,7 +82,6 @@ def explain_matches(
                 strength=offer.strength,
                 score=score,
                 explanation=explanation,
-                summary=summary,
             )
         )
     return matches
@@ -109,27 +98,10 @@ def explain_unmet(
         need = indexed.needs[position]
         reason = _REASON_BY_STAGE[int(candidates.stage[position])]
         nearest = float(candidates.nearest_km[position])
-        if reason is UnmetReason.NO_OFFER:
-            detail = f"no other school offers {need.area}"
-        elif reason is UnmetReason.OUT_OF_RANGE:
-            detail = (
-                f"no school offering {need.area} is within reach (limit {rules.max_km:g} km or "
-                f"the supporter's own max_km); the nearest is {nearest:.1f} km away"
-            )
-        elif reason is UnmetReason.INCOMPATIBLE:
-            detail = (
-                f"every school offering {need.area} within reach has a phase or language of "
-                "instruction that cannot pair with this school"
-            )
-        elif reason is UnmetReason.EXCLUDED:
-            detail = f"every compatible school offering {need.area} within reach is excluded"
-        else:
-            count = int(candidate_count[position])
-            who = (
-                "the only compatible supporter in reach is"
-                if count == 1
-                else (f"all {count} compatible supporters in reach are")
-            )
-            detail = f"{who} at capacity with needs of equal or higher severity"
-        unmet.append(Unmet(need.school_id, need.area, need.severity, reason, detail))
+        params: dict = {"area": need.area}
+        if reason is UnmetReason.OUT_OF_RANGE:
+            params |= {"nearest_km": round(nearest, 1), "limit_km": rules.max_km}
+        elif reason is UnmetReason.CAPACITY:
+            params["count"] = int(candidate_count[position])
+        unmet.append(Unmet(need.school_id, need.area, need.severity, reason, params))
     return unmet

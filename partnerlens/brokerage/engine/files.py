@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .areas import DEFAULT_AREAS
+from .coded import CodedError
+from .explain import COMPONENTS
 from .geo import wgs84_to_bng
 from .model import (
     InputErrors,
@@ -58,14 +60,14 @@ class _Row:
     cells: dict[str, str]
     problems: list[InputProblem]
 
-    def fail(self, column: str | None, reason: str):
-        self.problems.append(InputProblem(self.source, reason, self.line, column))
+    def fail(self, column: str | None, code: str, **params):
+        self.problems.append(InputProblem(self.source, code, self.line, column, params))
         raise _Skip
 
     def text(self, column: str, required: bool = True) -> str:
         value = (self.cells.get(column) or "").strip()
         if required and not value:
-            self.fail(column, "value is missing")
+            self.fail(column, "input.value_missing")
         return value
 
     def number(self, column: str, low: float, high: float, required: bool = True) -> float | None:
@@ -75,9 +77,9 @@ class _Row:
         try:
             number = float(value)
         except ValueError:
-            self.fail(column, f"{value!r} is not a number")
+            self.fail(column, "input.not_number", value=value)
         if not math.isfinite(number) or not low <= number <= high:
-            self.fail(column, f"{value} is outside {low:g} to {high:g}")
+            self.fail(column, "input.outside", value=value, low=f"{low:g}", high=f"{high:g}")
         return number
 
     def integer(self, column: str, low: int, high: int, required: bool = True) -> int | None:
@@ -87,11 +89,11 @@ class _Row:
         try:
             number = float(value)
         except ValueError:
-            self.fail(column, f"{value!r} is not a whole number")
+            self.fail(column, "input.not_whole", value=value)
         if not number.is_integer():
-            self.fail(column, f"{value!r} is not a whole number")
+            self.fail(column, "input.not_whole", value=value)
         if not low <= number <= high:
-            self.fail(column, f"{value} is outside {low} to {high}")
+            self.fail(column, "input.outside", value=value, low=f"{low}", high=f"{high}")
         return int(number)
 
 
@@ -100,26 +102,25 @@ def _rows(path: Path, required: tuple[str, ...], problems: list[InputProblem]) -
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
-        problems.append(InputProblem(source, f"cannot open the file ({error.strerror})"))
+        values = {"error": error.strerror}
+        problems.append(InputProblem(source, "input.cannot_open", params=values))
         return
     with handle:
         try:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None:
-                problems.append(InputProblem(source, "the file is empty; a header row is required"))
+                problems.append(InputProblem(source, "input.empty_file"))
                 return
             columns = [name.strip().lower() for name in header]
             missing = [name for name in required if name not in columns]
             if missing:
-                problems.append(
-                    InputProblem(
-                        source,
-                        f"missing column{'s' if len(missing) > 1 else ''} "
-                        f"{', '.join(missing)} (header: {', '.join(columns)})",
-                        1,
-                    )
-                )
+                values = {
+                    "count": len(missing),
+                    "columns": ", ".join(missing),
+                    "header": ", ".join(columns),
+                }
+                problems.append(InputProblem(source, "input.missing_columns", 1, None, values))
                 return
             for cells in reader:
                 if not any(cell.strip() for cell in cells):
@@ -131,7 +132,7 @@ def _rows(path: Path, required: tuple[str, ...], problems: list[InputProblem]) -
         except UnicodeDecodeError:
             problems.append(_not_utf8(path))
         except csv.Error as error:
-            problems.append(InputProblem(source, f"not valid CSV ({error})"))
+            problems.append(InputProblem(source, "input.not_csv", params={"error": str(error)}))
 
 
 def _not_utf8(path: Path) -> InputProblem:
@@ -140,13 +141,10 @@ def _not_utf8(path: Path) -> InputProblem:
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return InputProblem(
-            path.name,
-            f"the file is not UTF-8 (byte {data[error.start]:#x}); save it as UTF-8 "
-            "(GIAS exports are Windows-1252)",
-            data.count(b"\n", 0, error.start) + 1,
-        )
-    return InputProblem(path.name, "the file is not UTF-8")
+        line = data.count(b"\n", 0, error.start) + 1
+        values = {"byte": f"{data[error.start]:#x}"}
+        return InputProblem(path.name, "input.not_utf8_at", line, None, values)
+    return InputProblem(path.name, "input.not_utf8")
 
 
 def _each(rows: Iterator[_Row], parse: Callable[[_Row], object]) -> list:
@@ -175,22 +173,22 @@ def read_schools(
     by_degrees = {"lat", "lon"} <= header
     required = ("school_id", "name", "phase", "pupils", "fsm_pct")
     if header and not (by_grid or by_degrees):
-        problems.append(
-            InputProblem(path.name, "needs easting,northing columns or lat,lon columns", 1)
-        )
+        problems.append(InputProblem(path.name, "input.no_position_columns", 1))
         return []
 
     def parse(row: _Row) -> School:
         school_id = row.text("school_id")
         if school_id in first_line:
-            row.fail("school_id", f"{school_id!r} already appears on line {first_line[school_id]}")
+            row.fail(
+                "school_id", "input.id_repeated", school_id=school_id, line=first_line[school_id]
+            )
         first_line[school_id] = row.line
         if seen_ids is not None:
             seen_ids.add(school_id)
         try:
             phase = parse_phase(row.text("phase"))
-        except ValueError as error:
-            row.fail("phase", str(error))
+        except CodedError as error:
+            row.fail("phase", error.code, **error.params)
         if by_grid and (row.text("easting", False) or not by_degrees):
             easting = row.number("easting", *_EASTING)
             northing = row.number("northing", *_NORTHING)
@@ -201,7 +199,7 @@ def read_schools(
             degrees.append((school_id, lat, lon))
         language = row.text("language", False).lower()
         if language and language not in Language:
-            row.fail("language", f"unknown language {language!r} (english, welsh or bilingual)")
+            row.fail("language", "input.unknown_language", language=language)
         return School(
             school_id=school_id,
             name=row.text("name", False) or school_id,
@@ -251,15 +249,13 @@ def _need_or_offer(
     def parse(row: _Row):
         school_id = row.text("school_id")
         if school_ids is not None and school_id not in school_ids:
-            row.fail("school_id", f"unknown school_id {school_id!r} (not in the schools file)")
+            row.fail("school_id", "input.not_in_schools_file", school_id=school_id)
         area = row.text("area").lower()
         if area not in areas:
-            row.fail("area", f"unknown area {area!r} (known areas: {', '.join(areas)})")
+            row.fail("area", "input.unknown_area_known", area_id=area, areas=", ".join(areas))
         if (school_id, area) in first_line:
-            row.fail(
-                "area",
-                f"{school_id!r} already has {area!r} on line {first_line[(school_id, area)]}",
-            )
+            line = first_line[(school_id, area)]
+            row.fail("area", "input.area_repeated", school_id=school_id, area_id=area, line=line)
         first_line[(school_id, area)] = row.line
         return build(row, school_id, area)
 
@@ -293,10 +289,10 @@ def read_pairs(path, problems, school_ids=None, areas=tuple(DEFAULT_AREAS)) -> l
         ids = [row.text("school_a"), row.text("school_b")]
         for column, school_id in zip(("school_a", "school_b"), ids, strict=True):
             if school_ids is not None and school_id not in school_ids:
-                row.fail(column, f"unknown school_id {school_id!r} (not in the schools file)")
+                row.fail(column, "input.not_in_schools_file", school_id=school_id)
         area = row.text("area", False).lower() or None
         if area is not None and area not in areas:
-            row.fail("area", f"unknown area {area!r} (known areas: {', '.join(areas)})")
+            row.fail("area", "input.unknown_area_known", area_id=area, areas=", ".join(areas))
         return Pair(ids[0], ids[1], area)
 
     return _each(_rows(path, ("school_a", "school_b"), problems), parse)
@@ -309,10 +305,10 @@ def read_pins(path, problems, school_ids=None, areas=tuple(DEFAULT_AREAS)) -> li
         need_id, support_id = row.text("need_school_id"), row.text("support_school_id")
         for column, school_id in (("need_school_id", need_id), ("support_school_id", support_id)):
             if school_ids is not None and school_id not in school_ids:
-                row.fail(column, f"unknown school_id {school_id!r} (not in the schools file)")
+                row.fail(column, "input.not_in_schools_file", school_id=school_id)
         area = row.text("area").lower()
         if area not in areas:
-            row.fail("area", f"unknown area {area!r} (known areas: {', '.join(areas)})")
+            row.fail("area", "input.unknown_area_known", area_id=area, areas=", ".join(areas))
         return Pin(need_id, area, support_id)
 
     return _each(_rows(path, ("need_school_id", "area", "support_school_id"), problems), parse)
@@ -360,6 +356,24 @@ def read_instance(
     return instance
 
 
+def explanation_line(explanation: dict) -> str:
+    """The explanation as one line of values, e.g. `severity=3; strength=2; km=4.2/25; ...`."""
+    need, support, context = explanation["need"], explanation["support"], explanation["context"]
+    score = explanation["score"]
+    parts = {
+        "severity": need["severity"],
+        "strength": support["strength"],
+        "km": f"{explanation['distance_km']:g}/{explanation['limit_km']:g}",
+        "pupils": f"{context['need_pupils']}/{context['support_pupils']}",
+        "fsm_pct": f"{context['need_fsm_pct']:g}/{context['support_fsm_pct']:g}",
+        "relationship": "yes" if explanation["existing_relationship"] else "no",
+        "pinned": "yes" if explanation["pinned"] else "no",
+        "score": f"{score['total']}/{score['maximum']}",
+    }
+    points = " ".join(f"{name}={score[name]}" for name in COMPONENTS)
+    return "; ".join(f"{k}={v}" for k, v in parts.items()) + f" ({points})"
+
+
 def write_matches(path: Path, matches: list[Match]) -> None:
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -372,7 +386,7 @@ def write_matches(path: Path, matches: list[Match]) -> None:
                     m.support_school_id,
                     f"{m.distance_km:.3f}",
                     m.score,
-                    m.summary,
+                    explanation_line(m.explanation),
                 ]
             )
 
@@ -382,4 +396,5 @@ def write_unmet(path: Path, unmet: list[Unmet]) -> None:
         writer = csv.writer(handle)
         writer.writerow(UNMET_COLUMNS)
         for u in unmet:
-            writer.writerow([u.school_id, u.area, u.severity, u.reason.value, u.detail])
+            detail = "; ".join(f"{k}={v}" for k, v in u.params.items() if k != "area")
+            writer.writerow([u.school_id, u.area, u.severity, u.reason.value, detail])

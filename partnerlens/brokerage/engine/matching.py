@@ -69,46 +69,38 @@ def _resolve_pins(indexed: Indexed, candidates: Candidates, rules: Rules) -> np.
     for arc in np.flatnonzero(pinned_needs).tolist():
         arc_of[(int(candidates.need[arc]), int(candidates.offer[arc]))] = arc
     problems, arcs, seen_needs = [], [], set()
-    for number, pin in enumerate(rules.pins, start=1):
-        label = f"{pin.support_school_id} -> {pin.need_school_id} ({pin.area})"
+    for pin in rules.pins:
+        values = {"support": pin.support_school_id, "need": pin.need_school_id, "area": pin.area}
         need = need_of.get((pin.need_school_id, pin.area))
         offer = offer_of.get((pin.support_school_id, pin.area))
+        code = None
         if need is None:
-            problems.append(InputProblem("pins", f"pin {number} {label}: no such need"))
+            code = "pin.no_need"
         elif offer is None:
-            problems.append(InputProblem("pins", f"pin {number} {label}: no such offer"))
+            code = "pin.no_offer"
         elif (need, offer) not in arc_of:
-            problems.append(
-                InputProblem(
-                    "pins",
-                    f"pin {number} {label}: the rules do not allow this pair "
-                    "(distance, phase, language, exclusion or the same school)",
-                )
-            )
+            code = "pin.not_allowed"  # distance, phase, language, exclusion or the same school
         elif need in seen_needs:
-            problems.append(InputProblem("pins", f"pin {number} {label}: need pinned twice"))
+            code = "pin.twice"
         else:
             seen_needs.add(need)
             arcs.append(arc_of[(need, offer)])
+        if code:
+            problems.append(InputProblem("pins", code, params=values))
     pinned = np.array(arcs, dtype=np.int64)
     if pinned.size:
         offer_use = np.bincount(candidates.offer[pinned], minlength=len(indexed.offers))
         for offer in np.flatnonzero(offer_use > indexed.offer_capacity).tolist():
             o = indexed.offers[offer]
-            problems.append(
-                InputProblem("pins", f"pins use {o.school_id}'s {o.area} offer beyond its capacity")
-            )
+            values = {"support": o.school_id, "area": o.area}
+            problems.append(InputProblem("pins", "pin.offer_capacity", params=values))
         school_use = np.bincount(
             indexed.offer_school[candidates.offer[pinned]], minlength=len(indexed.schools)
         )
         limit = np.where(indexed.capacity_total < 0, UNLIMITED, indexed.capacity_total)
         for school in np.flatnonzero(school_use > limit).tolist():
-            problems.append(
-                InputProblem(
-                    "pins",
-                    f"pins use {indexed.schools[school].school_id} beyond its capacity_total",
-                )
-            )
+            values = {"support": indexed.schools[school].school_id}
+            problems.append(InputProblem("pins", "pin.school_capacity", params=values))
     if problems:
         raise InputErrors(problems)
     return pinned

@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .areas import DEFAULT_AREAS
+from .coded import worded
 from .phases import Phase
-
-SEVERITY_LABELS = {1: "some", 2: "significant", 3: "urgent"}
-STRENGTH_LABELS = {1: "some", 2: "good", 3: "strong"}
 
 
 class Language(StrEnum):
@@ -109,8 +107,7 @@ class Match:
     severity: int
     strength: int
     score: int  # match-quality points, see Weights
-    explanation: dict
-    summary: str  # the explanation as one line for people and CSV files
+    explanation: dict  # codes and values only; pages word it in the reader's language
 
 
 class UnmetReason(StrEnum):
@@ -127,7 +124,7 @@ class Unmet:
     area: str
     severity: int
     reason: UnmetReason
-    detail: str
+    params: dict  # values for the reason's message (area, nearest_km, limit_km, count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +150,10 @@ class InputProblem:
     """One thing wrong with the input: where (file/line/column when known) and why."""
 
     source: str
-    reason: str
+    reason: str  # a message code (brokerage/codes.py words it)
     line: int | None = None
     column: str | None = None
+    params: dict | None = None  # the code's values
 
     def __str__(self) -> str:
         where = self.source
@@ -163,7 +161,7 @@ class InputProblem:
             where += f", line {self.line}"
         if self.column:
             where += f", column {self.column}"
-        return f"{where}: {self.reason}"
+        return f"{where}: {worded(self.reason, self.params)}"
 
 
 class InputErrors(ValueError):

@@ -6,6 +6,7 @@ import re
 from enum import StrEnum
 
 from .areas import EARLY_YEARS_AREA, SEND_AREA
+from .coded import CodedError
 
 
 class Phase(StrEnum):
@@ -36,25 +37,18 @@ _ALIASES: dict[str, Phase] = {
 
 # GIAS gives "Not applicable" to special schools, pupil referral units and many independent
 # schools alike, so we cannot guess; the broker must say which phase the school teaches.
-_REFUSED: dict[str, str] = {
-    "not applicable": (
-        "GIAS uses 'Not applicable' for special schools, pupil referral units and many "
-        "independent schools alike; write special, or the phase the school teaches"
-    ),
-}
+_REFUSED: dict[str, str] = {"not applicable": "input.phase_not_applicable"}
 
 PHASE_CHOICES = ", ".join(phase.value for phase in Phase)
 
 
 def parse_phase(text: str) -> Phase:
-    """Map a phase as written in a file to a Phase, or raise ValueError saying why not."""
+    """Map a phase as written in a file to a Phase, or raise CodedError (a ValueError)."""
     key = re.sub(r"[\s_\-]+", " ", text.strip().lower())
     if key in _ALIASES:
         return _ALIASES[key]
-    if key in _REFUSED:
-        raise ValueError(f"phase {text.strip()!r} is ambiguous: {_REFUSED[key]}")
-    raise ValueError(
-        f"unknown phase {text.strip()!r} (use one of {PHASE_CHOICES}, or a GIAS phase name)"
+    raise CodedError(
+        _REFUSED.get(key, "input.phase_unknown"), phase=text.strip(), phases=PHASE_CHOICES
     )
 
 

@@ -29,7 +29,7 @@ UNLIMITED = np.iinfo(np.int32).max
 
 
 class SolverFailed(RuntimeError):
-    pass
+    """The solver stopped short of an optimum; the argument is OR-Tools' status code."""
 
 
 def _remaining_capacity(
@@ -120,7 +120,7 @@ def solve_optimal(indexed: Indexed, candidates: Candidates, pinned: np.ndarray) 
     )
     status = flow.solve()
     if status != flow.OPTIMAL:
-        raise SolverFailed(f"min-cost flow solver returned status {status!r}")
+        raise SolverFailed(status)
     arc_ids = np.asarray(arc_ids, dtype=np.int32)
     pair_flows = np.asarray(flow.flows(arc_ids[needs.size : needs.size + arcs.size]))
     return np.sort(np.concatenate([pinned, arcs[pair_flows > 0]]))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from partnerlens.brokerage import services
+from partnerlens.brokerage.services.offers import declare_offer
+from partnerlens.brokerage.services.profiles import adjust_assessment
+from partnerlens.brokerage.services.scenarios import create_scenario
 from partnerlens.directory.models import Membership, Phase, Role
 
 
@@ -38,7 +40,7 @@ def cluster(personas, make_user, make_school):
     cedar, damson = school("Cedar Primary", 1), school("Damson Primary", 5)
     a.roles.create(user=head_cedar, role=Role.HEADTEACHER, organisation=cedar)
     for needing, level in ((ash, 3), (birch, 2)):
-        services.adjust_assessment(
+        adjust_assessment(
             a,
             needing,
             "maths",
@@ -48,7 +50,7 @@ def cluster(personas, make_user, make_school):
             actor=broker,
         )
     for supporting in (cedar, damson):
-        services.adjust_assessment(
+        adjust_assessment(
             a,
             supporting,
             "maths",
@@ -57,7 +59,7 @@ def cluster(personas, make_user, make_school):
             reason="Maths hub lead school",
             actor=broker,
         )
-        services.declare_offer(
+        declare_offer(
             a, supporting, capacity_total=2, max_km=None, areas={"maths": (3, 1)}, actor=broker
         )
     return {
@@ -73,6 +75,6 @@ def cluster(personas, make_user, make_school):
 
 @pytest.fixture
 def scenario(cluster):
-    return services.create_scenario(
+    return create_scenario(
         cluster["a"], name="Maths support 2025", areas=["maths"], max_km=25, actor=cluster["broker"]
     )

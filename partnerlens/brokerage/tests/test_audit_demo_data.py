@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from partnerlens.brokerage import services
 from partnerlens.brokerage.models import AreaAssessment
+from partnerlens.brokerage.services.profiles import derive_assessments
 from partnerlens.directory.models import Membership, Organisation, Partnership
 
 DATA = Path(__file__).resolve().parents[3] / "demo" / "data" / "dfe_performance_2018-19"
@@ -63,7 +63,7 @@ def imported(db, published, make_user):
         organisation = Organisation.objects.get(urn=int(row["URN"]))
         Membership.objects.get_or_create(partnership=partnership, organisation=organisation)
     broker = make_user("broker")
-    services.derive_assessments(partnership, actor=broker)
+    derive_assessments(partnership, actor=broker)
     return partnership, chosen, absence
 
 
@@ -95,7 +95,8 @@ def test_a_school_below_the_progress8_floor_needs_curriculum_and_leadership_supp
     row = AreaAssessment.objects.get(
         partnership=partnership, organisation__urn=int(floor["URN"]), area="curriculum"
     )
-    assert f"Progress 8 {number(floor['P8MEA']):+.2f}" in row.sources[0]["detail"]
+    assert row.sources[0]["code"] == "evidence.p8_well_below"
+    assert row.sources[0]["params"]["p8"] == pytest.approx(number(floor["P8MEA"]))
     assert row.sources[0]["date"] == "2018-19"
 
 
@@ -106,4 +107,4 @@ def test_a_school_well_above_on_progress8_shows_curriculum_expertise(imported):
 
 def test_deriving_twice_changes_nothing(imported, make_user):
     partnership, _chosen, _absence = imported
-    assert services.derive_assessments(partnership, actor=make_user("again")) == 0
+    assert derive_assessments(partnership, actor=make_user("again")) == 0

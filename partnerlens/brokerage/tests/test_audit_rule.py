@@ -16,8 +16,8 @@ def levels(judgements):
 def references():
     # 100 schools: persistent absence 5.0 .. 24.8 %, overall absence 3.0 .. 7.95 %.
     return {
-        audit.ABSENCE_PERSISTENT: Reference.of([5 + 0.2 * i for i in range(100)], "schools"),
-        audit.ABSENCE_OVERALL: Reference.of([3 + 0.05 * i for i in range(100)], "schools"),
+        audit.ABSENCE_PERSISTENT: Reference.of([5 + 0.2 * i for i in range(100)], "*"),
+        audit.ABSENCE_OVERALL: Reference.of([3 + 0.05 * i for i in range(100)], "*"),
     }
 
 
@@ -48,10 +48,13 @@ def test_attendance_is_not_judged_against_too_few_schools():
     assert audit.judge_attendance(None, 9, small, "2018-19") == []
 
 
-def test_attendance_detail_says_what_was_compared(references):
+def test_attendance_evidence_gives_the_figures_compared_as_values(references):
     (found,) = audit.judge_attendance(7.95, 24.8, references, "2018-19")
-    assert "persistent absence 24.8% is higher than" in found.detail
-    assert "of 100 schools" in found.detail
+    assert found.code == "evidence.absence_both"
+    assert found.params["persistent_pct"] == 24.8 and found.params["persistent_schools"] == 100
+    assert found.params["persistent_rank"] == 100 and found.params["persistent_group"] == "*"
+    (alone,) = audit.judge_attendance(None, 24.8, references, "2018-19")
+    assert alone.code == "evidence.absence_persistent" and "overall_pct" not in alone.params
     assert found.source == audit.OUTCOME_DATA and found.date == "2018-19"
 
 
@@ -110,7 +113,8 @@ def test_peer_review_can_show_strong_expertise_and_urgent_need():
         ]
     )
     assert levels(found) == {"send": (0, 3), "governance": (3, 0)}
-    assert found[0].detail.endswith("hub")
+    assert found[0].code == "evidence.rubric_notes" and found[0].params["notes"] == "hub"
+    assert found[1].code == "evidence.rubric" and found[1].params["count"] == 1
 
 
 def test_a_rubric_answer_off_its_scale_is_rejected_with_its_position():
@@ -126,10 +130,10 @@ def test_a_rubric_answer_off_its_scale_is_rejected_with_its_position():
 def test_combine_takes_the_highest_need_and_drops_expertise_beside_a_significant_need():
     profile = audit.combine(
         [
-            audit.Judgement("curriculum", 0, 2, audit.OUTCOME_DATA, "P8 well above", "2018-19"),
-            audit.Judgement("curriculum", 2, 0, audit.PEER_REVIEW, "review", "2025-01-01"),
-            audit.Judgement("maths", 1, 0, audit.SELF_EVALUATION, "self", "2025-01-01"),
-            audit.Judgement("maths", 0, 1, audit.OUTCOME_DATA, "data", "2018-19"),
+            audit.Judgement("curriculum", 0, 2, audit.OUTCOME_DATA, "p8", {}, "2018-19"),
+            audit.Judgement("curriculum", 2, 0, audit.PEER_REVIEW, "review", {}, "2025-01-01"),
+            audit.Judgement("maths", 1, 0, audit.SELF_EVALUATION, "self", {}, "2025-01-01"),
+            audit.Judgement("maths", 0, 1, audit.OUTCOME_DATA, "data", {}, "2018-19"),
         ]
     )
     assert (profile["curriculum"].need, profile["curriculum"].expertise) == (2, 0)

@@ -190,8 +190,7 @@ def matches_from_csv(rows, needs, offers, arcs) -> Result:
                 severity[key[:2]],
                 strength[(key[2], key[1])],
                 int(r["score"]),
-                {"score": {"total": int(r["score"])}},
-                r["explanation"],
+                {"score": {"total": int(r["score"])}, "line": r["explanation"]},
             )
         )
     return Result(matches, [], None)
@@ -210,7 +209,7 @@ def test_cli_output_on_real_locations_is_optimal_and_keeps_every_rule(tmp_path, 
     assert sum(m.score for m in result.matches) == pytest.approx(best_quality, abs=1e-6)
     assert len(rows) > 10  # the instance is not trivially empty
     assert f"Needs met: {len(rows)} of {len(needs)}" in summary
-    assert "km apart" in rows[0]["explanation"] and "score" in rows[0]["explanation"]
+    assert "km=" in rows[0]["explanation"] and "score=" in rows[0]["explanation"]
 
 
 def test_lat_lon_files_give_the_same_distances_as_grid_files(tmp_path):

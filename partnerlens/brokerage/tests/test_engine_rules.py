@@ -19,6 +19,7 @@ from partnerlens.brokerage.engine import (
     phases_compatible,
     wgs84_to_bng,
 )
+from partnerlens.brokerage.engine.files import explanation_line
 
 
 def school(school_id, phase=Phase.PRIMARY, km_east=0.0, **extra):
@@ -104,17 +105,15 @@ def test_an_unmet_need_says_why():
     rules = Rules(exclusions=(Pair("banned", "lonely", "science"),))
     result = match(schools, needs, offers, rules)
     assert pairs(result) == [("first", "leadership", "busy")]
-    why = {(u.school_id, u.area): (u.reason.value, u.detail) for u in result.unmet}
-    assert why[("lonely", "governance")] == ("no_offer", "no other school offers governance")
-    assert why[("lonely", "maths")][0] == "out_of_range"
-    assert "the nearest is 60.0 km away" in why[("lonely", "maths")][1]
-    assert why[("lonely", "english")][0] == "incompatible"
-    assert why[("lonely", "science")][0] == "excluded"
-    assert why[("second", "leadership")] == (
-        "capacity",
-        "the only compatible supporter in reach is at capacity with needs of equal or "
-        "higher severity",
+    why = {(u.school_id, u.area): (u.reason.value, u.params) for u in result.unmet}
+    assert why[("lonely", "governance")] == ("no_offer", {"area": "governance"})
+    assert why[("lonely", "maths")] == (
+        "out_of_range",
+        {"area": "maths", "nearest_km": 60.0, "limit_km": 25.0},
     )
+    assert why[("lonely", "english")] == ("incompatible", {"area": "english"})
+    assert why[("lonely", "science")] == ("excluded", {"area": "science"})
+    assert why[("second", "leadership")] == ("capacity", {"area": "leadership", "count": 1})
     assert result.totals.by_reason == {
         "no_offer": 1,
         "out_of_range": 1,
@@ -163,8 +162,7 @@ def test_the_explanation_carries_need_evidence_distance_context_and_score():
     schools = [school("need", fsm_pct=30.0), school("help", km_east=5, pupils=600)]
     result = match(schools, [Need("need", "maths", 3)], [Offer("help", "maths", 3, 2)])
     explanation = result.matches[0].explanation
-    assert explanation["need"]["severity_label"] == "urgent"
-    assert explanation["support"]["strength_label"] == "strong"
+    assert explanation["need"]["severity"] == 3 and explanation["support"]["strength"] == 3
     assert explanation["distance_km"] == 5.0 and explanation["limit_km"] == 25.0
     assert explanation["context"] == {
         "need_pupils": 300,
@@ -181,10 +179,9 @@ def test_the_explanation_carries_need_evidence_distance_context_and_score():
         "total": 750,
         "maximum": 1000,
     }
-    assert result.matches[0].summary == (
-        "maths need (urgent, severity 3) at Need School; Help School offers maths at strength "
-        "3 (strong); 5.0 km apart (limit 25 km); 300 vs 600 pupils, FSM 30% vs 20%; score "
-        "750/1000 = strength 400 + closeness 240 + pupils 50 + fsm 60 + relationship 0"
+    assert explanation_line(explanation) == (
+        "severity=3; strength=3; km=5/25; pupils=300/600; fsm_pct=30/20; relationship=no; "
+        "pinned=no; score=750/1000 (strength=400 closeness=240 pupils=50 fsm=60 relationship=0)"
     )
 
 
@@ -207,12 +204,14 @@ def test_pins_that_break_a_rule_or_capacity_are_refused_with_reasons():
     )
     with pytest.raises(InputErrors) as raised:
         match(schools, needs, offers, rules)
-    assert [str(p) for p in raised.value.problems] == [
-        "pins: pin 3 b -> far (maths): the rules do not allow this pair (distance, phase, "
-        "language, exclusion or the same school)",
-        "pins: pin 4 b -> a (english): no such need",
-        "pins: pins use b's maths offer beyond its capacity",
+    assert [(p.reason, p.params) for p in raised.value.problems] == [
+        ("pin.not_allowed", {"support": "b", "need": "far", "area": "maths"}),
+        ("pin.no_need", {"support": "b", "need": "a", "area": "english"}),
+        ("pin.offer_capacity", {"support": "b", "area": "maths"}),
     ]
+    assert str(raised.value.problems[1]) == (
+        "pins: The pin of b supporting a (English and literacy): no such need."
+    )
 
 
 def test_unknown_ids_and_areas_in_engine_input_are_named():

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from partnerlens.audit.models import AuditEvent
-from partnerlens.brokerage import services
 from partnerlens.brokerage.models import ProposedMatch, SupportRelationship
+from partnerlens.brokerage.services.matches import exclude_pair, pin_match
+from partnerlens.brokerage.services.scenarios import run_scenario
 from partnerlens.brokerage.urls import urlpatterns
 
 TODAY = datetime.date.today()
@@ -24,11 +25,11 @@ def date_fields(name):
 @pytest.fixture
 def world(cluster, scenario):
     broker = cluster["broker"]
-    run = services.run_scenario(scenario, actor=broker)
+    run = run_scenario(scenario, actor=broker)
     ash = run.matches.get(need_school=cluster["ash"])
     birch = run.matches.get(need_school=cluster["birch"])
-    pin = services.pin_match(ash, actor=broker)
-    exclusion = services.exclude_pair(birch, actor=broker)
+    pin = pin_match(ash, actor=broker)
+    exclusion = exclude_pair(birch, actor=broker)
     support = SupportRelationship.objects.create(
         partnership=cluster["a"],
         supporter=cluster["cedar"],

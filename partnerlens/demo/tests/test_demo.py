@@ -7,15 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
 from partnerlens.audit.models import AuditEvent
-from partnerlens.audit.services import record
 from partnerlens.demo import builder
 from partnerlens.demo.management.commands import load_demo
+from partnerlens.demo.models import DemoStep
 from partnerlens.demo.partnerships import demo_partnerships
-from partnerlens.directory.models import Membership, Organisation, Partnership
+from partnerlens.directory.models import Membership, Organisation, Partnership, PartnershipRole
 from partnerlens.enquiries.models import Cycle
 from partnerlens.frameworks.models import Framework
 
@@ -37,7 +37,7 @@ def small_demo(db, tmp_path, monkeypatch):
     for folder in ("gias_groups", "trafford_schools", "wales_support_categories"):
         shutil.copytree(DEMO / folder, tmp_path / folder)
     monkeypatch.setattr(load_demo, "DEMO_DATA", tmp_path)
-    record(None, builder.ENQUIRIES_BUILT, None)
+    DemoStep.mark(builder.ENQUIRIES_BUILT)
     return tmp_path
 
 
@@ -82,27 +82,46 @@ def test_the_demo_password_is_not_reset_when_the_user_changed_it(db, capsys, sma
     demo = authenticate(username="demo@partnerlens.example", password="partnerlens-demo")
     demo.set_password("my-own-password-123")
     demo.save()
-    AuditEvent.objects.filter(verb=load_demo.BUILT).delete()  # even if the demo is rebuilt
+    DemoStep.objects.filter(name=load_demo.BUILT).delete()  # even if the demo is rebuilt
     run_demo(capsys)
     assert authenticate(username="demo@partnerlens.example", password="my-own-password-123")
 
 
 def test_a_step_run_again_without_its_marker_makes_no_second_copy(db, capsys, small_demo):
     run_demo(capsys)
-    AuditEvent.objects.filter(verb=builder.FRAMEWORKS_BUILT).delete()
+    DemoStep.objects.filter(name=builder.FRAMEWORKS_BUILT).delete()
     out = run_demo(capsys)
     assert "Demo frameworks: 4 built-in frameworks." in out  # nothing flexed this time
     cluster = Partnership.objects.get(name="Sale Primary Cluster")
     assert Framework.objects.filter(owner=cluster).count() == 1
 
 
-def test_partnerships_of_a_demo_built_before_keys_were_kept_are_found_by_name(
-    db, capsys, small_demo
-):
+def test_the_demo_keeps_its_state_in_its_own_marker_not_in_the_audit_log(db, capsys, small_demo):
     run_demo(capsys)
-    marker = AuditEvent.objects.get(verb=load_demo.BUILT)
-    marker.detail = {"partnerships": marker.detail["partnerships"]}
-    marker.save(update_fields=["detail"])
-    found = demo_partnerships()
-    assert found["cluster"].name == "Sale Primary Cluster"
-    assert found["wales"].name == "Ynys Môn Secondary Network"
+    assert set(DemoStep.objects.values_list("name", flat=True)) >= {
+        "partnerships",
+        "frameworks",
+        "enquiries",
+        "brokerage",
+    }
+    assert DemoStep.objects.filter(name__startswith="data:").count() == 4
+    AuditEvent.objects.all().delete()  # the audit log is not the demo's state
+    out = run_demo(capsys)
+    assert "Demo data: already loaded." in out
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_demo_writes_through_the_directory_services_with_audit_entries(db, capsys, small_demo):
+    run_demo(capsys)
+    cluster = demo_partnerships()["cluster"]
+    members = Membership.objects.filter(partnership=cluster).count()
+    lead = get_user_model().objects.get(username="demo@partnerlens.example")
+    audited = AuditEvent.objects.filter(partnership_id=cluster.pk)
+    assert audited.filter(verb="partnership.created", actor=lead).count() == 1
+    assert audited.filter(verb="membership.added", actor=lead).count() == members > 0
+    # Colleagues join by accepting the lead's role invitation, as a person would.
+    priya = get_user_model().objects.get(username="priya.shah@partnerlens.example")
+    assert audited.filter(verb="invitation.sent", actor=lead).count() == 2
+    assert audited.filter(verb="invitation.accepted", actor=priya).count() == 1
+    assert PartnershipRole.objects.get(partnership=cluster, user=priya).role == "headteacher"
+    assert authenticate(username=priya.username, password="partnerlens-demo") == priya

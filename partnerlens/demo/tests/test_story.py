@@ -111,7 +111,8 @@ def test_the_demo_is_built_from_every_real_data_file(built, db):
     demo = authenticate(username=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert demo is not None and not demo.is_superuser and not demo.is_staff
     led = Partnership.objects.filter(roles__user=demo, roles__role=Role.PARTNERSHIP_LEAD)
-    assert {p.kind for p in led} == {"mat", "cluster", "network"}
+    # Trafford too: the demo user created it, then became its broker.
+    assert {p.kind for p in led} == {"mat", "cluster", "network", "la_partnership"}
     trust = led.get(kind="mat")
     assert trust.gias_group_uid is not None
     assert trust.memberships.count() >= 2
@@ -245,6 +246,39 @@ def test_the_rise_in_trust_stands_out_beyond_chance_and_the_summary_says_so(lead
     assert "Professional trust" in change.split("rose")[0]
 
 
+@needs_results
+def test_every_demo_release_shows_its_totals_and_the_audit_pins_nothing(lead):
+    # Issue 8: every release is audited by the linear program, the first included, and yet
+    # a partnership still sees its own figures (hidden cells of one role in one school are
+    # left out of the outputs, so nobody knows they hold anyone).
+    import pandas as pd
+
+    from partnerlens.insights.analytics import disclosure
+    from partnerlens.insights.analytics.suppression import SuppressionPolicy
+    from partnerlens.insights.models import Release
+
+    cycles = Cycle.objects.filter(partnership__in=demo_partnerships().values())
+    assert cycles.count() == 4
+    for cycle in cycles:
+        releases = list(Release.objects.filter(cycle_id=cycle.pk).order_by("number"))
+        assert releases, cycle.title
+        latest = releases[-1]
+        theme = pd.DataFrame.from_records(latest.tables["theme"])
+        totals = theme[theme["group"] == "partnership"]
+        assert set(totals["theme_key"]) == set(theme["theme_key"]), cycle.title
+        assert not totals["suppressed"].any(), cycle.title
+        roles = theme[theme["group"] == "role"]
+        assert (~roles["suppressed"]).sum() > len(roles) / 2, cycle.title
+        policy = SuppressionPolicy(k=latest.k, role_k={"parent": latest.parent_k})
+        for level in latest.tables:
+            tables = [
+                pd.DataFrame.from_records(r.tables[level]) for r in releases if r.tables.get(level)
+            ]
+            found = disclosure.audit(tables, policy)
+            assert found.exact == 0, (cycle.title, level)
+            assert found.hidden > 0 or level != "theme", cycle.title  # it had work to do
+
+
 def test_some_answers_are_dont_know_and_some_carry_evidence_and_comments(lead):
     autumn = sale_cycles()[1]
     answers = Answer.objects.filter(response__cycle=autumn)
@@ -266,8 +300,12 @@ def test_the_welsh_network_answers_partly_in_welsh_and_anonymously(lead):
         .exclude(evidence_note="")
         .values_list("evidence_note", flat=True)
     )
-    welsh = {n for (_theme, lang), pool in stories.YNYS_MON.evidence.items() if lang == "cy"
-             for n in pool}  # fmt: skip
+    welsh = {
+        n
+        for (_theme, lang), pool in stories.YNYS_MON.evidence.items()
+        if lang == "cy"
+        for n in pool
+    }
     assert notes and notes <= welsh
 
 

@@ -7,8 +7,9 @@ import numpy as np
 from partnerlens.demo import stories
 from partnerlens.demo.synthetic import Ask, Level, Person, Story, answer_sheet, roster
 
-RUBRIC = tuple(Level(v, s) for v, s in [("emerging", 1), ("developing", 2), ("established", 3),
-                                        ("leading", 4)])  # fmt: skip
+RUBRIC = tuple(
+    Level(v, s) for v, s in [("emerging", 1), ("developing", 2), ("established", 3), ("leading", 4)]
+)
 AGREEMENT = tuple(Level(str(n), float(n)) for n in range(1, 6))
 
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from django.db import connection
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from partnerlens.core.bulk import save_fields
 from partnerlens.directory.importers.base import (
     GroupLinkRecord,
     GroupRef,
@@ -59,32 +59,6 @@ def chunks(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
-
-
-def save_fields(objects: list[Model], fields: Iterable[str]) -> None:
-    """Write the given fields of saved objects with one parameterised UPDATE per object.
-
-    Django's bulk_update builds a CASE expression per object and field, which takes seconds
-    for a few thousand rows; executemany of a plain UPDATE is far quicker on both SQLite and
-    PostgreSQL and just as safe (values are bound parameters, names come from the model).
-    """
-    if not objects:
-        return
-    model = type(objects[0])
-    meta = model._meta
-    columns = [meta.get_field(name) for name in sorted(set(fields))]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in columns)
-    # Names come from the model's own metadata and every value is a bound parameter.
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
-    params = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        for batch in chunks(params, 2000):
-            cursor.executemany(sql, batch)
 
 
 def placeholder_name(key: tuple[str, Any]) -> str:

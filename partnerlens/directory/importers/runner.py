@@ -14,6 +14,7 @@ from django.db import DatabaseError, transaction
 from tqdm import tqdm
 
 from partnerlens.audit import services as audit
+from partnerlens.audit import verbs
 from partnerlens.directory.importers import values
 from partnerlens.directory.importers.base import (
     Format,
@@ -221,7 +222,7 @@ def import_file(
             report.counts.update(outcomes)
             audit.record(
                 None,
-                "data_imported",
+                verbs.DATA_IMPORTED,
                 None,
                 file=str(path),
                 sha256=hashlib.sha256(path.read_bytes()).hexdigest(),

@@ -153,7 +153,7 @@ def cluster(personas, make_school):
 
 @pytest.fixture
 def make_cycle(cluster, make_framework):
-    from partnerlens.enquiries.services import create_cycle
+    from partnerlens.enquiries.services.cycles import create_cycle
 
     def make(mode: str = "confidential", **extra):
         version = extra.pop("framework_version", None) or make_framework(
@@ -179,7 +179,7 @@ def make_cycle(cluster, make_framework):
 def invite(cluster):
     """Invite people to a cycle: each row is (email, role, organisation index, language)."""
     from partnerlens.enquiries.invitee_files import InviteeRow
-    from partnerlens.enquiries.services import invite_people
+    from partnerlens.enquiries.services.invitees import invite_people
 
     def make(cycle, *people):
         rows = [
@@ -208,7 +208,7 @@ def later(days: int):
 def answer_everything(response) -> None:
     """Fill every question for the response's role with valid answers."""
     from partnerlens.enquiries.responding import AnswerValue, partners_for, themes_for
-    from partnerlens.enquiries.services import save_theme_answers
+    from partnerlens.enquiries.services.responses import save_theme_answers
 
     for theme, questions in themes_for(response):
         answers = {}
@@ -234,7 +234,7 @@ def answer_everything(response) -> None:
 def opened(make_cycle, invite, cluster, smtp_server):
     """An open cycle with one invited teacher; returns (cycle, token)."""
 
-    from partnerlens.enquiries.services import open_cycle
+    from partnerlens.enquiries.services.cycles import open_cycle
 
     def make(mode: str = "confidential"):
         cycle = make_cycle(mode)

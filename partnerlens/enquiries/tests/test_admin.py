@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.models import Answer
-from partnerlens.enquiries.services import open_cycle, start_or_resume_response, submit_response
+from partnerlens.enquiries.services.cycles import open_cycle
+from partnerlens.enquiries.services.responses import start_or_resume_response, submit_response
 from partnerlens.enquiries.tests.conftest import answer_everything, link_from
 
 SECRET = "the only SENCo who walked out of the March meeting"

@@ -9,11 +9,8 @@ from django.db.models import DateField, DateTimeField
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.models import Answer, Invitee, ReceiptSet, Response
 from partnerlens.enquiries.receipts import receipts_of
-from partnerlens.enquiries.services import (
-    open_cycle,
-    start_or_resume_response,
-    submit_response,
-)
+from partnerlens.enquiries.services.cycles import open_cycle
+from partnerlens.enquiries.services.responses import start_or_resume_response, submit_response
 from partnerlens.enquiries.tests.conftest import answer_everything, link_from
 
 

@@ -9,14 +9,12 @@ import pytest
 from django.utils import timezone
 
 from partnerlens.directory.models import Role
+from partnerlens.enquiries.errors import LinkError
 from partnerlens.enquiries.models import Invitee, ReceiptSet
-from partnerlens.enquiries.services import (
-    LinkError,
-    close_cycle,
+from partnerlens.enquiries.services.cycles import close_cycle, open_cycle, publish_cycle
+from partnerlens.enquiries.services.invitees import send_reminders
+from partnerlens.enquiries.services.responses import (
     follow_link,
-    open_cycle,
-    publish_cycle,
-    send_reminders,
     start_or_resume_response,
     submit_response,
 )

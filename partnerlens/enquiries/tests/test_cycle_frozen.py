@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.models import Cycle, CycleState
-from partnerlens.enquiries.services import open_cycle, start_or_resume_response
+from partnerlens.enquiries.services.cycles import open_cycle
+from partnerlens.enquiries.services.responses import start_or_resume_response
 from partnerlens.enquiries.tests.conftest import link_from
 
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from partnerlens.audit.models import AuditEvent
 from partnerlens.directory.models import Role
+from partnerlens.enquiries.errors import EnquiryError
 from partnerlens.enquiries.models import CycleState
-from partnerlens.enquiries.services import (
-    EnquiryError,
+from partnerlens.enquiries.services.cycles import (
     close_cycle,
     create_cycle,
     open_cycle,

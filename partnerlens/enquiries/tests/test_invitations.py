@@ -8,17 +8,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
+from partnerlens.core.tokens import hash_token
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.invitee_files import InviteeFileError
-from partnerlens.enquiries.models import Invitee, token_hash
-from partnerlens.enquiries.services import (
+from partnerlens.enquiries.models import Invitee
+from partnerlens.enquiries.services.cycles import open_cycle
+from partnerlens.enquiries.services.invitees import (
     MAX_REMINDERS,
     import_invitees,
-    open_cycle,
     send_reminders,
-    start_or_resume_response,
-    submit_response,
 )
+from partnerlens.enquiries.services.responses import start_or_resume_response, submit_response
 from partnerlens.enquiries.tests.conftest import answer_everything, link_from
 
 
@@ -50,7 +50,7 @@ def test_opening_a_cycle_emails_every_invitee_a_personal_link(
     token = link_from(body)
     assert link_from(body, "cy") == token
     invitee = Invitee.objects.get(email="ann@example.org")
-    assert invitee.token_hash == token_hash("invitee", token)
+    assert invitee.token_hash == hash_token(token, purpose="invitee")
     assert token not in str(Invitee.objects.values().get(pk=invitee.pk))
     assert invitee.sent_at is not None
     assert invitee.expires_at >= cycle.closing_moment

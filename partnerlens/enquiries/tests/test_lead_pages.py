@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from partnerlens.enquiries.models import Cycle, CycleState, Invitee, Reflection
-from partnerlens.enquiries.services import open_cycle, save_reflections, submit_response
+from partnerlens.enquiries.services.cycles import open_cycle
+from partnerlens.enquiries.services.reflections import save_reflections
+from partnerlens.enquiries.services.responses import submit_response
 from partnerlens.enquiries.tests.conftest import answer_everything, link_from
 
 

@@ -9,9 +9,9 @@ from django.core.cache import cache
 from partnerlens.directory.models import Role
 from partnerlens.enquiries import disclosure
 from partnerlens.enquiries.models import Response
-from partnerlens.enquiries.services import (
-    create_public_link,
-    open_cycle,
+from partnerlens.enquiries.services.cycles import open_cycle
+from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.responses import (
     start_or_resume_response,
     start_public_response,
     submit_response,

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from partnerlens.enquiries.models import Answer, Invitee, Response
-from partnerlens.enquiries.services import close_cycle, create_public_link, open_cycle
+from partnerlens.enquiries.services.cycles import close_cycle, open_cycle
+from partnerlens.enquiries.services.invitees import create_public_link
 from partnerlens.enquiries.tests.conftest import answer_everything
 
 

@@ -7,14 +7,12 @@ import pytest
 from django.utils import timezone
 
 from partnerlens.directory.models import Role
+from partnerlens.enquiries.errors import EnquiryError, LinkError
 from partnerlens.enquiries.models import Answer, Invitee, Response, ResponseState
 from partnerlens.enquiries.responding import AnswerValue, partners_for, themes_for
-from partnerlens.enquiries.services import (
-    EnquiryError,
-    LinkError,
-    close_cycle,
+from partnerlens.enquiries.services.cycles import close_cycle, open_cycle
+from partnerlens.enquiries.services.responses import (
     follow_link,
-    open_cycle,
     save_theme_answers,
     start_or_resume_response,
     submit_response,
@@ -160,7 +158,8 @@ def test_an_unknown_link_is_refused(opened):
 
 
 def test_a_public_link_starts_a_fresh_response_in_the_role_chosen(make_cycle, cluster):
-    from partnerlens.enquiries.services import create_public_link, start_public_response
+    from partnerlens.enquiries.services.invitees import create_public_link
+    from partnerlens.enquiries.services.responses import start_public_response
 
     cycle = make_cycle("anonymous")
     public = create_public_link(cycle, actor=cluster["lead_a"])

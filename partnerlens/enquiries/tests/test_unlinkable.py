@@ -17,10 +17,9 @@ from django.utils import timezone
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.models import Invitee, ReceiptSet, Response
 from partnerlens.enquiries.receipts import receipt_for, receipts_of
-from partnerlens.enquiries.services import (
-    create_public_link,
-    open_cycle,
-    send_reminders,
+from partnerlens.enquiries.services.cycles import open_cycle
+from partnerlens.enquiries.services.invitees import create_public_link, send_reminders
+from partnerlens.enquiries.services.responses import (
     start_or_resume_response,
     start_public_response,
     submit_response,

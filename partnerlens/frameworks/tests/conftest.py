@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnerlens.frameworks.services import load_builtin_frameworks
+from partnerlens.frameworks.services.versions import load_builtin_frameworks
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from partnerlens.directory.models import Role
 from partnerlens.frameworks.models import Framework, FrameworkVersion, Question
 from partnerlens.frameworks.schema import _texts, check_document, dump_document
-from partnerlens.frameworks.services import builtin_paths, export_version, import_framework
+from partnerlens.frameworks.services.documents import export_version
+from partnerlens.frameworks.services.versions import builtin_paths, import_framework
 
 BUILTINS = builtin_paths()
 BUILTIN_DOCS = Path(__file__).resolve().parents[3] / "docs" / "frameworks.md"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from partnerlens.audit.models import AuditEvent
+from partnerlens.frameworks.errors import FrameworkChangeError
 from partnerlens.frameworks.models import (
     Framework,
     FrameworkVersion,
@@ -13,18 +14,10 @@ from partnerlens.frameworks.models import (
     Question,
     Theme,
 )
-from partnerlens.frameworks.services import (
-    FrameworkChangeError,
-    add_question,
-    add_theme,
-    export_version,
-    flex_framework,
-    publish_version,
-    remove_question,
-    remove_theme,
-    start_draft,
-    update_question,
-)
+from partnerlens.frameworks.services.documents import export_version
+from partnerlens.frameworks.services.questions import add_question, remove_question, update_question
+from partnerlens.frameworks.services.themes import add_theme, remove_theme
+from partnerlens.frameworks.services.versions import flex_framework, publish_version, start_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +189,7 @@ def test_a_theme_without_questions_cannot_be_published(builtins, personas):
     add_theme(draft, title_en="Empty for now")
     with pytest.raises(FrameworkChangeError) as caught:
         publish_version(draft)
-    assert caught.value.errors == ["The theme 'Empty for now' has no questions yet"]
+    assert caught.value.errors == ["The theme ‘Empty for now’ has no questions yet."]
 
 
 def test_questions_for_a_role_come_in_page_order_without_extra_queries(
@@ -216,7 +209,7 @@ def test_questions_for_a_role_come_in_page_order_without_extra_queries(
 
 
 def test_an_upload_with_the_same_slug_replaces_the_open_draft(builtins, personas):
-    from partnerlens.frameworks.services import import_framework
+    from partnerlens.frameworks.services.versions import import_framework
 
     document = export_version(quality(builtins))
     document["themes"] = document["themes"][:2]

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partnerlens.frameworks.models import Framework, Question
-from partnerlens.frameworks.services import export_version, flex_framework
+from partnerlens.frameworks.services.documents import export_version
+from partnerlens.frameworks.services.versions import flex_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def world(personas, builtins):
     """A's own draft and B's own published framework, beside the built-ins."""
     base = builtins["partnership-quality"]
     draft_a = flex_framework(personas["a"], base, theme_keys=["purpose", "trust"])
-    from partnerlens.frameworks.services import publish_version
+    from partnerlens.frameworks.services.versions import publish_version
 
     published_b = publish_version(flex_framework(personas["b"], base, theme_keys=["purpose"]))
     return {**personas, "base": base, "draft_a": draft_a, "published_b": published_b}
@@ -201,7 +202,7 @@ def test_an_upload_with_errors_lists_each_bad_path(client, world):
         reverse("frameworks:upload", args=[world["a"].pk]), {"document": upload}
     ).content.decode()
     assert "govuk-error-summary" in page
-    assert "themes[2].questions[0].options[1].score: Input should be a valid number" in page
+    assert "themes[2].questions[0].options[1].score: must be a number" in page
     assert "themes[0].key: use lower-case letters" in page
     assert Framework.objects.filter(owner=world["a"]).count() == 1
 

@@ -5,9 +5,14 @@ together (``suppression.relations_for``: the partnership is the sum of the roles
 organisations, of the sources...; a role is the sum of its role x organisation cells...). For
 each hidden cell they also know:
 
-- it holds at least one person (an empty cell is shown as 0, or not at all);
+- it holds at least one person (an empty cell is shown as 0, or not at all), unless it is
+  a cell of ``suppression.CONCEALED_GROUPS`` (one role in one organisation): the outputs
+  leave those out when hidden, like empty ones, so the reader knows only "0 or more";
 - "small_group": fewer than k people with a value; "complementary": at least k people;
 - a later release only adds people, so no cell shrinks between releases.
+
+The engine (``secure``) also audits a second reader, who made up the open-link answers and
+so knows the open-link group's figures (``stuffable``).
 
 Counts are whole numbers tied by sums, a totally unimodular system, so the linear program
 over them has whole-number corners and its bounds are the reader's exact bounds. A hidden
@@ -38,6 +43,7 @@ from .disclosure_lp import BIG, _Release, _signed, solve_units
 from .suppression import (
     CELL_COLUMNS,
     COMPLEMENTARY,
+    CONCEALED_GROUPS,
     LEADER_ROLES,
     LEADERS,
     SMALL_GROUP,
@@ -48,6 +54,7 @@ from .suppression import (
     _protect_unit,
     cell_keys,
     cell_universe,
+    concealed_for,
     relations_for,
     thresholds_for,
 )
@@ -81,24 +88,34 @@ REASONS_SHOWN = True
 
 
 def reader_bounds(
-    status: np.ndarray, threshold: np.ndarray, measure: str, n: np.ndarray | None = None
+    status: np.ndarray,
+    threshold: np.ndarray,
+    measure: str,
+    n: np.ndarray | None = None,
+    concealed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What a reader knows of hidden counts from the reason shown: (low, high) per cell.
 
     ``n`` (the true counts, the engine's view) picks, for a complementary cell that holds
     nobody with a value, the lower branch the reader would also have to consider.
+    ``concealed`` (per cell): hidden cells whose row is not published at all
+    (``suppression.CONCEALED_GROUPS``): the reader cannot tell them from empty ones, so
+    knows neither that they hold anyone nor why they are hidden: 0 or more.
     """
     low = np.where(status == VISIBLE, 0.0, 1.0 if measure == "n_responses" else 0.0)
     high = np.full(status.shape, BIG)
-    if not REASONS_SHOWN:
-        # A reader who sees one text for every hidden figure knows only that a hidden,
-        # non-empty group holds at least one person.
-        return low, high
-    small = status == SMALL_GROUP
-    high = np.where(small & (measure == "n"), threshold - 1, high)
-    complementary = status == COMPLEMENTARY
-    at_least_k = complementary if n is None else complementary & (n >= threshold)
-    low = np.where(at_least_k, threshold, low)
+    if REASONS_SHOWN:
+        small = status == SMALL_GROUP
+        high = np.where(small & (measure == "n"), threshold - 1, high)
+        complementary = status == COMPLEMENTARY
+        at_least_k = complementary if n is None else complementary & (n >= threshold)
+        low = np.where(at_least_k, threshold, low)
+    # (Without the reasons, a reader who sees one text for every hidden figure knows only
+    # that a hidden, non-empty group holds at least one person.)
+    if concealed is not None:
+        hidden = np.broadcast_to(concealed, status.shape) & (status != VISIBLE)
+        low = np.where(hidden, 0.0, low)
+        high = np.where(hidden, BIG, high)
     return low, high
 
 
@@ -114,37 +131,55 @@ def secure(
     relations: Sequence[Relation],
     known: np.ndarray | None = None,
     max_rounds: int = 50,
+    concealed: np.ndarray | None = None,
+    stuffable: np.ndarray | None = None,
 ) -> np.ndarray:
     """Hide more cells (COMPLEMENTARY) until the audit finds no exact hidden count.
 
     The engine knows the true counts, so it only solves where a hidden count sits on one of
     the reader's bounds (1 person, k - 1, exactly k): elsewhere the relations alone would
-    have to pin it, and complementary suppression has already ruled that out.
+    have to pin it, and complementary suppression has already ruled that out. Units with
+    the same published pattern (status and visible figures) share one answer.
+    ``concealed``: per cell, hidden cells the outputs leave out (see ``reader_bounds``).
+    ``stuffable``: per cell, groups whose figures whoever stuffed them knows (the open-link
+    group): a second reader, who knows them, is audited too.
     """
     status = status.copy()
+    stuffable = np.zeros(status.shape[1], bool) if stuffable is None else stuffable
     known = np.zeros(status.shape, bool) if known is None else np.atleast_2d(known)
     signed = _signed(relations, status.shape[1])
     parts_of = [np.array(r.parts, dtype=int) for r in relations]
     order_key = size * 1e6 + n + np.arange(n.shape[1]) * 1e-6
     pending = list(range(status.shape[0]))
     for _ in range(max_rounds):
-        problems, owners = [], []
+        problems, owners, patterns = [], [], {}
         for unit in pending:
             secret = (status[unit] != VISIBLE) & ~known[unit] & (size[unit] > 0)
-            if not secret.any():
-                continue
-            for measure, truth in (("n", n[unit]), ("n_responses", size[unit])):
-                low, high = reader_bounds(status[unit], thresholds, measure, n[unit])
-                if ((truth[secret] > low[secret]) & (truth[secret] < high[secret])).all():
-                    continue  # nothing on a bound: the relations alone cannot pin it
-                value = np.where(secret, np.nan, truth)
-                problems.append([_Release(value, status[unit], size[unit] > 0, low, high)])
-                owners.append(unit)
+            readers = [secret]
+            if (secret & stuffable).any():  # whoever stuffed the open link knows its figures
+                readers.append(secret & ~stuffable)
+            for unknown in readers:
+                if not unknown.any():
+                    continue
+                for measure, truth in (("n", n[unit]), ("n_responses", size[unit])):
+                    low, high = reader_bounds(status[unit], thresholds, measure, n[unit], concealed)
+                    inside = (truth[unknown] > low[unknown]) & (truth[unknown] < high[unknown])
+                    if inside.all():
+                        continue  # nothing on a bound: the relations alone cannot pin it
+                    value = np.where(unknown, np.nan, truth)
+                    pattern = (value.tobytes(), status[unit].tobytes(), low.tobytes())
+                    pattern += (high.tobytes(),)
+                    if pattern not in patterns:
+                        patterns[pattern] = len(problems)
+                        present = size[unit] > 0
+                        problems.append([_Release(value, status[unit], present, low, high)])
+                    owners.append((unit, patterns[pattern]))
         if not problems:
             break
         found, _ = solve_units(problems, signed, thresholds, pinned1=False)
         exact: dict[int, np.ndarray] = {}
-        for unit, row in zip(owners, found, strict=True):
+        for unit, problem in owners:
+            row = found[problem]
             exact[unit] = exact.get(unit, np.zeros(status.shape[1], dtype=bool)) | row
         pending = []
         for unit, cells in exact.items():
@@ -158,11 +193,11 @@ def secure(
                     n[unit],
                     size[unit],
                     thresholds,
-                    known[unit],
+                    known[unit] | stuffable,
                     relations,
                 )
             if not chosen:  # every relation already has room: widen to any visible cell
-                free = (status[unit] == VISIBLE) & (size[unit] > 0) & ~known[unit]
+                free = (status[unit] == VISIBLE) & (size[unit] > 0) & ~known[unit] & ~stuffable
                 if not free.any():
                     continue
                 candidates = np.flatnonzero(free)
@@ -181,6 +216,7 @@ def secure(
                 relations,
                 parts_of,
                 signed,
+                stuffable,
             )
             pending.append(unit)
         if not pending:
@@ -253,14 +289,18 @@ def audit(
     leaders: frozenset[str] = LEADER_ROLES,
     role_sources: Mapping[str, str] | None = None,
     pinned1: bool = True,
+    concealed_groups: Sequence[str] = CONCEALED_GROUPS,
 ) -> AuditResult:
     """Audit the latest of ``tables`` (protected breakdowns of one level, one per release of
     a cycle, earlier releases first) against a reader holding all of them.
 
     Uses every published count (n and n_responses of visible cells, 0 for cells missing from
-    a release), the reasons shown (fewer than k / at least k), that each hidden cell holds
-    at least one person, and that nobody leaves between releases. ``policy`` gives k per
-    cell (the latest release's). ``pinned1=False`` skips the ranges (faster).
+    a release), the reasons shown (fewer than k / at least k), that each hidden cell whose
+    row is published holds at least one person, and that nobody leaves between releases.
+    Hidden rows of ``concealed_groups`` are kept in the stored tables but never published
+    (``suppression.published_rows``): the reader knows only that they hold 0 or more; pass
+    ``()`` for a table that prints every row. ``policy`` gives k per cell (the latest
+    release's). ``pinned1=False`` skips the ranges (faster).
     """
     policy = policy or SuppressionPolicy()
     tables = [t for t in tables if not t.empty]
@@ -272,6 +312,7 @@ def audit(
     thresholds = thresholds_for(universe, policy)
     relations = relations_for(universe, {role: LEADERS for role in leaders}, role_sources)
     signed = _signed(relations, len(keys))
+    concealed = concealed_for(universe, concealed_groups)
     cells = len(keys)
     coded = []
     unit_index: dict[tuple, int] = {}
@@ -305,16 +346,22 @@ def audit(
             present[unit, cell] = True
             grids.append((value, st, present))
         status_latest = grids[-1][1]
-        problems = []
+        problems, problem_of, patterns = [], [], {}
         for u in latest_units:
-            releases = []
-            for value, st, present in grids:
-                low, high = reader_bounds(st[u], thresholds, measure)
-                releases.append(_Release(value[u], st[u], present[u], low, high))
-            problems.append(releases)
+            pattern = b"".join(
+                grid[u].tobytes() for value, st, present in grids for grid in (value, st, present)
+            )
+            if pattern not in patterns:  # units published alike share one answer
+                patterns[pattern] = len(problems)
+                releases = []
+                for value, st, present in grids:
+                    low, high = reader_bounds(st[u], thresholds, measure, concealed=concealed)
+                    releases.append(_Release(value[u], st[u], present[u], low, high))
+                problems.append(releases)
+            problem_of.append(patterns[pattern])
         found, near = solve_units(problems, signed, thresholds, pinned1)
-        exact[latest_units] |= found
-        pinned[latest_units] |= near
+        exact[latest_units] |= found[problem_of]
+        pinned[latest_units] |= near[problem_of]
     secret = status_latest != VISIBLE
     # exact: hidden counts pinned, and (shown or hidden) cells whose newcomers since the
     # release before are a determined group of 0 < d < k.

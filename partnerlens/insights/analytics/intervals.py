@@ -2,35 +2,39 @@
 groups (docs/methods.md, "How sure we are").
 
 Scores are bounded (every score lies on its scale), so the mean is placed on the scale as a
-position from 0 to 1 and treated the way a proportion is:
+position from 0 to 1 and its interval is a *quasi-likelihood score interval* (Wedderburn
+1974; Wilson 1927 for the special case of a proportion):
 
-1. *A prior of pseudo-respondents* (Agresti and Coull 1998, for proportions): ``PSEUDO``
-   imaginary respondents sit at each end of the scale. They keep a unanimous group from
-   looking certain (its interval is never zero-width) and pull the interval towards the
-   middle of the scale only as much as a seventh of a person would.
-2. *The Bayesian bootstrap's moments* (Rubin 1981): with the respondents and the
-   pseudo-respondents weighted by Dirichlet weights, the population mean has posterior mean
-   ``E = (sum x + a) / A`` and variance ``(E[x^2] - E^2) / (A + 1)``, ``A = n + 2a``, both
-   from the group's count, mean and sd alone (so the aggregates give the same interval as
-   the raw answers), and widened by ``(t(0.975, n-1) / z(0.975))^2``, Student's
-   small-sample allowance for estimating the spread.
-3. *A beta distribution with those moments* gives the interval's ends. Unlike ``mean +/- t
-   se`` it is lopsided near the ends of the scale, where the answers are skewed: a group
-   that mostly gave the top answer gets more room below its mean than above.
+1. *Variance tied to the mean.* On a bounded scale the spread of the answers is limited by
+   how close the mean is to an end (Bhatia and Davis 2000: variance <= mu (1 - mu)). The
+   variance is modelled as ``phi * mu * (1 - mu)``, with the dispersion ``phi`` (0 to 1)
+   estimated from the group. The interval is every ``mu`` the group's mean ``p`` does not
+   contradict: ``n (p - mu)^2 <= c^2 phi mu (1 - mu)`` -- a Wilson interval with the
+   effective size ``n / phi``. Because the variance is taken at ``mu`` (not at ``p``) the
+   interval is lopsided near an end of the scale, where answers are skewed: a group that
+   mostly gave the top answer gets more room below its mean than above.
+2. *A weak prior* (Agresti and Coull 1998): ``PSEUDO`` imaginary respondents at each end of
+   the scale enter the dispersion only. They stand for answers a small group may not have
+   met yet, so a unanimous group's interval is never zero-width.
+3. *Student's allowance* for estimating ``phi`` from n answers: ``c = t(0.975, n - 1 +
+   PRIOR_DF)``, the prior counting as ``PRIOR_DF`` degrees of freedom.
 
-The interval always contains the group's observed mean, lies on the scale, and is missing
-(NaN) for fewer than 2 respondents. Coverage measured on simulated answers:
-``bench/rigour_intervals.py``; the table is in docs/methods.md.
+It needs only each group's count, mean and sd, so the aggregates give the same interval as
+the raw answers; it is closed-form and vectorised. The interval always contains the group's
+observed mean, lies on the scale, and is missing (NaN) for fewer than 2 respondents.
+Coverage measured on simulated answers: ``bench/rigour_intervals.py``; the table is in
+docs/methods.md.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
 CONFIDENCE = 0.95
-PSEUDO = 0.15  # pseudo-respondents at each end of the scale
-MIN_SHAPE = 1e-3  # the beta's total shape never falls below this (a near-uniform interval)
+PSEUDO = 0.02  # pseudo-respondents at each end of the scale (in the dispersion only)
+PRIOR_DF = 2.0  # degrees of freedom the prior adds to Student's allowance
+TINY = 1e-12
 
 
 def interval(
@@ -52,37 +56,28 @@ def interval(
     with np.errstate(invalid="ignore", divide="ignore"):
         position = np.clip((np.asarray(mean, dtype=float) - low_end) / span, 0.0, 1.0)
         variance = np.nan_to_num(np.asarray(sd, dtype=float) / span) ** 2
+        # The dispersion, with the pseudo-respondents: their mean and sample variance.
         total = n + 2 * PSEUDO
-        expected = (n * position + PSEUDO) / total
+        shrunk = (n * position + PSEUDO) / total
         squares = (n - 1) * variance + n * position * position + PSEUDO
-        spread = np.maximum(squares / total - expected * expected, 0.0) / (total + 1)
-        z = stats.norm.ppf(0.5 + confidence / 2)
-        critical = stats.t.ppf(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
-        spread = spread * (critical / z) ** 2
-        shape = np.maximum(expected * (1 - expected) / spread - 1, MIN_SHAPE)
-        tail = (1 - confidence) / 2
-        a, b = expected * shape, (1 - expected) * shape
-        lower, upper = _beta_quantiles(a, b, tail, expected, spread, z)
-        lower = np.minimum(lower, position)
-        upper = np.maximum(upper, position)
+        spread = np.maximum(squares - total * shrunk * shrunk, 0.0) / np.maximum(total - 1, TINY)
+        phi = np.clip(spread / (shrunk * (1 - shrunk)), TINY, 1.0)
+        critical = _t_quantile(0.5 + confidence / 2, np.where(n >= 2, n - 1 + PRIOR_DF, np.nan))
+        # Wilson's interval with the effective size n / phi.
+        effective = n / phi
+        ratio = critical * critical / effective
+        centre = (position + ratio / 2) / (1 + ratio)
+        half = np.sqrt(ratio * position * (1 - position) + ratio * ratio / 4) / (1 + ratio)
+        lower = np.clip(centre - half, 0.0, position)
+        upper = np.clip(centre + half, position, 1.0)
     missing = ~(n >= 2) | ~np.isfinite(position)
     lower = np.where(missing, np.nan, low_end + lower * span)
     upper = np.where(missing, np.nan, low_end + upper * span)
     return lower, upper
 
 
-NORMAL_ABOVE = 1000.0  # both beta shapes above this: its skew is under 0.07, use the normal
-
-
-def _beta_quantiles(a, b, tail, mean, variance, z):
-    """The beta's ``tail`` and ``1 - tail`` quantiles; where both shapes are large (large
-    groups) the normal with the same moments, which is as exact and many times faster."""
-    lower = np.full(np.shape(a), np.nan)
-    upper = np.full(np.shape(a), np.nan)
-    normal = (a > NORMAL_ABOVE) & (b > NORMAL_ABOVE)
-    half = z * np.sqrt(variance[normal])
-    lower[normal], upper[normal] = mean[normal] - half, mean[normal] + half
-    exact = ~normal & np.isfinite(a) & np.isfinite(b)
-    lower[exact] = special.betaincinv(a[exact], b[exact], tail)
-    upper[exact] = special.betaincinv(a[exact], b[exact], 1 - tail)
-    return lower, upper
+def _t_quantile(level: float, df: np.ndarray) -> np.ndarray:
+    """``stats.t.ppf(level, df)``, worked out once per distinct df (group sizes repeat)."""
+    df = np.asarray(df, dtype=float)
+    distinct, where = np.unique(df, return_inverse=True)
+    return stats.t.ppf(level, distinct)[where].reshape(df.shape)

@@ -212,14 +212,17 @@ def continuum_key(level: float) -> str | None:
 
 
 def relationship_levels(
-    answers: pd.DataFrame, policy: SuppressionPolicy | None = None
+    answers: pd.DataFrame, policy: SuppressionPolicy | None = None, open_link: int = 0
 ) -> pd.DataFrame:
     """The continuum level of each partner relationship (unordered organisation pair).
 
     Pools every relationship answer by people in either organisation about the other; the
     pair's level is the median, rounded *down* when it falls between two levels (a
     relationship is never shown as deeper than half its respondents say). A pair is hidden
-    when fewer than k people answered about it (the strictest k among their roles).
+    when fewer than k people answered about it (the strictest k among their roles), not
+    counting ``open_link``: how many respondents came through the open link, any of whom
+    may be in the pair (their answers are counted per organisation without the channel, and
+    made-up answers must never complete a pair around a few real ones).
     Columns: organisation_a < organisation_b, n_respondents, n_answers, median, level,
     level_key, suppressed, suppression_reason.
     """
@@ -258,7 +261,7 @@ def relationship_levels(
         median=("value", "median"),
     ).reset_index()
     threshold = grouped["role"].agg(lambda roles: policy.threshold_for_roles(roles)).to_numpy()
-    hidden = table["n_respondents"].to_numpy() < threshold
+    hidden = table["n_respondents"].to_numpy() - open_link < threshold
     table["level"] = np.floor(table["median"]).clip(0, len(CONTINUUM) - 1)
     table["level_key"] = [continuum_key(x) for x in table["level"]]
     table["suppressed"] = hidden
@@ -274,18 +277,20 @@ def partnership_relationship_level(
     answers: pd.DataFrame,
     policy: SuppressionPolicy | None = None,
     respondents: int | None = None,
+    open_link: int = 0,
 ) -> float | None:
     """Median of all relationship answers in the partnership (None below k respondents).
 
     ``respondents``: how many people gave these answers, when ``response_id`` does not tell
     people apart (rows rebuilt from stored counts); by default, the distinct response_ids.
+    ``open_link``: respondents through the open link, who do not count towards k.
     """
     policy = policy or SuppressionPolicy()
     rows = answers[(answers["kind"] == "relationship") & answers["value"].notna()]
     if rows.empty:
         return None
     people = rows["response_id"].nunique() if respondents is None else respondents
-    if people < policy.threshold_for_roles(rows["role"]):
+    if people - open_link < policy.threshold_for_roles(rows["role"]):
         return None
     return float(rows["value"].median())
 

@@ -15,17 +15,24 @@ one source; keys in ``suppression.CELL_COLUMNS`` order):
 - if the whole partnership changed by 0 < d < k people since the latest release, no new
   release should be made at all (``total_changed_too_little``).
 
+``secure_release`` is the loop every release goes through, the first one included (the
+release service and ``bench/disclosure.py`` both call it): build the tables under a policy,
+audit them with every earlier release (``disclosure.audit``), hide what the audit can pin
+(``disclosure.more_to_hide``), build again.
+
 Returns codes and sets, never sentences.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Sequence
+import dataclasses
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from partnerlens.insights.analytics import disclosure
 from partnerlens.insights.analytics.suppression import (
     CELL_COLUMNS,
     INVITED,
@@ -44,7 +51,8 @@ PEOPLE_COLUMNS = ("response_id", "role", "organisation_id", "source")
 CHANGED = "changed"  # the reason code of a cell hidden because of an earlier release
 
 CellKey = tuple
-__all__ = ["ChangedCells", "cell_key", "changed_cells", "keys_of"]
+__all__ = ["ChangedCells", "Secured", "cell_key", "changed_cells", "keys_of", "secure_release"]
+AUDIT_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -170,3 +178,62 @@ def changed_cells(
         total_changed_too_little=0 < total < policy.threshold(),
         total_changed=total,
     )
+
+
+@dataclass(frozen=True)
+class Secured:
+    """What ``secure_release`` settled on: ``ok`` False when the audit still found an exact
+    figure after every round (make no release then)."""
+
+    ok: bool
+    policy: SuppressionPolicy
+    built: object  # what ``build`` returned with the tables
+    tables: dict
+    rounds: int
+
+
+Build = Callable[[SuppressionPolicy], tuple[object, Mapping[str, pd.DataFrame]]]
+
+
+def secure_release(
+    build: Build,
+    base: SuppressionPolicy,
+    changed: ChangedCells,
+    earlier: Sequence[Mapping[str, pd.DataFrame]] = (),
+    rounds: int = AUDIT_ROUNDS,
+) -> Secured:
+    """Build a release's protected tables and audit them until nothing is exact.
+
+    ``build(policy)`` returns ``(anything, {level: protected table})`` (the tables as they
+    will be stored); ``changed`` comes from ``changed_cells`` (its hidden cells are forced
+    hidden, its known cells are public already); ``earlier``: the tables of every earlier
+    release of the cycle, oldest first. Each round audits every level against the same
+    level of every earlier release, and hides what ``disclosure.more_to_hide`` names.
+    """
+    hidden, known = set(changed.hidden), frozenset(changed.known)
+    policy, built, tables = base, None, {}
+    for round_ in range(1, rounds + 1):
+        policy = _with_cells(base, frozenset(hidden), known - hidden)
+        built, tables = build(policy)
+        exact, more = 0, set()
+        for level, table in tables.items():
+            if table is None or table.empty:
+                continue
+            frames = [e[level] for e in earlier if e.get(level) is not None and len(e[level])]
+            frames.append(table)
+            result = disclosure.audit(frames, policy, pinned1=False)
+            exact += result.exact
+            more |= disclosure.more_to_hide(table, result)
+        if not exact:
+            return Secured(True, policy, built, dict(tables), round_)
+        more -= hidden
+        if not more:  # nothing left to hide that would help: no release
+            break
+        hidden |= more
+    return Secured(False, policy, built, dict(tables), round_)
+
+
+def _with_cells(base: SuppressionPolicy, hidden: frozenset, known: frozenset) -> SuppressionPolicy:
+    if not hidden and not known:
+        return base
+    return dataclasses.replace(base, hidden_cells=hidden, known_cells=known)

@@ -14,8 +14,8 @@ ten questions in a theme counts once in that theme, like everyone else.
   each first placed on its scale as a position from 0 to 1; reported on the common scale when
   all themes share one, otherwise as a percentage of the scale (0-100).
 
-Interval: ``intervals.interval`` (pseudo-respondents at the scale's ends, Bayesian-bootstrap
-moments, a beta distribution); undefined (NaN) for n < 2.
+Interval: ``intervals.interval`` (a quasi-likelihood score interval for a bounded mean, with a
+weak prior of pseudo-respondents at the scale's ends); undefined (NaN) for n < 2.
 """
 
 from __future__ import annotations

@@ -14,9 +14,12 @@ number of "don't know" answers, and the sum of scores, i.e. mean x n). The rules
    more part is hidden;
 4. linear algebra: a hidden cell whose value is fixed by any combination of relations (checked
    with the null space of the relations over the hidden cells) gets another neighbour hidden;
-5. the linear-programming audit (``disclosure.secure``): a reader also knows each hidden cell
-   holds at least one person and what its reason says (fewer than k / at least k); where that
-   pins a hidden count, more cells are hidden and rules 2-4 run again.
+5. the linear-programming audit (``disclosure.secure``, on by default): a reader also knows
+   each hidden cell whose row is published holds at least one person, and what its reason
+   says (fewer than k / at least k); where that pins a hidden count, more cells are hidden
+   and rules 2-4 run again. Hidden cells of ``CONCEALED_GROUPS`` (one role in one
+   organisation) are not published at all (``published_rows``): absent, like empty ones, so
+   the reader knows only that they hold zero or more people.
 
 Groupings that overlap are tied: a source and a role group are each the sum of their roles,
 and the partnership is every grouping plus the open-link group (respondents who declared their
@@ -53,6 +56,10 @@ CELL_COLUMNS = ("group", "role", "role_group", "organisation_id", "source")
 # grouping counts invited respondents only (see ``scores.summarise``).
 INVITED, OPEN_LINK = "invited", "open_link"
 OPEN_LINK_GROUP = "open_link"
+# Groupings whose hidden cells are never printed, not even as a hidden row: hidden and empty
+# look alike (absent), so a reader cannot count them as "at least one person" (six hidden
+# headteacher cells in six schools under a shown count of 6 would be one each).
+CONCEALED_GROUPS = ("role_organisation",)
 # Who reviews the partnership from outside; everyone else evaluates it from inside ("self").
 SOURCE_OF_ROLE: Mapping[str, str] = {"peer_reviewer": "peer", "external_adviser": "external"}
 CellKey = tuple
@@ -145,10 +152,6 @@ class SuppressionPolicy:
         return max([self.threshold(), *(self.threshold(r) for r in present)])
 
 
-def role_group_of(role: str, leaders: frozenset[str] = LEADER_ROLES) -> str:
-    return LEADERS if role in leaders else OTHERS
-
-
 # --------------------------------------------------------------------------------------------
 # The engine: counts as arrays (units x cells), relations as index lists.
 
@@ -197,6 +200,7 @@ def protect(
     relations: Sequence[Relation],
     forced: np.ndarray | None = None,
     known: np.ndarray | None = None,
+    stuffable: np.ndarray | None = None,
 ) -> np.ndarray:
     """Suppression status per unit and cell: VISIBLE, SMALL_GROUP, COMPLEMENTARY or CHANGED.
 
@@ -204,6 +208,9 @@ def protect(
     know"), both shaped (units, cells); ``thresholds`` the k of each cell. ``forced`` (same
     shape, bool) marks cells hidden whatever their size (CHANGED unless they are small);
     ``known`` cells whose figures the reader knows anyway: never chosen to protect another.
+    ``stuffable`` (per cell): groups someone outside could have filled with made-up answers
+    (the open-link group): protected like any other, but never protection for another
+    group, since whoever made them up knows their figures.
     """
     n = np.atleast_2d(np.asarray(n, dtype=float))
     size = np.atleast_2d(np.asarray(size, dtype=float))
@@ -211,6 +218,7 @@ def protect(
     thresholds = np.asarray(thresholds, dtype=float)
     forced = np.zeros(n.shape, bool) if forced is None else np.atleast_2d(forced)
     known = np.zeros(n.shape, bool) if known is None else np.atleast_2d(known)
+    stuffable = np.zeros(n.shape[1], bool) if stuffable is None else np.asarray(stuffable, bool)
     status = np.zeros(n.shape, dtype=np.int8)
     small = ((n > 0) & (n < thresholds)) | ((size > 0) & (size < thresholds))
     status[forced & (size > 0)] = CHANGED
@@ -235,6 +243,7 @@ def protect(
             relations,
             parts_of,
             signed,
+            stuffable,
         )
     return status
 
@@ -249,11 +258,14 @@ def _protect_unit(
     relations: Sequence[Relation],
     parts_of: list[np.ndarray],
     signed: np.ndarray,
+    stuffable: np.ndarray | None = None,
 ) -> None:
     # ``secret``: hidden cells whose figures the reader does not know. A known cell protects
     # nothing, hidden or not, so it is never picked and counts as visible in every check.
+    # A stuffable cell is protected, but its stuffer knows it: never picked to protect another.
+    stuffable = np.zeros(status.shape, bool) if stuffable is None else stuffable
     occupied = size > 0
-    free = occupied & ~known
+    free = occupied & ~known & ~stuffable
     secret = (status != VISIBLE) & ~known
 
     def hide(cell: int) -> None:
@@ -273,9 +285,9 @@ def _protect_unit(
                 weak = False
                 if not total_hidden and hidden_parts.size:
                     k = thresholds[hidden_parts].max()
-                    residual_n = n[hidden_parts].sum()
-                    residual_size = size[hidden_parts].sum()
-                    weak = (0 < residual_n < k) or (0 < residual_size < k)
+                    for group in (hidden_parts, hidden_parts[~stuffable[hidden_parts]]):
+                        residual_n, residual_size = n[group].sum(), size[group].sum()
+                        weak |= (0 < residual_n < k) or (0 < residual_size < k)
                 if count != 1 and not weak:
                     continue
                 total_free = not total_hidden and free[relation.total]
@@ -294,6 +306,8 @@ def _protect_unit(
                 hide(cell)
                 changed = True
         determined = _determined(signed, secret) & secret
+        if (secret & stuffable).any():  # as whoever stuffed the open link sees it
+            determined |= _determined(signed, secret & ~stuffable) & secret & ~stuffable
         if not determined.any():
             return
         pinned = int(np.flatnonzero(determined)[0])
@@ -398,6 +412,21 @@ def relations_for(
     return relations
 
 
+def concealed_for(universe: pd.DataFrame, groups: Sequence[str] = CONCEALED_GROUPS) -> np.ndarray:
+    """Per cell of ``universe``: whether its group is one whose hidden cells are not
+    published (``CONCEALED_GROUPS``)."""
+    return universe["group"].isin(list(groups)).to_numpy()
+
+
+def published_rows(table: pd.DataFrame, groups: Sequence[str] = CONCEALED_GROUPS) -> pd.DataFrame:
+    """The rows of a protected breakdown a reader may see: every row except the hidden cells
+    of ``groups`` (absent, like empty ones). Pages and downloads print these only."""
+    if table.empty or "suppressed" not in table:
+        return table
+    drop = table["group"].isin(list(groups)) & table["suppressed"].astype(bool)
+    return table[~drop.to_numpy()]
+
+
 def thresholds_for(universe: pd.DataFrame, policy: SuppressionPolicy) -> np.ndarray:
     roles = universe["role"].to_numpy()
     return np.array(
@@ -411,7 +440,8 @@ def protect_breakdown(
     unit_columns: Sequence[str],
     role_groups: Mapping[str, str] | None = None,
     size_column: str = "n_responses",
-    audit: bool = False,
+    audit: bool = True,
+    concealed_groups: Sequence[str] = CONCEALED_GROUPS,
 ) -> pd.DataFrame:
     """Mark and blank the cells of a breakdown that must not be shown.
 
@@ -419,11 +449,12 @@ def protect_breakdown(
     (``CELL_COLUMNS``) with counts ``n`` and ``size_column``. Returns a copy with
     ``suppressed`` (bool) and ``suppression_reason`` ("small_group" | "complementary" |
     "changed" | None), and every other column that is not a key set to missing on suppressed
-    rows, so no caller can show a hidden figure by accident. With ``audit`` the
-    linear-programming audit (``disclosure.secure``) then hides more until no hidden count is
-    exactly determined by the published ones. It is off by default: on real partnerships its
-    choices can still hide the partnership's own figures (the demo's six-school cluster lost
-    some of its theme totals), so pages do not use it yet; see docs/anonymity.md.
+    rows, so no caller can show a hidden figure by accident. With ``audit`` (the default,
+    and what every page, download and release uses) the linear-programming audit
+    (``disclosure.secure``) then hides more until no hidden count is exactly determined by
+    the published ones. ``concealed_groups``: groupings whose hidden rows the outputs leave
+    out (``published_rows``), so the audit's reader does not know those cells hold anyone;
+    pass ``()`` for a table that prints every row (docs/anonymity.md).
     """
     if table.empty:
         return table.assign(
@@ -449,11 +480,17 @@ def protect_breakdown(
     forced, known = _policy_masks(table, policy, unit_columns, unit_codes, universe)
     thresholds = thresholds_for(universe, policy)
     relations = relations_for(universe, role_groups)
-    status = protect(n, size, thresholds, relations, forced, known)
+    # Whoever made the open-link responses knows their figures: that group never protects
+    # another (four made-up answers must not complete the partnership around one real one).
+    stuffable = (universe["group"] == OPEN_LINK_GROUP).to_numpy()
+    status = protect(n, size, thresholds, relations, forced, known, stuffable)
     if audit:
         from .disclosure import secure  # the LP audit builds on this module
 
-        status = secure(status, n, size, thresholds, relations, known)
+        concealed = concealed_for(universe, concealed_groups)
+        status = secure(
+            status, n, size, thresholds, relations, known, concealed=concealed, stuffable=stuffable
+        )
     row_status = status[unit_codes, cell_codes]
     out = table.copy()
     suppressed = row_status != VISIBLE

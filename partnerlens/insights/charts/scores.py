@@ -65,18 +65,22 @@ def theme_bars(
     hidden = bool(rows["suppressed"].any())
     notes = _notes(hidden, translate)
     if with_targets:
+        # xgettext:no-python-format
         caption = translate(gettext_noop("Scores by theme, with 95% intervals and targets"))
         description = translate(
             gettext_noop(
+                # xgettext:no-python-format
                 "Horizontal bars show the mean score of each theme. A line across the end of "
                 "each bar shows its 95% interval; a diamond marks the target level. The table "
                 "below gives the same figures."
             )
         )
     else:
+        # xgettext:no-python-format
         caption = translate(gettext_noop("Scores by theme, with 95% intervals"))
         description = translate(
             gettext_noop(
+                # xgettext:no-python-format
                 "Horizontal bars show the mean score of each theme. A line across the end of "
                 "each bar shows its 95% interval. The table below gives the same figures."
             )
@@ -135,6 +139,7 @@ def theme_bars(
         translate(gettext_noop("Responses")),
         translate(gettext_noop("Don't know")),
         translate(gettext_noop("Mean")),
+        # xgettext:no-python-format
         translate(gettext_noop("95% interval")),
     ]
     if with_targets:
@@ -200,9 +205,11 @@ def role_gap_dots(
     hidden = bool(rows["suppressed"].any())
     notes = _notes(hidden, translate)
     title = title or translate(gettext_noop("How each role sees each theme"))
+    # xgettext:no-python-format
     caption = translate(gettext_noop("Mean score by theme and role, with 95% intervals"))
     description = translate(
         gettext_noop(
+            # xgettext:no-python-format
             "For each theme, one marker per role shows that role's mean score; each role has "
             "its own marker shape, named in the legend. Lines show 95% intervals. Markers far "
             "apart mean the roles see the theme differently."
@@ -295,9 +302,11 @@ def trend_lines(
     hidden = bool(rows["suppressed"].any())
     notes = _notes(hidden, translate)
     title = title or translate(gettext_noop("Scores over time"))
+    # xgettext:no-python-format
     caption = translate(gettext_noop("Scores by theme in each cycle, with 95% intervals"))
     description = translate(
         gettext_noop(
+            # xgettext:no-python-format
             "One small chart per theme, each named above it and all on the same scale. In "
             "each, a line joins the theme's mean score in each cycle, in time order, and the "
             "shaded band around it is the 95% interval."

@@ -97,7 +97,10 @@ def build(
     ]
     # The two long download tables are worked out only when a download asks for them: the
     # page shows neither, and over 40 schools they hold tens of thousands of rows.
-    exports: list[ExportPart] = [lambda: [scores.export(context, tables)]]
+    exports: list[ExportPart] = [
+        lambda: [scores.export(context, tables)],
+        lambda: scores.weighted_exports(context),
+    ]
     review = gaps.review_section(context, review_gaps)
     if review is not None:
         sections.append(review)

@@ -1,6 +1,6 @@
 """What people wrote: comments by role, only for roles large enough to show.
 
-Comments reach the dashboard as raw free text (``loaders.comments_frame``: every non-empty
+Comments reach the dashboard as raw free text (``loaders.answers.comments_frame``: every non-empty
 text answer of a submitted response); ``suppression.visible_comments`` keeps those from
 roles with at least k respondents (protected like score cells, so the left-over comments
 never come from one small role). Here they are also redacted (email addresses, telephone

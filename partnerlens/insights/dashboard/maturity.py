@@ -41,6 +41,7 @@ def sections(context: Context, answers: pd.DataFrame) -> list[Section]:
         context.frames.relationships,
         context.policy,
         respondents=max(counted.values()) if counted else None,
+        open_link=context.open_link_respondents(),
     )
     spectrum = maturity.spectrum_stage(
         level,

@@ -157,6 +157,15 @@ class Context:
     def group(self, group: str) -> str:
         return self._name("group", group, labels.group_name)
 
+    def open_link_respondents(self) -> int:
+        """How many of this cycle's respondents came through the open link (declared their
+        own role and organisation): figures that may count them are shown only when they
+        hold at least k people besides them (docs/anonymity.md)."""
+        answers = self.frames.answers
+        if "channel" not in answers:
+            return 0
+        return int(answers.loc[answers["channel"] == "open_link", "response_id"].nunique())
+
     def partnership_rows(self) -> pd.DataFrame:
         table = self.theme_table
         return table[table["group"] == "partnership"]

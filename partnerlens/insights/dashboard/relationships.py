@@ -25,7 +25,9 @@ def sections(context: Context) -> tuple[list[Section], list[ExportTable]]:
         # A relationship is between two member organisations: answers by people who
         # speak for no one organisation say nothing about a pair.
         mine = mine[mine["organisation_id"] != NO_ORGANISATION]
-        levels = maturity.relationship_levels(mine, context.policy)
+        levels = maturity.relationship_levels(
+            mine, context.policy, open_link=context.open_link_respondents()
+        )
         chart = charts.continuum_grid(levels, names, translate=_, title=text)
         found.append(
             Section(

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from partnerlens.insights import charts
 from partnerlens.insights.analytics import weighting
+from partnerlens.insights.analytics.suppression import published_rows
 from partnerlens.insights.charts.base import fmt, fmt_interval
 from partnerlens.insights.dashboard.labels import (
     PROGRESS,
@@ -75,20 +76,23 @@ def caution(context: Context) -> list[str]:
             )
             % {"k": CAUTION_BELOW}
         ]
-    return [
-        ngettext(
-            "Only %(n)s person answered some themes. With so few answers each score is a "
-            "first impression: the ranges are wide, one more answer could move a score "
-            "noticeably, and no score is called above or below target unless its whole "
-            "range is.",
-            "Only %(n)s people answered some themes. With so few answers each score is a "
-            "first impression: the ranges are wide, one more answer could move a score "
-            "noticeably, and no score is called above or below target unless its whole "
-            "range is.",
-            fewest,
-        )
-        % {"n": fewest}
-    ]
+    return [few_people_caution(fewest)]
+
+
+def few_people_caution(fewest: int) -> str:
+    """The caution when some theme rests on only ``fewest`` (< ``CAUTION_BELOW``) people;
+    the governors' report repeats it on its summary pages."""
+    return ngettext(
+        "Only %(n)s person answered some themes. With so few answers each score is a "
+        "first impression: the ranges are wide, one more answer could move a score "
+        "noticeably, and no score is called above or below target unless its whole "
+        "range is.",
+        "Only %(n)s people answered some themes. With so few answers each score is a "
+        "first impression: the ranges are wide, one more answer could move a score "
+        "noticeably, and no score is called above or below target unless its whole "
+        "range is.",
+        fewest,
+    ) % {"n": fewest}
 
 
 def _invited_by_school(context: Context) -> dict[int, int]:
@@ -146,13 +150,21 @@ def response_rate_table(context: Context) -> Table | None:
     )
 
 
+def _weighted(context: Context) -> pd.DataFrame | None:
+    """``weighting.post_stratified`` of the theme table, when response is uneven; worked
+    out once per build (the page and the downloads both show it)."""
+    if "_weighted" not in vars(context):
+        invited = _invited_by_school(context)
+        table = weighting.post_stratified(context.theme_table, invited) if invited else None
+        uneven = table is not None and not table.empty and bool(table["uneven"].any())
+        context._weighted = table if uneven else None
+    return context._weighted
+
+
 def weighted_table(context: Context) -> Table | None:
     """Plain and school-weighted theme scores side by side, when response is uneven."""
-    invited = _invited_by_school(context)
-    if not invited:
-        return None
-    table = weighting.post_stratified(context.theme_table, invited)
-    if table.empty or not table["uneven"].any():
+    table = _weighted(context)
+    if table is None:
         return None
     rows = [
         [
@@ -188,6 +200,40 @@ def weighted_table(context: Context) -> Table | None:
     )
 
 
+def weighted_exports(context: Context) -> list[ExportTable]:
+    """The plain and school-weighted scores for the downloads (numbers stay numbers), when
+    response is uneven, as on the page; otherwise nothing."""
+    table = _weighted(context)
+    if table is None:
+        return []
+    headers = [
+        _("Theme"),
+        _("Responses"),
+        _("Score"),
+        _("95% interval from"),
+        _("95% interval to"),
+        _("School-weighted score"),
+        _("School-weighted 95% interval from"),
+        _("School-weighted 95% interval to"),
+        _("Share of the people invited in schools that answered"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            context.label(row.theme_key),
+            int(row.n),
+            number(row.mean, 3),
+            number(row.ci_low, 3),
+            number(row.ci_high, 3),
+            number(row.weighted_mean, 3),
+            number(row.weighted_ci_low, 3),
+            number(row.weighted_ci_high, 3),
+            number(row.invited_covered, 3),
+        ]
+        for row in table.itertuples(index=False)
+    ]
+    return [ExportTable("weighted", _("School-weighted scores"), headers, rows)]
+
+
 def export(context: Context, tables: dict[str, pd.DataFrame]) -> ExportTable:
     headers = [
         _("Level"),
@@ -214,7 +260,9 @@ def export(context: Context, tables: dict[str, pd.DataFrame]) -> ExportTable:
         table = tables.get(level)
         if table is None:
             continue
-        for row in table.to_dict("records"):
+        # Hidden cells of one role in one organisation are left out, like empty ones, so
+        # no reader learns that such a cell holds anyone (docs/anonymity.md).
+        for row in published_rows(table).to_dict("records"):
             if level == "theme":
                 unit = context.label(row["theme_key"])
             elif level == "dimension":

@@ -22,7 +22,6 @@ class ExportContext:
     dashboard: Dashboard
     generated_at: datetime
     language: str = "en"
-    method_url: str = ""
 
 
 class Exporter:

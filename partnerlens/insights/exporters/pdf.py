@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from partnerlens.insights.dashboard import Dashboard, Section
 from partnerlens.insights.dashboard.gaps import CHANCE_NOTE
+from partnerlens.insights.dashboard.scores import CAUTION_BELOW, few_people_caution
 from partnerlens.insights.exporters import ExportContext, Exporter, register
 
 PRIORITIES = 3
@@ -39,6 +40,8 @@ PRIORITY_THEME, PRIORITY_MEAN, PRIORITY_REFERENCE, PRIORITY_CLEAR = 1, 2, 3, 4
 CHANGE_COLUMNS = 6
 CHANGE_THEME, CHANGE_FROM, CHANGE_TO, CHANGE_SIZE, CHANGE_INTERVAL, CHANGE_VERDICT = range(6)
 SUMMARY_SECTIONS = ("priorities", "comments")
+# The scores chart's table (charts.theme_bars): Theme, Responses, ... (hidden: text).
+SCORE_RESPONSES = 1
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Report:
     """What the template prints, worked out from a Dashboard."""
 
     summary: list[str]
+    caution: list[str]
     priorities: list[str]
     priorities_note: list[str]
     changes: list[str]
@@ -156,6 +160,21 @@ def _changes(section: Section | None, current: str) -> list[str]:
     return found
 
 
+def _caution(section: Section | None) -> list[str]:
+    """The page's caution below ``CAUTION_BELOW`` people, for the summary pages: read from
+    the partnership-level counts in the scores chart's table, so a stored release gives it
+    too (the appendix prints the scores section, caution included, in full)."""
+    if section is None or not section.tables:
+        return []
+    counts = [
+        int(row[SCORE_RESPONSES])
+        for row in section.tables[0].rows
+        if len(row) > SCORE_RESPONSES and str(row[SCORE_RESPONSES]).isdigit()
+    ]
+    fewest = min((n for n in counts if n > 0), default=CAUTION_BELOW)
+    return [few_people_caution(fewest)] if fewest < CAUTION_BELOW else []
+
+
 def _comment_groups(section: Section | None) -> list[tuple[str, list[tuple[str, str]]]]:
     groups: dict[str, list[tuple[str, str]]] = {}
     if section is not None and section.tables:
@@ -177,6 +196,7 @@ def report(dashboard: Dashboard) -> Report:
         appendix.append(copy)
     return Report(
         summary=[str(s) for s in dashboard.summary],
+        caution=_caution(dashboard.section("scores")),
         priorities=priorities,
         priorities_note=note,
         changes=_changes(dashboard.section("trends"), str(dashboard.title)),
@@ -194,7 +214,6 @@ def render_html(context: ExportContext) -> str:
         "report": report(dashboard),
         "generated_at": context.generated_at,
         "language": context.language,
-        "method_url": context.method_url,
         "footer": css_string(footer),
         "page_label": css_string(_("Page")),
         "chance_note": _(CHANCE_NOTE).replace("%%", "%"),

@@ -64,12 +64,22 @@ def breakdown(drawn) -> pd.DataFrame:
         )
         for j, role in enumerate(drawn["roles"]):
             rows.append(
-                _row(key, min(drawn["scale_max"], mean + j * 0.1), width, drawn["scale_max"],
-                     hidden or drawn["all_hidden"], group="role", role=role,
-                     target_level=target, progress=None)
-            )  # fmt: skip
-    columns = ["theme_key", "group", "role", "suppressed", "n", "n_dont_know", "mean", "ci_low",
-               "ci_high", "scale_min", "scale_max", "target_level", "progress"]  # fmt: skip
+                _row(
+                    key,
+                    min(drawn["scale_max"], mean + j * 0.1),
+                    width,
+                    drawn["scale_max"],
+                    hidden or drawn["all_hidden"],
+                    group="role",
+                    role=role,
+                    target_level=target,
+                    progress=None,
+                )
+            )
+    columns = (
+        "theme_key group role suppressed n n_dont_know mean ci_low ci_high scale_min scale_max "
+        "target_level progress"
+    ).split()
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -79,14 +89,25 @@ def trend_table(drawn) -> pd.DataFrame:
         for key, _label, mean, width, _target, hidden in drawn["themes"]:
             value = min(drawn["scale_max"], mean + 0.2 * (order - 1))
             rows.append(
-                _row(key, value, width, drawn["scale_max"], hidden, group="partnership",
-                     order=order, cycle_id=order, label=cycle,
-                     change=math.nan if order == 1 else 0.2, change_ci_low=-0.1,
-                     change_ci_high=0.5)
-            )  # fmt: skip
-    columns = ["theme_key", "group", "order", "cycle_id", "label", "suppressed", "n", "mean",
-               "ci_low", "ci_high", "scale_min", "scale_max", "change", "change_ci_low",
-               "change_ci_high"]  # fmt: skip
+                _row(
+                    key,
+                    value,
+                    width,
+                    drawn["scale_max"],
+                    hidden,
+                    group="partnership",
+                    order=order,
+                    cycle_id=order,
+                    label=cycle,
+                    change=math.nan if order == 1 else 0.2,
+                    change_ci_low=-0.1,
+                    change_ci_high=0.5,
+                )
+            )
+    columns = (
+        "theme_key group order cycle_id label suppressed n mean ci_low ci_high scale_min "
+        "scale_max change change_ci_low change_ci_high"
+    ).split()
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -95,8 +116,7 @@ def strand_profile(drawn) -> pd.DataFrame:
         _row(key, mean, width, drawn["scale_max"], hidden, dimension=f"Dimensiwn {i % 3}")
         for i, (key, _l, mean, width, _t, hidden) in enumerate(drawn["themes"])
     ]
-    columns = ["theme_key", "dimension", "suppressed", "n", "mean", "ci_low", "ci_high",
-               "scale_min", "scale_max"]  # fmt: skip
+    columns = "theme_key dimension suppressed n mean ci_low ci_high scale_min scale_max".split()
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -108,11 +128,20 @@ def relationship_levels(drawn) -> pd.DataFrame:
             if a < b:
                 hidden = drawn["all_hidden"] or (a + b) % 4 == 0
                 level = (a + b) % len(CONTINUUM)
-                rows.append({"organisation_a": a, "organisation_b": b, "suppressed": hidden,
-                             "level": level, "level_key": CONTINUUM[level], "median": 2.0,
-                             "n_respondents": 8})  # fmt: skip
-    columns = ["organisation_a", "organisation_b", "suppressed", "level", "level_key",
-               "median", "n_respondents"]  # fmt: skip
+                rows.append(
+                    {
+                        "organisation_a": a,
+                        "organisation_b": b,
+                        "suppressed": hidden,
+                        "level": level,
+                        "level_key": CONTINUUM[level],
+                        "median": 2.0,
+                        "n_respondents": 8,
+                    }
+                )
+    columns = (
+        "organisation_a organisation_b suppressed level level_key median n_respondents".split()
+    )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -123,10 +152,13 @@ def plane(drawn) -> PlanePosition:
     quadrant = ("deep" if depth >= 0.5 else "shallow") + ("_tight" if tight >= 0.5 else "_loose")
     quadrant = {"deep_tight": "deep_and_tight"}.get(quadrant, quadrant)
     return PlanePosition(
-        depth, (max(0, depth - 0.2), min(1, depth + 0.2)),
-        tight, (max(0, tight - 0.2), min(1, tight + 0.2)),
-        quadrant, False,
-    )  # fmt: skip
+        depth,
+        (max(0, depth - 0.2), min(1, depth + 0.2)),
+        tight,
+        (max(0, tight - 0.2), min(1, tight + 0.2)),
+        quadrant,
+        False,
+    )
 
 
 def case(themes, *, all_hidden=False, organisations=(), plane=None, cycles=("2024", "2025")):
@@ -174,43 +206,99 @@ def dashboard(drawn, *, comments=(), trends=True, title="Spring review"):
         (t for t in drawn["themes"] if not t[5]), key=lambda t: t[2] - drawn["scale_max"]
     )
     sections = [
-        Section("scores", _("Scores by theme"), ["Scores run from 1 to 5."], scores.svg,
-                [Table.from_chart(scores.table, numeric=(1, 2, 3))]),
-        Section("roles", _("How different roles see each theme"), [], roles.svg,
-                [Table.from_chart(roles.table)]),
-        Section("priorities", _("Suggested priorities"), [_("Themes that matter most.")],
-                tables=[Table(_("Suggested priorities, most pressing first"),
-                              [_("Rank"), _("Theme"), _("Mean"),
-                               _("Target, or middle of your themes"), _("Clearly below it")],
-                              [[str(i + 1), label, f"{mean:.2f}", f"{drawn['scale_max']:.2f}",
-                                _("Yes") if i == 0 else _("Not certain")]
-                               for i, (_k, label, mean, *_r) in enumerate(ranked[:5])])]),
-    ]  # fmt: skip
+        Section(
+            "scores",
+            _("Scores by theme"),
+            ["Scores run from 1 to 5."],
+            scores.svg,
+            [Table.from_chart(scores.table, numeric=(1, 2, 3))],
+        ),
+        Section(
+            "roles",
+            _("How different roles see each theme"),
+            [],
+            roles.svg,
+            [Table.from_chart(roles.table)],
+        ),
+        Section(
+            "priorities",
+            _("Suggested priorities"),
+            [_("Themes that matter most.")],
+            tables=[
+                Table(
+                    _("Suggested priorities, most pressing first"),
+                    [
+                        _("Rank"),
+                        _("Theme"),
+                        _("Mean"),
+                        _("Target, or middle of your themes"),
+                        _("Clearly below it"),
+                    ],
+                    [
+                        [
+                            str(i + 1),
+                            label,
+                            f"{mean:.2f}",
+                            f"{drawn['scale_max']:.2f}",
+                            _("Yes") if i == 0 else _("Not certain"),
+                        ]
+                        for i, (_k, label, mean, *_r) in enumerate(ranked[:5])
+                    ],
+                )
+            ],
+        ),
+    ]
     if trends:  # as dashboard.trends makes it: the chart's table, then the fair changes
         chart = charts.trend_lines(trend_table(drawn), labels, translate=_)
         cycles = drawn["cycles"]
-        changes = [
-            [label, cycles[-2], cycles[-1], "+0.40", "0.10 to 0.70", _("Yes") if i % 2 else _("No")]
-            for i, (_k, label, *_r) in enumerate(drawn["themes"])
-        ] if len(cycles) > 1 else []  # fmt: skip
+        changes = (
+            [
+                [
+                    label,
+                    cycles[-2],
+                    cycles[-1],
+                    "+0.40",
+                    "0.10 to 0.70",
+                    _("Yes") if i % 2 else _("No"),
+                ]
+                for i, (_k, label, *_r) in enumerate(drawn["themes"])
+            ]
+            if len(cycles) > 1
+            else []
+        )
         tables = [Table.from_chart(chart.table, numeric=(2, 3))]
         if changes:
             tables.append(
-                Table(_("Change since the previous cycle, at a fixed mix of roles"),
-                      [_("Theme"), _("From"), _("To"), _("Change"),
-                       _("95% interval of the change"), _("Stands out beyond chance")],
-                      changes, numeric=frozenset({3}))
-            )  # fmt: skip
+                Table(
+                    _("Change since the previous cycle, at a fixed mix of roles"),
+                    [
+                        _("Theme"),
+                        _("From"),
+                        _("To"),
+                        _("Change"),
+                        _("95% interval of the change"),
+                        _("Stands out beyond chance"),
+                    ],
+                    changes,
+                    numeric=frozenset({3}),
+                )
+            )
         sections.append(Section("trends", _("Change over time"), [], chart.svg, tables))
     rows = [list(c) for c in comments]
     sections.append(
-        Section("comments", _("What people wrote"), ["Comments from roles of at least 5."],
-                tables=[Table(_("Comments"), [_("Role"), _("Theme"), _("Comment")], rows)]
-                if rows else [])
-    )  # fmt: skip
+        Section(
+            "comments",
+            _("What people wrote"),
+            ["Comments from roles of at least 5."],
+            tables=[Table(_("Comments"), [_("Role"), _("Theme"), _("Comment")], rows)]
+            if rows
+            else [],
+        )
+    )
     summary = [
         "40 people responded; 40 of the 60 people invited (67%) completed the enquiry.",
         "No difference between roles or between organisations is larger than its uncertainty.",
     ]
-    return Dashboard(title, "Partneriaeth Ysgolion Self-improving", 5, 10, 40, 60, 40,
-                     summary, sections)  # fmt: skip
+    return Dashboard(
+        title, "Partneriaeth Ysgolion Self-improving", 5, 10, 40, 60, 40, summary, sections
+    )

@@ -19,12 +19,14 @@ from django.utils import timezone
 from partnerlens.directory.models import Organisation, Role
 from partnerlens.enquiries.models import Channel, Cycle, Response
 from partnerlens.enquiries.responding import AnswerValue, partners_for, themes_for
-from partnerlens.enquiries.services import (
+from partnerlens.enquiries.services.cycles import (
     close_cycle,
     create_cycle,
-    create_public_link,
     open_cycle,
     publish_cycle,
+)
+from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.responses import (
     save_theme_answers,
     start_public_response,
     submit_response,
@@ -179,8 +181,19 @@ def start_as_invited(token: str, *, role: str, organisation) -> Response:
     return response
 
 
-def fill_cycle(partnership, lead, schools, version, people=PEOPLE, *, title="Spring review",
-               comments=None, publish=True, opens_on=None, open_link=False) -> Cycle:  # fmt: skip
+def fill_cycle(
+    partnership,
+    lead,
+    schools,
+    version,
+    people=PEOPLE,
+    *,
+    title="Spring review",
+    comments=None,
+    publish=True,
+    opens_on=None,
+    open_link=False,
+) -> Cycle:
     """Open a cycle, submit ``people``'s responses, close it (and publish it). ``comments``
     maps a role to the comment each of its people writes. The responses start from the public
     link; unless ``open_link``, they then count as invited respondents."""
@@ -210,8 +223,9 @@ def fill_cycle(partnership, lead, schools, version, people=PEOPLE, *, title="Spr
             else:
                 response = start_as_invited(token, role=role, organisation=organisation)
             text = comments.get(role, "")
-            answer(response, rubric, agreement, relationship, f"{text} {next(counter)}" if text
-                   else "")  # fmt: skip
+            answer(
+                response, rubric, agreement, relationship, f"{text} {next(counter)}" if text else ""
+            )
             assert submit_response(response)
     close_cycle(cycle, actor=lead)
     if publish:

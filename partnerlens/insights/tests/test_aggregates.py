@@ -28,16 +28,12 @@ from partnerlens.directory.models import (
     PartnershipKind,
     Role,
 )
+from partnerlens.enquiries.errors import EnquiryError
 from partnerlens.enquiries.models import Answer, Response
 from partnerlens.enquiries.responding import AnswerValue, partners_for, themes_for
-from partnerlens.enquiries.services import (
-    EnquiryError,
-    create_cycle,
-    create_public_link,
-    open_cycle,
-    save_theme_answers,
-    submit_response,
-)
+from partnerlens.enquiries.services.cycles import create_cycle, open_cycle
+from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.responses import save_theme_answers, submit_response
 from partnerlens.frameworks.models import (
     Framework,
     FrameworkVersion,
@@ -55,8 +51,13 @@ from partnerlens.insights.tests.helpers import start_as_invited
 # The standard scales, as the product promises them (docs/frameworks.md), written out here
 # rather than imported so the recomputation does not share code with what it checks.
 AGREEMENT = {"1": 1.0, "2": 2.0, "3": 3.0, "4": 4.0, "5": 5.0}
-CONTINUUM = {"none": 0.0, "networking": 1.0, "coordination": 2.0, "cooperation": 3.0,
-             "collaboration": 4.0}  # fmt: skip
+CONTINUUM = {
+    "none": 0.0,
+    "networking": 1.0,
+    "coordination": 2.0,
+    "cooperation": 3.0,
+    "collaboration": 4.0,
+}
 RUBRIC = [("emerging", 1.0), ("developing", 2.0), ("embedded", 3.0), ("leading", 4.0)]
 ROLES = [Role.TEACHER, Role.HEADTEACHER, Role.PARENT, Role.PEER_REVIEWER, Role.GOVERNOR]
 MAIL = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
@@ -106,9 +107,13 @@ def make_framework(slug: str) -> FrameworkVersion:
 
     def question(theme: str, key: str, kind: str, **extra) -> Question:
         return Question.objects.create(
-            theme=themes[theme], key=key, order=Question.objects.count(), kind=kind,
-            text_en=f"{key}?", **extra,
-        )  # fmt: skip
+            theme=themes[theme],
+            key=key,
+            order=Question.objects.count(),
+            kind=kind,
+            text_en=f"{key}?",
+            **extra,
+        )
 
     levels = question("purpose", "aims", QuestionKind.RUBRIC)
     for order, (value, score) in enumerate(RUBRIC):
@@ -135,9 +140,14 @@ def make_framework(slug: str) -> FrameworkVersion:
 def make_open_cycle(partnership, version, mode: str = "anonymous"):
     today = timezone.localdate()
     cycle = create_cycle(
-        partnership, actor=None, framework_version=version, title=f"Cycle {mode}",
-        opens_on=today, closes_on=today + timedelta(days=14), anonymity_mode=mode,
-    )  # fmt: skip
+        partnership,
+        actor=None,
+        framework_version=version,
+        title=f"Cycle {mode}",
+        opens_on=today,
+        closes_on=today + timedelta(days=14),
+        anonymity_mode=mode,
+    )
     with MAIL:
         open_cycle(cycle, actor=None)
     return cycle, create_public_link(cycle, actor=None)
@@ -204,9 +214,15 @@ def recompute(cycle) -> tuple[dict, dict, dict]:
         response__state="submitted",
         question__kind__in=["rubric", "agreement", "relationship"],
     ).values(
-        "response_id", "response__role", "response__organisation_id", "question_id",
-        "question__theme_id", "about_organisation_id", "option_value", "dont_know",
-    )  # fmt: skip
+        "response_id",
+        "response__role",
+        "response__organisation_id",
+        "question_id",
+        "question__theme_id",
+        "about_organisation_id",
+        "option_value",
+        "dont_know",
+    )
     answers = pd.DataFrame(list(rows))
     if answers.empty:
         return {}, {}, {}
@@ -252,9 +268,12 @@ def recompute(cycle) -> tuple[dict, dict, dict]:
 
     # One item per respondent and question: a relationship question's answers are averaged.
     items = answers.groupby(["response_id", "question_id"], as_index=False).agg(
-        org=("org", "first"), role=("role", "first"), theme=("theme", "first"),
-        value=("value", "mean"), dont_know=("dont_know", "any"),
-    )  # fmt: skip
+        org=("org", "first"),
+        role=("role", "first"),
+        theme=("theme", "first"),
+        value=("value", "mean"),
+        dont_know=("dont_know", "any"),
+    )
     stats = {
         (org, role, question, 0): summary(group)
         for (org, role, question), group in items.groupby(["org", "role", "question_id"])
@@ -269,13 +288,17 @@ def recompute(cycle) -> tuple[dict, dict, dict]:
         on_theme(q, t, v)
         for q, t, v in zip(items.question_id, items.theme, items.value, strict=True)
     ]
-    items["weight"] = [0.0 if math.isnan(v) else weights[q] for q, v in zip(
-        items.question_id, items.value, strict=True)]  # fmt: skip
+    items["weight"] = [
+        0.0 if math.isnan(v) else weights[q]
+        for q, v in zip(items.question_id, items.value, strict=True)
+    ]
     items["weighted"] = (items["placed"] * items["weight"]).fillna(0.0)
     themes = items.groupby(["response_id", "theme"], as_index=False).agg(
-        role=("role", "first"), weighted=("weighted", "sum"), weights=("weight", "sum"),
+        role=("role", "first"),
+        weighted=("weighted", "sum"),
+        weights=("weight", "sum"),
         dont_know=("dont_know", "any"),
-    )  # fmt: skip
+    )
     themes["score"] = [
         w / total if total > 0 else math.nan
         for w, total in zip(themes["weighted"], themes["weights"], strict=True)
@@ -290,10 +313,14 @@ def recompute(cycle) -> tuple[dict, dict, dict]:
             dtype=float,
         )
         rollups[(theme, role)] = {
-            "n": len(scored), "total": scored.sum(), "total_squares": (scored**2).sum(),
-            "n_dont_know": int(group["dont_know"].sum()), "n_answers": len(given),
-            "answer_total": given.sum(), "answer_total_squares": (given**2).sum(),
-        }  # fmt: skip
+            "n": len(scored),
+            "total": scored.sum(),
+            "total_squares": (scored**2).sum(),
+            "n_dont_know": int(group["dont_know"].sum()),
+            "n_answers": len(given),
+            "answer_total": given.sum(),
+            "answer_total_squares": (given**2).sum(),
+        }
     return stats, theme_scores, rollups
 
 
@@ -332,8 +359,9 @@ def assert_matches_raw_answers(cycle) -> None:
             assert got_score is None
         else:
             assert got_score == pytest.approx(score, abs=1e-12)
-    fields = ("n", "total", "total_squares", "n_dont_know", "n_answers", "answer_total",
-              "answer_total_squares")  # fmt: skip
+    fields = tuple(
+        "n total total_squares n_dont_know n_answers answer_total answer_total_squares".split()
+    )
     stored_rollups = {
         (r.theme_id, r.role): {f: getattr(r, f) for f in fields}
         for r in ThemeRollup.objects.filter(cycle=cycle)
@@ -386,17 +414,27 @@ class TestAggregatesEqualRecomputation(TestCase):
         for cycle in made:
             before = sorted(
                 QuestionStat.objects.filter(cycle=cycle).values_list(
-                    "organisation_id", "role", "question_id", "about_organisation_id", "n",
-                    "n_dont_know", "levels",
+                    "organisation_id",
+                    "role",
+                    "question_id",
+                    "about_organisation_id",
+                    "n",
+                    "n_dont_know",
+                    "levels",
                 )
-            )  # fmt: skip
+            )
             rebuild_aggregates(cycle)
             after = sorted(
                 QuestionStat.objects.filter(cycle=cycle).values_list(
-                    "organisation_id", "role", "question_id", "about_organisation_id", "n",
-                    "n_dont_know", "levels",
+                    "organisation_id",
+                    "role",
+                    "question_id",
+                    "about_organisation_id",
+                    "n",
+                    "n_dont_know",
+                    "levels",
                 )
-            )  # fmt: skip
+            )
             assert after == before
             assert_matches_raw_answers(cycle)
 

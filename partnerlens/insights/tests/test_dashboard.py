@@ -11,14 +11,16 @@ import statistics
 
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import optimize, stats
 
 from partnerlens.directory.models import Role
-from partnerlens.enquiries.services import publish_cycle
-from partnerlens.insights import dashboard, data, loaders
+from partnerlens.enquiries.services.cycles import publish_cycle
+from partnerlens.insights import dashboard, data
 from partnerlens.insights.analytics import frames, maturity, scores
-from partnerlens.insights.analytics.suppression import SuppressionPolicy
+from partnerlens.insights.analytics.suppression import SuppressionPolicy, published_rows
 from partnerlens.insights.analytics.text import SUPPRESSED
+from partnerlens.insights.loaders.answers import answers_frame
+from partnerlens.insights.loaders.questions import themes_frame
 from partnerlens.insights.models import InsightSettings
 from partnerlens.insights.tests.helpers import (
     SMALL_TEACHER_SCHOOL,
@@ -53,20 +55,25 @@ def _row(export, **wanted):
 
 
 def _t_interval(values, low=1.0, high=5.0):
-    """Mean and the documented interval (docs/methods.md), written out: 0.15
-    pseudo-respondent at each end of the scale, the Bayesian bootstrap's moments widened by
-    (t/z)^2, and the beta distribution with those moments."""
+    """Mean and the documented interval (docs/methods.md), written out: the dispersion with
+    0.02 pseudo-respondent at each end of the scale, then every mu with
+    n (p - mu)^2 <= t(0.975, n + 1)^2 phi mu (1 - mu), found by a root finder."""
     mean = statistics.fmean(values)
     positions = [(v - low) / (high - low) for v in values]
-    n, total = len(values), len(values) + 0.3
-    expected = (sum(positions) + 0.15) / total
-    second = (sum(p * p for p in positions) + 0.15) / total
-    inflation = (stats.t.ppf(0.975, n - 1) / stats.norm.ppf(0.975)) ** 2
-    variance = (second - expected**2) / (total + 1) * inflation
-    shape = expected * (1 - expected) / variance - 1
-    a, b = expected * shape, (1 - expected) * shape
-    lower = min(stats.beta.ppf(0.025, a, b), statistics.fmean(positions))
-    upper = max(stats.beta.ppf(0.975, a, b), statistics.fmean(positions))
+    n = len(values)
+    augmented = [*positions, 0.0, 1.0]
+    weights = [1.0] * n + [0.02, 0.02]
+    total = sum(weights)
+    centre = sum(w * x for w, x in zip(weights, augmented, strict=True)) / total
+    spread = sum(w * (x - centre) ** 2 for w, x in zip(weights, augmented, strict=True))
+    phi = min(spread / (total - 1) / (centre * (1 - centre)), 1.0)
+    p, c = statistics.fmean(positions), stats.t.ppf(0.975, n - 1 + 2)
+
+    def excess(mu):
+        return n * (p - mu) ** 2 - c * c * phi * mu * (1 - mu)
+
+    lower = optimize.brentq(excess, 0.0, p) if excess(0.0) > 0 else 0.0
+    upper = optimize.brentq(excess, p, 1.0) if excess(1.0) > 0 else 1.0
     return mean, low + lower * (high - low), low + upper * (high - low)
 
 
@@ -93,16 +100,25 @@ def test_the_teachers_score_matches_a_hand_computation(built):
     values = [score for count, score in PURPOSE["teacher"] for _ in range(count)]
     mean, low, _high = _t_interval(values)
     export = next(e for e in built.exports if e.key == "scores")
-    row = _row(export, Level="Theme", **{"Theme or dimension": "Clarity of purpose"}, Group="Role",
-               Role="Teacher")  # fmt: skip
+    row = _row(
+        export,
+        Level="Theme",
+        **{"Theme or dimension": "Clarity of purpose"},
+        Group="Role",
+        Role="Teacher",
+    )
     assert (row["Responses"], row["Mean"]) == (15, pytest.approx(mean, abs=1e-3))
     assert row["95% interval from"] == pytest.approx(low, abs=1e-3)
 
 
 def test_every_theme_figure_equals_the_engine_over_the_raw_answers(filled_cycle, built):
-    raw = loaders.answers_frame(filled_cycle.cycle)
-    themes = frames.validate_themes(loaders.themes_frame(filled_cycle.cycle.framework_version))
-    expected = scores.breakdown(frames.validate_answers(raw, themes), themes, "theme")
+    raw = answers_frame(filled_cycle.cycle)
+    themes = frames.validate_themes(themes_frame(filled_cycle.cycle.framework_version))
+    everything = scores.breakdown(frames.validate_answers(raw, themes), themes, "theme")
+    # Hidden cells of one role in one organisation are left out, like empty ones.
+    expected = published_rows(everything)
+    concealed = everything["suppressed"] & (everything["group"] == "role_organisation")
+    assert concealed.any() and len(expected) == len(everything) - concealed.sum()
     export = next(e for e in built.exports if e.key == "scores")
     shown = [dict(zip(export.headers, r, strict=True)) for r in export.rows]
     shown = [r for r in shown if r["Level"] == "Theme"]
@@ -120,7 +136,7 @@ def test_every_theme_figure_equals_the_engine_over_the_raw_answers(filled_cycle,
 @pytest.mark.parametrize("k", [3, 5, 12, 13, 17, 18, 40])
 def test_relationship_levels_from_the_aggregates_equal_those_from_the_raw_answers(filled_cycle, k):
     policy = SuppressionPolicy(k=k, role_k={"parent": max(k, 10)})
-    raw = loaders.answers_frame(filled_cycle.cycle)
+    raw = answers_frame(filled_cycle.cycle)
     raw = raw[raw["kind"] == "relationship"]
     stored = data.load_cycle(filled_cycle.cycle)
     assert set(stored.relationship_questions) == set(raw["question_key"]) == {"closeness"}
@@ -158,8 +174,11 @@ def test_the_two_teachers_at_one_school_never_appear_with_a_number(built):
     hilltop_teachers = [
         r for r in rows if r["Organisation"] == SMALL_TEACHER_SCHOOL and r["Role"] == "Teacher"
     ]
-    assert hilltop_teachers
-    assert all(r["Responses"] == SUPPRESSED and r["Mean"] == SUPPRESSED for r in hilltop_teachers)
+    # A hidden role in one school is left out altogether, like an empty one, so the download
+    # does not even say that the cell holds anyone (docs/anonymity.md).
+    assert hilltop_teachers == []
+    in_schools = [r for r in rows if r["Organisation"] and r["Role"]]
+    assert in_schools and all(r["Responses"] != SUPPRESSED for r in in_schools)
     organisations = built.section("organisations").tables[-1].rows
     hilltop = [r for r in organisations if r[0] == SMALL_TEACHER_SCHOOL]
     assert hilltop and all(r[2:] == [SUPPRESSED] * 3 for r in hilltop)
@@ -222,13 +241,16 @@ def test_trends_follow_the_questions_across_versions_of_the_framework(personas, 
 
 
 def test_a_member_sees_no_trend_from_a_cycle_that_is_only_closed(personas, results_schools):
+    from partnerlens.directory.access import get_access
+
     first = make_results_framework("lineage")
-    fill_cycle(personas["a"], personas["lead_a"], results_schools, first, title="Autumn",
-               publish=False)  # fmt: skip
+    fill_cycle(
+        personas["a"], personas["lead_a"], results_schools, first, title="Autumn", publish=False
+    )
     new = fill_cycle(personas["a"], personas["lead_a"], results_schools, first, title="Spring")
-    states = data.result_cycle_states(personas["teacher_a"], new)
+    states = data.result_cycle_states(get_access(personas["teacher_a"], new.partnership))
     assert data.load_cycle(new, states).cycles["label"].tolist() == ["Spring"]
-    states = data.result_cycle_states(personas["lead_a"], new)
+    states = data.result_cycle_states(get_access(personas["lead_a"], new.partnership))
     assert data.load_cycle(new, states).cycles["label"].tolist() == ["Autumn", "Spring"]
 
 
@@ -244,8 +266,9 @@ def test_benchmarks_need_the_opt_in_and_ten_other_sharing_partnerships(
     others = []
     for number in range(10):
         lead = personas["lead_b"] if number == 0 else None
-        other = make_partnership(f"Other {number}", people={lead: Role.PARTNERSHIP_LEAD} if lead
-                                 else {})  # fmt: skip
+        other = make_partnership(
+            f"Other {number}", people={lead: Role.PARTNERSHIP_LEAD} if lead else {}
+        )
         schools = [make_school(f"Other {number} school {i}") for i in range(3)]
         for school in schools:
             Membership.objects.create(partnership=other, organisation=school)
@@ -256,15 +279,21 @@ def test_benchmarks_need_the_opt_in_and_ten_other_sharing_partnerships(
     InsightSettings.objects.filter(partnership=others[9].partnership).update(share_benchmarks=True)
     table = dashboard.build(data.load_cycle(own)).section("benchmark").tables[0]
     assert all(row[3] == "10" for row in table.rows)
-    positions = {"In the lowest quarter", "Below the middle", "No clear difference",
-                 "Above the middle", "In the top quarter"}  # fmt: skip
+    positions = {
+        "In the lowest quarter",
+        "Below the middle",
+        "No clear difference",
+        "Above the middle",
+        "In the top quarter",
+    }
     assert all(row[1] in positions for row in table.rows)
 
 
 def test_a_cycle_without_responses_says_so(personas, results_schools):
     version = make_results_framework()
-    cycle = fill_cycle(personas["a"], personas["lead_a"], results_schools, version, people=[],
-                       publish=False)  # fmt: skip
+    cycle = fill_cycle(
+        personas["a"], personas["lead_a"], results_schools, version, people=[], publish=False
+    )
     publish_cycle(cycle, actor=personas["lead_a"])
     built = dashboard.build(data.load_cycle(cycle))
     assert built.respondents == 0

@@ -119,13 +119,23 @@ def test_the_engine_hides_what_the_linear_programming_reader_finds():
     table = scores.summarise(encoded, scores.level_scores(encoded, "theme"))
     units = ["cycle_id", "theme_key"]
     policy = SuppressionPolicy()
-    without = protect_breakdown(table, policy, units, ROLE_GROUPS, audit=False)
-    found = disclosure.audit([without], policy)
+    # A table that prints every row, hidden ones included (each then holds at least one).
+    rows = {"concealed_groups": ()}
+    without = protect_breakdown(table, policy, units, ROLE_GROUPS, audit=False, **rows)
+    found = disclosure.audit([without], policy, **rows)
     assert found.exact > 0  # without the audit, the reader pins hidden counts
-    protected = protect_breakdown(table, policy, units, ROLE_GROUPS, audit=True)
-    after = disclosure.audit([protected], policy)
+    protected = protect_breakdown(table, policy, units, ROLE_GROUPS, audit=True, **rows)
+    after = disclosure.audit([protected], policy, **rows)
     assert after.exact == 0 and after.hidden >= found.hidden
     assert protected["suppressed"].sum() >= without["suppressed"].sum()
+    # What pages print: hidden cells of one role in one organisation are left out, so the
+    # reader cannot count them as "at least one person"; the audit pins nothing, with less
+    # hidden.
+    printed = protect_breakdown(table, policy, units, ROLE_GROUPS)
+    assert disclosure.audit([printed], policy).exact == 0
+    assert printed["suppressed"].sum() < protected["suppressed"].sum()
+    totals = printed[printed["group"] == "partnership"]
+    assert not totals["suppressed"].any()
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,7 +293,7 @@ def test_stuffing_an_open_link_reveals_nothing_about_the_real_governor(governor)
     both = visible[visible["group"] != "partnership"].merge(
         shown_alone, on=keys, suffixes=("", "_alone")
     )
-    assert len(both) >= 3
+    assert len(both) >= 2
     assert (both["n"] == both["n_alone"]).all()
     assert np.allclose(both["mean"], both["mean_alone"])
     assert disclosure.audit([table]).exact == 0
@@ -340,3 +350,48 @@ def test_known_cells_never_count_as_protection():
         key for key in hidden if key[0] == "role" and key not in protecting and key[1] != "governor"
     }
     assert unknown_roles
+
+
+@pytest.mark.parametrize("real", [1, 4, 5])
+def test_made_up_answers_never_complete_the_partnership_around_a_few_real_ones(real):
+    # Whoever stuffs an open link knows their own answers: the partnership minus the open-link
+    # group is the invited people, shown only if they are at least k.
+    people = [("teacher", 1, "invited", 2.0 + i % 3) for i in range(real)]
+    people += [("teacher", 1, "open_link", 5.0)] * 6
+    table = scores.breakdown(_answers(people), THEMES)
+    total = table[table["group"] == "partnership"].iloc[0]
+    open_link = table[table["group"] == "open_link"].iloc[0]
+    assert not open_link["suppressed"]  # six people: shown, and the stuffer knows them
+    assert bool(total["suppressed"]) == (real < 5)
+    if not total["suppressed"]:
+        assert total["n"] - open_link["n"] == real
+
+
+def test_made_up_answers_never_complete_a_relationship_pair():
+    # Relationship answers are stored per organisation and partner, without the channel: a
+    # pair shows only if it holds k people besides every open-link respondent of the cycle.
+    from partnerlens.insights.analytics import maturity
+
+    def pair(real: int, made_up: int) -> pd.DataFrame:
+        rows = [("teacher", 1, 2, 3.0)] * real + [("teacher", 1, 2, 0.0)] * made_up
+        return pd.DataFrame(
+            [
+                {
+                    "response_id": i + 1,
+                    "role": role,
+                    "organisation_id": own,
+                    "about_organisation_id": about,
+                    "kind": "relationship",
+                    "value": value,
+                }
+                for i, (role, own, about, value) in enumerate(rows)
+            ]
+        )
+
+    naive = maturity.relationship_levels(pair(1, 4))
+    assert not naive["suppressed"].iloc[0]  # five answers: the old rule showed the pair
+    guarded = maturity.relationship_levels(pair(1, 4), open_link=4)
+    assert guarded["suppressed"].iloc[0] and pd.isna(guarded["median"].iloc[0])
+    enough = maturity.relationship_levels(pair(5, 4), open_link=4)
+    assert not enough["suppressed"].iloc[0]
+    assert maturity.partnership_relationship_level(pair(1, 4), open_link=4) is None

@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 from partnerlens.directory.models import Role
-from partnerlens.insights import loaders
 from partnerlens.insights.analytics import frames, gaps, scores
 from partnerlens.insights.analytics.suppression import SuppressionPolicy
+from partnerlens.insights.loaders.answers import answers_frame, comments_frame
+from partnerlens.insights.loaders.questions import themes_frame
+from partnerlens.insights.loaders.rollups import rollup_frame
 from partnerlens.insights.services import dashboard_data, national_rollup
 from partnerlens.insights.tests.test_aggregates import (
     DONT_KNOW,
@@ -84,12 +86,12 @@ def assert_same_table(fast: pd.DataFrame, engine: pd.DataFrame, keys: list[str])
     pd.testing.assert_frame_equal(
         fast[[*keys, *CELLS]].astype(object), engine[[*keys, *CELLS]].astype(object)
     )
-    merged = fast.merge(engine, on=[*keys, *CELLS], how="outer", suffixes=("", "_engine"),
-                        indicator=True)  # fmt: skip
+    merged = fast.merge(
+        engine, on=[*keys, *CELLS], how="outer", suffixes=("", "_engine"), indicator=True
+    )
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"][keys + CELLS]
     assert (merged["suppressed"] == merged["suppressed_engine"]).all()
-    for column in ("n", "n_responses", "n_dont_know", "mean", "sd", "median", "ci_low",
-                   "ci_high"):  # fmt: skip
+    for column in ("n", "n_responses", "n_dont_know", "mean", "sd", "median", "ci_low", "ci_high"):
         a = merged[column].to_numpy(dtype=float, na_value=np.nan)
         b = merged[f"{column}_engine"].to_numpy(dtype=float, na_value=np.nan)
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, err_msg=column)
@@ -98,8 +100,8 @@ def assert_same_table(fast: pd.DataFrame, engine: pd.DataFrame, keys: list[str])
 def test_the_dashboard_from_aggregates_equals_the_engine_over_every_raw_answer(answered):
     policy = SuppressionPolicy()
     for cycle in answered:
-        raw = frames.validate_answers(loaders.answers_frame(cycle))
-        themes = frames.validate_themes(loaders.themes_frame(cycle.framework_version))
+        raw = frames.validate_answers(answers_frame(cycle))
+        themes = frames.validate_themes(themes_frame(cycle.framework_version))
         engine = scores.breakdowns(raw, themes, policy=policy)
         fast = dashboard_data(cycle, policy)
         for level, keys in KEYS.items():
@@ -119,7 +121,7 @@ def test_the_dashboard_from_aggregates_equals_the_engine_over_every_raw_answer(a
 
 def test_the_answers_frame_is_valid_and_holds_only_submitted_scored_answers(few):
     cycle = few[0]
-    raw = frames.validate_answers(loaders.answers_frame(cycle))
+    raw = frames.validate_answers(answers_frame(cycle))
     assert set(raw["kind"]) == {"rubric", "agreement", "relationship"}
     submitted = cycle.responses.submitted().count()
     assert raw["response_id"].nunique() <= submitted < cycle.responses.count()
@@ -129,7 +131,7 @@ def test_the_answers_frame_is_valid_and_holds_only_submitted_scored_answers(few)
 
 
 def test_the_themes_frame_takes_each_scale_from_its_questions_options(few):
-    themes = frames.validate_themes(loaders.themes_frame(few[0].framework_version))
+    themes = frames.validate_themes(themes_frame(few[0].framework_version))
     scale = themes.set_index("theme_key")[["scale_min", "scale_max", "target_level"]]
     # purpose: rubric 1-4 and agreement 1-5; relations: continuum 0-4 and agreement 1-5.
     assert scale.loc["purpose"].tolist() == [1.0, 5.0, 3.0]
@@ -138,7 +140,7 @@ def test_the_themes_frame_takes_each_scale_from_its_questions_options(few):
 
 
 def test_comments_carry_their_group_but_no_stored_key(few):
-    comments = frames.validate_comments(loaders.comments_frame(few[0]))
+    comments = frames.validate_comments(comments_frame(few[0]))
     assert set(comments["question_key"]) == {"say-more", "story"}
     assert comments["response_id"].min() == 1
 
@@ -146,7 +148,7 @@ def test_comments_carry_their_group_but_no_stored_key(few):
 def on_theme_scale(raw: pd.DataFrame, version) -> pd.DataFrame:
     """Each answer placed on its theme's scale (docs/methods.md, "One common scale"), with
     its question's weight as ``w`` (0 where there is no value)."""
-    themes = loaders.themes_frame(version).set_index("theme_key")
+    themes = themes_frame(version).set_index("theme_key")
     low = raw["theme_key"].map(themes["scale_min"])
     high = raw["theme_key"].map(themes["scale_max"])
     position = (raw["value"] - raw["item_min"]) / (raw["item_max"] - raw["item_min"])
@@ -166,8 +168,8 @@ def person_theme_scores(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_the_rollup_sums_give_each_partnership_theme_and_role(few):
-    rollup = loaders.rollup_frame()
-    raw = on_theme_scale(loaders.answers_frame(few), few[0].framework_version)
+    rollup = rollup_frame()
+    raw = on_theme_scale(answers_frame(few), few[0].framework_version)
     teachers = raw[(raw["role"] == "teacher") & (raw["theme_key"] == "purpose")]
     stored = rollup[(rollup["role"] == "teacher") & (rollup["theme_key"] == "purpose")]
     assert stored["n_answers"].sum() == teachers["value"].notna().sum()
@@ -179,7 +181,7 @@ def test_the_rollup_sums_give_each_partnership_theme_and_role(few):
 
 @pytest.mark.parametrize("level", ["respondents", "answers"])
 def test_the_national_rollup_gives_n_mean_and_sd_per_partnership_theme_and_role(few, level):
-    raw = on_theme_scale(loaders.answers_frame(few), few[0].framework_version)
+    raw = on_theme_scale(answers_frame(few), few[0].framework_version)
     if level == "respondents":  # a person's theme score: weighted mean of their items
         raw = person_theme_scores(raw)
     expected = raw.groupby(["theme_key", "role"])["value"].agg(["count", "mean", "std"])

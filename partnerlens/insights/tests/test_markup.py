@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from partnerlens.directory.models import Role
 from partnerlens.frameworks.models import Theme
-from partnerlens.frameworks.services import flex_framework, publish_version
+from partnerlens.frameworks.services.versions import flex_framework, publish_version
 from partnerlens.insights.tests.helpers import fill_cycle, make_results_framework
 
 SCRIPT = "<script>alert(1)</script>"

@@ -9,14 +9,9 @@ import pandas as pd
 from django.utils import timezone
 
 from partnerlens.directory.models import Role
-from partnerlens.enquiries.services import (
-    close_cycle,
-    create_cycle,
-    create_public_link,
-    open_cycle,
-    start_public_response,
-    submit_response,
-)
+from partnerlens.enquiries.services.cycles import close_cycle, create_cycle, open_cycle
+from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.responses import start_public_response, submit_response
 from partnerlens.insights.analytics.releases import keys_of
 from partnerlens.insights.models import Release
 from partnerlens.insights.tests.helpers import (

@@ -17,13 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerlens.directory.models import Role
-from partnerlens.enquiries.services import (
-    close_cycle,
-    create_public_link,
-    open_cycle,
-    publish_cycle,
-    submit_response,
-)
+from partnerlens.enquiries.services.cycles import close_cycle, open_cycle, publish_cycle
+from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.responses import submit_response
 from partnerlens.insights.analytics.releases import changed_cells, keys_of
 from partnerlens.insights.analytics.suppression import SuppressionPolicy
 from partnerlens.insights.dashboard import build, codec

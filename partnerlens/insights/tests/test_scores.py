@@ -6,7 +6,7 @@ import statistics
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import optimize, stats
 
 from partnerlens.insights.analytics import frames, intervals, scores
 from partnerlens.insights.analytics.suppression import SuppressionPolicy
@@ -60,22 +60,25 @@ def _cell(table, group="partnership", **keys):
 
 
 def _interval(values, low=1.0, high=5.0):
-    """The documented interval (docs/methods.md), written out from the raw values: 0.15
-    pseudo-respondent at each end of the scale, the Bayesian bootstrap's mean and variance
-    widened by (t/z)^2, and the beta distribution with those moments."""
+    """The documented interval (docs/methods.md), written out from the raw values: the
+    dispersion with 0.02 pseudo-respondent at each end of the scale, then every mu with
+    n (p - mu)^2 <= t(0.975, n + 1)^2 phi mu (1 - mu), found by a root finder."""
     span = high - low
     positions = [(v - low) / span for v in values]
     n = len(positions)
-    total = n + 0.3
-    expected = (sum(positions) + 0.15) / total
-    second = (sum(p * p for p in positions) + 0.15) / total
-    inflation = (stats.t.ppf(0.975, n - 1) / stats.norm.ppf(0.975)) ** 2
-    variance = (second - expected**2) / (total + 1) * inflation
-    shape = expected * (1 - expected) / variance - 1
-    a, b = expected * shape, (1 - expected) * shape
-    mean = statistics.fmean(positions)
-    lower = min(stats.beta.ppf(0.025, a, b), mean)
-    upper = max(stats.beta.ppf(0.975, a, b), mean)
+    augmented = [*positions, 0.0, 1.0]
+    weights = [1.0] * n + [0.02, 0.02]
+    total = sum(weights)
+    centre = sum(w * x for w, x in zip(weights, augmented, strict=True)) / total
+    spread = sum(w * (x - centre) ** 2 for w, x in zip(weights, augmented, strict=True))
+    phi = min(spread / (total - 1) / (centre * (1 - centre)), 1.0)
+    p, c = statistics.fmean(positions), stats.t.ppf(0.975, n - 1 + 2)
+
+    def excess(mu):
+        return n * (p - mu) ** 2 - c * c * phi * mu * (1 - mu)
+
+    lower = optimize.brentq(excess, 0.0, p) if excess(0.0) > 0 else 0.0
+    upper = optimize.brentq(excess, p, 1.0) if excess(1.0) > 0 else 1.0
     return low + lower * span, low + upper * span
 
 

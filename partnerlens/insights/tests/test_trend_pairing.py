@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from partnerlens.enquiries.models import AnonymityMode, Cycle, Invitee, Response, ResponseState
-from partnerlens.enquiries.services import create_cycle
+from partnerlens.enquiries.services.cycles import create_cycle
 from partnerlens.frameworks.models import Question, QuestionKind
 from partnerlens.insights import dashboard, data
 from partnerlens.insights.links import person_column

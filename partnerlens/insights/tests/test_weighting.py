@@ -107,5 +107,8 @@ def test_the_scores_section_shows_rates_and_the_weighted_scores_when_uneven(db):
     weighted = score_section.weighted_table(context)
     assert weighted.rows[0][0] == "Trust"
     assert weighted.rows[0][3] == "2.40"
+    assert score_section.weighted_exports(context)[0].rows[0][5] == pytest.approx(2.4)
     frames.invited_by["invited"] = [8, 4]  # as many answered as were invited: even
-    assert score_section.weighted_table(context) is None
+    even = Context(frames, SCALE, {"trust": "Trust"}, POLICY, _table(schools))
+    assert score_section.weighted_table(even) is None
+    assert score_section.weighted_exports(even) == []

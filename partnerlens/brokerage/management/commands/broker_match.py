@@ -98,7 +98,7 @@ class Command(BaseCommand):
                     f"{count} problem{'s' if count != 1 else ''} in the input:\n{listing}"
                 ) from errors
             except SolverFailed as error:
-                raise CommandError(f"the solver could not finish: {error}") from error
+                raise CommandError(f"the solver could not finish (status {error})") from error
         try:
             write_matches(options["out"], result.matches)
             if options["unmet_out"]:

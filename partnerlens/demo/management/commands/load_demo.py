@@ -1,8 +1,8 @@
 """``manage.py load_demo``: the demo ``make run`` serves, built from the real data in demo/data.
 
-Safe to run every time. Each data file is imported once (an audit entry records its
+Safe to run every time. Each data file is imported once (a ``DemoStep`` records its
 checksum); each later step (partnerships and people, frameworks, enquiry cycles with their
-results, brokerage) runs once and leaves its own audit entry as a marker, so a second run
+results, brokerage) runs once and leaves its own ``DemoStep`` as a marker, so a second run
 takes about two seconds and keeps whatever the user has changed since.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerlens.audit.models import AuditEvent
 from partnerlens.demo import builder
+from partnerlens.demo.models import DemoStep
 from partnerlens.demo.partnerships import BUILT, DEMO_EMAIL, build_partnerships, demo_partnerships
 from partnerlens.directory.importers.reading import read_table
 from partnerlens.directory.importers.registry import load_order, recognise
@@ -38,9 +38,9 @@ def demo_files() -> list[Path]:
     return [path for _, _, path in sorted(found)]
 
 
-def already_imported(path: Path) -> bool:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return AuditEvent.objects.filter(verb="data_imported", detail__sha256=digest).exists()
+def data_step(path: Path) -> str:
+    """The marker of one data file: its checksum, so a changed file is imported again."""
+    return f"data:{hashlib.sha256(path.read_bytes()).hexdigest()}"
 
 
 class Command(BaseCommand):
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             ("enquiries", builder.ENQUIRIES_BUILT, self.enquiries),
             ("brokerage", builder.BROKERAGE_BUILT, self.brokerage),
         ]
-        done = [name for name, marker, _step in steps if builder.is_built(marker)]
+        done = [name for name, marker, _step in steps if DemoStep.has_run(marker)]
         if done:
             self.stdout.write(f"Demo {', '.join(done)}: already set up (your changes are kept).")
         for name, _marker, step in steps:
@@ -69,9 +69,12 @@ class Command(BaseCommand):
     def import_data(self) -> None:
         imported, failed = [], []
         for path in demo_files():
-            if already_imported(path):
+            step = data_step(path)
+            if DemoStep.has_run(step):
                 continue
             report = import_file(path, progress=True)
+            if report.ok:
+                DemoStep.mark(step, file=str(path.relative_to(DEMO_DATA)))
             (imported if report.ok else failed).append(report)
             if not report.ok:
                 self.stderr.write(report.summary())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from partnerlens.enquiries.models import Cycle, CycleState
-from partnerlens.enquiries.services import send_reminders
+from partnerlens.enquiries.services.invitees import send_reminders
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from partnerlens.frameworks.schema import DocumentError
-from partnerlens.frameworks.services import load_builtin_frameworks
+from partnerlens.frameworks.services.versions import load_builtin_frameworks
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
-"""Invitations and reminders: who is asked, and the emails carrying their personal links.
+"""Invitees: who is asked, their cycle invitations (the emails carrying their personal links),
+reminders, and the public link.
 
-Re-exported by ``services``; each function owns its transaction and writes the audit log.
+Each function owns its transaction and writes the audit log.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerlens.audit import verbs
 from partnerlens.audit.services import record
+from partnerlens.core.tokens import hash_token
 from partnerlens.enquiries.emails import build_message
 from partnerlens.enquiries.errors import EnquiryError
 from partnerlens.enquiries.invitee_files import (
@@ -25,7 +28,7 @@ from partnerlens.enquiries.invitee_files import (
     read_file,
     read_pasted,
 )
-from partnerlens.enquiries.models import Cycle, CycleState, Invitee, token_hash
+from partnerlens.enquiries.models import Cycle, CycleState, Invitee
 from partnerlens.enquiries.receipts import responders_among
 
 REMINDER_GAP = timedelta(days=3)
@@ -46,7 +49,7 @@ def _link_expiry(cycle: Cycle) -> datetime:
 
 def _unusable_hash() -> str:
     # A hash of a token nobody keeps: the real link is minted when the email is sent.
-    return token_hash("invitee", secrets.token_urlsafe(32))
+    return hash_token(secrets.token_urlsafe(32), purpose="invitee")
 
 
 def invite_people(cycle: Cycle, rows: list[InviteeRow], *, actor) -> ImportResult:
@@ -69,7 +72,9 @@ def invite_people(cycle: Cycle, rows: list[InviteeRow], *, actor) -> ImportResul
                 for row in rows
             ]
         )
-        record(actor, "cycle.invited", cycle, partnership_id=cycle.partnership_id, count=len(rows))
+        record(
+            actor, verbs.CYCLE_INVITED, cycle, partnership_id=cycle.partnership_id, count=len(rows)
+        )
     sent = send_invitations(cycle) if cycle.state == CycleState.OPEN else 0
     return ImportResult(created=created, errors=[], sent=sent)
 
@@ -89,7 +94,7 @@ def _issue_link(invitee: Invitee) -> str:
     token = secrets.token_urlsafe(32)
     if invitee.sent_at is not None:
         invitee.earlier_token_hashes = f"{invitee.earlier_token_hashes} {invitee.token_hash}"
-    invitee.token_hash = token_hash("invitee", token)
+    invitee.token_hash = hash_token(token, purpose="invitee")
     invitee.expires_at = _link_expiry(invitee.cycle)
     return token
 
@@ -159,7 +164,7 @@ def send_reminders(cycle: Cycle, *, actor=None) -> int:
     else:
         sent = _send_each(due, "reminder")
     if sent:
-        record(actor, "cycle.reminded", cycle, partnership_id=cycle.partnership_id, count=sent)
+        record(actor, verbs.CYCLE_REMINDED, cycle, partnership_id=cycle.partnership_id, count=sent)
     return sent
 
 
@@ -195,7 +200,7 @@ def create_public_link(cycle: Cycle, *, actor) -> str:
     """A link anyone may use to start a fresh response; replacing it retires the old one."""
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
-        cycle.public_link_hash = token_hash("public", token)
+        cycle.public_link_hash = hash_token(token, purpose="public")
         cycle.save(update_fields=["public_link_hash"])
-        record(actor, "cycle.public_link", cycle, partnership_id=cycle.partnership_id)
+        record(actor, verbs.CYCLE_PUBLIC_LINK, cycle, partnership_id=cycle.partnership_id)
     return token

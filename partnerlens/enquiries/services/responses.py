@@ -1,31 +1,23 @@
-"""Workflows of an enquiry cycle. Each function owns its transaction and writes the audit log.
+"""Responses: following a link, starting or resuming a draft, saving pages, submitting.
 
-Errors a person can fix are raised as ``EnquiryError`` (or ``LinkError`` for respondent
-links) carrying a message fit to show them.
+Each function owns its transaction. Errors a person can fix are raised as ``EnquiryError``
+(or ``LinkError`` for respondent links) carrying a message fit to show them.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from partnerlens.audit.services import record
-from partnerlens.directory.models import Membership, Organisation, Partnership, Role
+from partnerlens.core.tokens import hash_token
+from partnerlens.directory.models import Membership, Organisation, Role
 from partnerlens.enquiries.errors import EnquiryError, LinkError
-from partnerlens.enquiries.invitations import MAX_REMINDERS as MAX_REMINDERS
-from partnerlens.enquiries.invitations import REMINDER_GAP as REMINDER_GAP
-from partnerlens.enquiries.invitations import ImportResult as ImportResult
-from partnerlens.enquiries.invitations import create_public_link as create_public_link
-from partnerlens.enquiries.invitations import import_invitees as import_invitees
-from partnerlens.enquiries.invitations import invite_people as invite_people
-from partnerlens.enquiries.invitations import send_invitations
-from partnerlens.enquiries.invitations import send_reminders as send_reminders
 from partnerlens.enquiries.models import (
     AnonymityMode,
     Answer,
@@ -35,19 +27,11 @@ from partnerlens.enquiries.models import (
     Invitee,
     Response,
     ResponseState,
-    token_hash,
 )
-from partnerlens.enquiries.receipts import (
-    forget_receipts,
-    has_submitted,
-    record_receipt,
-)
-from partnerlens.enquiries.reflections import export_reflections as export_reflections
-from partnerlens.enquiries.reflections import prompts_for as prompts_for
-from partnerlens.enquiries.reflections import save_reflections as save_reflections
+from partnerlens.enquiries.receipts import has_submitted, record_receipt
 from partnerlens.enquiries.responding import AnswerValue, gaps_in, partners_for, themes_for
-from partnerlens.enquiries.signals import cycle_state_changed, response_submitted
-from partnerlens.frameworks.models import FrameworkVersion, QuestionKind, Theme
+from partnerlens.enquiries.signals import response_submitted
+from partnerlens.frameworks.models import QuestionKind, Theme
 
 
 def _stamp(cycle: Cycle) -> datetime:
@@ -57,124 +41,6 @@ def _stamp(cycle: Cycle) -> datetime:
         local = timezone.localtime(now)
         return local.replace(hour=0, minute=0, second=0, microsecond=0)
     return now
-
-
-# --- cycles --------------------------------------------------------------------------
-
-
-def create_cycle(
-    partnership: Partnership,
-    *,
-    actor,
-    framework_version: FrameworkVersion,
-    title: str,
-    opens_on: date,
-    closes_on: date,
-    anonymity_mode: str = AnonymityMode.CONFIDENTIAL,
-    audience_roles: list[str] | None = None,
-    audience_organisations: list[Organisation] | None = None,
-) -> Cycle:
-    if not framework_version.is_published:
-        raise EnquiryError(_("Only a published framework version can be used for a cycle."))
-    owner_id = framework_version.framework.owner_id
-    if owner_id is not None and owner_id != partnership.pk:
-        raise EnquiryError(_("That framework belongs to another partnership."))
-    if closes_on < opens_on:
-        raise EnquiryError(_("The closing date must be on or after the opening date."))
-    if anonymity_mode not in AnonymityMode.values:
-        raise EnquiryError(_("Choose named, confidential or anonymous."))
-    roles = list(audience_roles or [])
-    unknown = [r for r in roles if r not in Role.values]
-    if unknown:
-        raise EnquiryError(_("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)})
-    organisations = list(audience_organisations or [])
-    members = set(
-        Membership.objects.current()
-        .filter(partnership=partnership)
-        .values_list("organisation_id", flat=True)
-    )
-    outsiders = [o.name for o in organisations if o.pk not in members]
-    if outsiders:
-        raise EnquiryError(
-            _("Not current members of this partnership: %(names)s")
-            % {"names": ", ".join(outsiders)}
-        )
-    with transaction.atomic():
-        cycle = Cycle.objects.create(
-            partnership=partnership,
-            framework_version=framework_version,
-            title=title.strip(),
-            opens_on=opens_on,
-            closes_on=closes_on,
-            anonymity_mode=anonymity_mode,
-            audience_roles=roles,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        cycle.audience_organisations.set(organisations)
-        record(
-            actor,
-            "cycle.created",
-            cycle,
-            partnership_id=partnership.pk,
-            anonymity_mode=anonymity_mode,
-            framework_version=framework_version.pk,
-        )
-    return cycle
-
-
-TRANSITIONS = {
-    CycleState.OPEN: ({CycleState.DRAFT, CycleState.CLOSED}, "cycle.opened"),
-    CycleState.CLOSED: ({CycleState.OPEN}, "cycle.closed"),
-    CycleState.PUBLISHED: ({CycleState.CLOSED}, "cycle.published"),
-}
-
-
-def _move(cycle: Cycle, target: str, actor) -> Cycle:
-    allowed_from, verb = TRANSITIONS[target]
-    with transaction.atomic():
-        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-        if locked.state not in allowed_from:
-            raise EnquiryError(
-                _("A %(state)s cycle cannot become %(target)s.")
-                % {
-                    "state": CycleState(locked.state).label.lower(),
-                    "target": CycleState(target).label.lower(),
-                }
-            )
-        before = locked.state
-        locked.state = target
-        locked.save(update_fields=["state"])
-        record(actor, verb, locked, partnership_id=locked.partnership_id, before=before)
-        cycle_state_changed.send(
-            sender=Cycle, cycle=locked, before=before, target=target, actor=actor
-        )
-    cycle.state = target
-    return locked
-
-
-def open_cycle(cycle: Cycle, *, actor) -> int:
-    """Open for responses (also re-opens a closed cycle) and send waiting invitations."""
-    if cycle.closes_on < timezone.localdate():
-        raise EnquiryError(_("The closing date has passed. Change it before opening."))
-    _move(cycle, CycleState.OPEN, actor)
-    return send_invitations(cycle)
-
-
-def close_cycle(cycle: Cycle, *, actor) -> Cycle:
-    """Stop accepting answers. Drafts are kept as they are; they are simply not submitted."""
-    return _move(cycle, CycleState.CLOSED, actor)
-
-
-def publish_cycle(cycle: Cycle, *, actor) -> Cycle:
-    """Publish results. A published cycle never takes responses or sends reminders again,
-    so an anonymous cycle's receipts (who has answered) are deleted with it."""
-    with transaction.atomic():
-        published = _move(cycle, CycleState.PUBLISHED, actor)
-        forget_receipts(published)
-    return published
-
-
-# --- responding ---------------------------------------------------------------------
 
 
 @dataclass
@@ -210,13 +76,13 @@ def follow_link(token: str) -> Link:
     """Find what a link opens, without changing anything (mail scanners follow links too)."""
     response = (
         Response.objects.select_related("cycle__partnership", "cycle__framework_version")
-        .filter(resume_key=token_hash("response", token))
+        .filter(resume_key=hash_token(token, purpose="response"))
         .first()
     )
     if response is not None:
         _check_open(response.cycle)
         return Link(cycle=response.cycle, response=response)
-    if Response.objects.filter(resume_key=token_hash("submitted", token)).exists():
+    if Response.objects.filter(resume_key=hash_token(token, purpose="submitted")).exists():
         raise LinkError("used", ALREADY_SUBMITTED)
     invitee = Invitee.objects.by_link(token).select_related("cycle__partnership").first()
     if invitee is None:
@@ -257,7 +123,7 @@ def start_or_resume_response(token: str, *, language: str = "en") -> Response:
         if link.response is not None:
             response = link.response
             if response.resume_key is None:
-                response.resume_key = token_hash("response", token)
+                response.resume_key = hash_token(token, purpose="response")
                 response.save(update_fields=["resume_key"])
             return response
         cycle = link.cycle
@@ -274,7 +140,7 @@ def start_or_resume_response(token: str, *, language: str = "en") -> Response:
             role=invitee.role,
             organisation=invitee.organisation,
             language=language,
-            resume_key=token_hash("response", token),
+            resume_key=hash_token(token, purpose="response"),
             started_at=stamp,
             updated_at=stamp,
         )
@@ -282,7 +148,7 @@ def start_or_resume_response(token: str, *, language: str = "en") -> Response:
 
 def _new_anonymous_draft(cycle: Cycle, invitee: Invitee, token: str, language: str) -> Response:
     stamp = _stamp(cycle)
-    key = token_hash("response", token)
+    key = hash_token(token, purpose="response")
     try:
         with transaction.atomic():
             return Response.objects.create(
@@ -299,7 +165,7 @@ def _new_anonymous_draft(cycle: Cycle, invitee: Invitee, token: str, language: s
 
 
 def cycle_for_public_link(token: str) -> Cycle:
-    cycle = Cycle.objects.filter(public_link_hash=token_hash("public", token)).first()
+    cycle = Cycle.objects.filter(public_link_hash=hash_token(token, purpose="public")).first()
     if cycle is None or not token:
         raise LinkError("unknown", _("This link is not recognised or has been replaced."))
     _check_open(cycle)
@@ -329,7 +195,7 @@ def start_public_response(
         organisation=organisation,
         language=language,
         channel=Channel.OPEN_LINK,
-        resume_key=token_hash("response", resume_token),
+        resume_key=hash_token(resume_token, purpose="response"),
         started_at=stamp,
         updated_at=stamp,
     )
@@ -424,7 +290,7 @@ def submit_response(response: Response, *, token: str | None = None) -> bool:
         locked.state = ResponseState.SUBMITTED
         locked.submitted_at = _stamp(locked.cycle)
         locked.updated_at = locked.submitted_at
-        locked.resume_key = token_hash("submitted", token) if token else None
+        locked.resume_key = hash_token(token, purpose="submitted") if token else None
         locked.save(update_fields=["state", "submitted_at", "updated_at", "resume_key"])
         if locked.cycle.is_anonymous:
             invitee_id = (

@@ -14,17 +14,20 @@ from partnerlens.enquiries.models import Cycle, Reflection
 from partnerlens.frameworks.models import ReflectionPrompt
 
 
-def prompts_for(user, cycle: Cycle) -> list[ReflectionPrompt]:
-    from partnerlens.directory.access import roles_of
+def prompts_for(user, cycle: Cycle, *, roles=None) -> list[ReflectionPrompt]:
+    """The cycle's prompts meant for the user's roles: pass ``roles`` from the request's
+    ``Access``; they are read here only for callers without one (the demo, tests)."""
+    if roles is None:
+        from partnerlens.directory.access import get_access
 
-    roles = roles_of(user, cycle.partnership)
+        roles = get_access(user, cycle.partnership).roles
     prompts = ReflectionPrompt.objects.filter(version=cycle.framework_version)
     return [p for p in prompts if not p.roles or roles & set(p.roles)]
 
 
-def save_reflections(user, cycle: Cycle, texts: dict[int, str]) -> int:
+def save_reflections(user, cycle: Cycle, texts: dict[int, str], *, roles=None) -> int:
     """Keep the author's own reflections; a blank text removes that reflection."""
-    prompts = {p.pk: p for p in prompts_for(user, cycle)}
+    prompts = {p.pk: p for p in prompts_for(user, cycle, roles=roles)}
     saved = 0
     with transaction.atomic():
         for prompt_id, text in texts.items():

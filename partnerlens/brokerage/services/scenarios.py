@@ -1,0 +1,163 @@
+"""Scenarios: create one, run the engine on it and store the proposals, and manage the pins
+and exclusions the next run honours."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from partnerlens.audit import verbs
+from partnerlens.audit.services import record
+from partnerlens.brokerage import loaders
+from partnerlens.brokerage.engine import InputErrors, match
+from partnerlens.brokerage.errors import BrokerageError
+from partnerlens.brokerage.models import (
+    Decision,
+    ProposedMatch,
+    Scenario,
+    ScenarioExclusion,
+    ScenarioPin,
+    ScenarioRun,
+    UnmetNeed,
+    partnership_areas,
+)
+from partnerlens.core.messages import Message
+from partnerlens.directory.models import Partnership
+
+
+def create_scenario(
+    partnership: Partnership,
+    *,
+    name: str,
+    areas: Sequence[str],
+    max_km: float,
+    la_name: str = "",
+    region: str = "",
+    actor,
+) -> Scenario:
+    allowed = partnership_areas(partnership)
+    outside = [a for a in areas if a not in allowed]
+    if outside:
+        raise BrokerageError(_("Not areas of this partnership: %s") % ", ".join(outside))
+    if max_km <= 0:
+        raise BrokerageError(_("The distance limit must be above 0 km."))
+    with transaction.atomic():
+        scenario = Scenario.objects.create(
+            partnership=partnership,
+            name=name,
+            areas=list(areas),
+            max_km=max_km,
+            la_name=la_name,
+            region=region,
+            created_by=actor,
+        )
+        record(actor, verbs.BROKERAGE_SCENARIO_CREATED, scenario, partnership_id=partnership.pk)
+    return scenario
+
+
+def _named(problem, loaded: loaders.Loaded) -> Message:
+    """An engine problem about pins, its engine school ids replaced by the schools' names."""
+
+    def name(value):
+        organisation = loaded.organisations.get(value) if isinstance(value, str) else None
+        return organisation.name if organisation else value
+
+    return Message(problem.reason, {key: name(v) for key, v in (problem.params or {}).items()})
+
+
+def run_scenario(scenario: Scenario, *, actor) -> ScenarioRun:
+    """Build the engine input from the partnership's data, match, and store the proposals."""
+    with transaction.atomic():
+        loaded = loaders.build_instance(scenario)
+        if loaded.problems:
+            raise BrokerageError(loaded.problems)
+        try:
+            result = match(loaded.schools, loaded.needs, loaded.offers, loaded.rules)
+        except InputErrors as errors:
+            raise BrokerageError([_named(p, loaded) for p in errors.problems]) from None
+        run = ScenarioRun.objects.create(
+            scenario=scenario,
+            run_by=actor,
+            settings={
+                "areas": list(loaded.rules.areas),
+                "max_km": loaded.rules.max_km,
+                "pins": len(loaded.rules.pins),
+                "exclusions": len(loaded.rules.exclusions),
+                "relationships": len(loaded.rules.relationships),
+                "schools": len(loaded.schools),
+                "needs": len(loaded.needs),
+                "offers": len(loaded.offers),
+            },
+            totals=asdict(result.totals),
+            skipped=loaded.skipped,
+        )
+        evidence = loaders.match_evidence(scenario.partnership, result.matches)
+        ProposedMatch.objects.bulk_create(
+            ProposedMatch(
+                run=run,
+                need_school_id=loaders.organisation_id(m.need_school_id),
+                support_school_id=loaders.organisation_id(m.support_school_id),
+                area=m.area,
+                severity=m.severity,
+                strength=m.strength,
+                distance_km=round(m.distance_km, 3),
+                score=m.score,
+                pinned=m.explanation["pinned"],
+                decision=Decision.PINNED if m.explanation["pinned"] else Decision.PENDING,
+                explanation={**m.explanation, "evidence": evidence(m)},
+            )
+            for m in result.matches
+        )
+        UnmetNeed.objects.bulk_create(
+            UnmetNeed(
+                run=run,
+                school_id=loaders.organisation_id(u.school_id),
+                area=u.area,
+                severity=u.severity,
+                reason=u.reason.value,
+                params={k: v for k, v in u.params.items() if k != "area"},
+            )
+            for u in result.unmet
+        )
+        record(
+            actor,
+            verbs.BROKERAGE_SCENARIO_RUN,
+            run,
+            partnership_id=scenario.partnership_id,
+            scenario=scenario.pk,
+            needs=result.totals.needs,
+            needs_met=result.totals.needs_met,
+        )
+    return run
+
+
+def remove_pin(pin: ScenarioPin, *, actor) -> None:
+    with transaction.atomic():
+        record(
+            actor,
+            verbs.BROKERAGE_PIN_REMOVED,
+            pin,
+            partnership_id=pin.scenario.partnership_id,
+            scenario=pin.scenario_id,
+            need_school=pin.need_school_id,
+            support_school=pin.support_school_id,
+            area=pin.area,
+        )
+        pin.delete()
+
+
+def remove_exclusion(exclusion: ScenarioExclusion, *, actor) -> None:
+    with transaction.atomic():
+        record(
+            actor,
+            verbs.BROKERAGE_EXCLUSION_REMOVED,
+            exclusion,
+            partnership_id=exclusion.scenario.partnership_id,
+            scenario=exclusion.scenario_id,
+            schools=[exclusion.school_a_id, exclusion.school_b_id],
+            area=exclusion.area,
+        )
+        exclusion.delete()

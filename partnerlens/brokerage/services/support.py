@@ -1,0 +1,71 @@
+"""Support relationships: progress notes, and ending support as completed or ended early."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerlens.audit import verbs
+from partnerlens.audit.services import record
+from partnerlens.brokerage.errors import BrokerageError
+from partnerlens.brokerage.models import ProgressNote, SupportRelationship, SupportStatus
+
+
+def record_progress(
+    relationship: SupportRelationship, *, text: str, noted_on: date | None = None, actor
+) -> ProgressNote:
+    if not text.strip():
+        raise BrokerageError(_("Write the progress note."))
+    noted_on = noted_on or timezone.localdate()
+    if noted_on < relationship.started_on:
+        raise BrokerageError(_("A progress note cannot be dated before the support started."))
+    with transaction.atomic():
+        note = ProgressNote.objects.create(
+            relationship=relationship, noted_on=noted_on, text=text.strip(), author=actor
+        )
+        record(
+            actor,
+            verbs.BROKERAGE_PROGRESS_RECORDED,
+            note,
+            partnership_id=relationship.partnership_id,
+            relationship=relationship.pk,
+        )
+    return note
+
+
+def end_support(
+    relationship: SupportRelationship,
+    *,
+    status: str,
+    ended_on: date | None = None,
+    reason: str = "",
+    actor,
+) -> SupportRelationship:
+    """Close a support relationship as completed or ended early (which excludes the pair
+    from later scenarios, as a failed pairing)."""
+    if status not in (SupportStatus.COMPLETED, SupportStatus.ENDED_EARLY):
+        raise BrokerageError(_("Choose whether the support was completed or ended early."))
+    ended_on = ended_on or timezone.localdate()
+    with transaction.atomic():
+        relationship = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
+        if relationship.status != SupportStatus.ACTIVE:
+            raise BrokerageError(_("This support has already ended."))
+        if ended_on < relationship.started_on:
+            raise BrokerageError(_("The end date cannot be before the support started."))
+        if status == SupportStatus.ENDED_EARLY and not reason.strip():
+            raise BrokerageError(_("Say why the support ended early."))
+        relationship.status, relationship.ended_on = status, ended_on
+        relationship.end_reason = reason.strip()
+        relationship.save(update_fields=["status", "ended_on", "end_reason"])
+        record(
+            actor,
+            verbs.BROKERAGE_SUPPORT_ENDED,
+            relationship,
+            partnership_id=relationship.partnership_id,
+            status=status,
+            ended_on=ended_on.isoformat(),
+        )
+    return relationship

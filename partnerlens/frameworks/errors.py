@@ -1,0 +1,18 @@
+"""The error the framework services raise when a change breaks a rule."""
+
+from __future__ import annotations
+
+from partnerlens.frameworks.schema import Problem
+
+
+class FrameworkChangeError(ValueError):
+    """A change that breaks a rule. ``problems`` name the fields at fault with a code and
+    values; ``errors`` are the same as lines in the active language."""
+
+    def __init__(self, problems: Problem | list[Problem]):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("; ".join(f"{p.path}: {p.code}" for p in self.problems))
+
+    @property
+    def errors(self) -> list[str]:
+        return [str(problem) for problem in self.problems]

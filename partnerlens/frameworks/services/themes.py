@@ -1,0 +1,69 @@
+"""Themes of a draft: add one at the end, or remove one with its questions."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from partnerlens.audit import verbs
+from partnerlens.audit.services import record
+from partnerlens.frameworks.errors import FrameworkChangeError
+from partnerlens.frameworks.models import FrameworkVersion, Theme
+from partnerlens.frameworks.schema import Problem, slugify_key
+from partnerlens.frameworks.services.documents import next_after
+from partnerlens.frameworks.services.versions import ensure_draft, partnership_id
+
+
+@transaction.atomic
+def add_theme(
+    version: FrameworkVersion,
+    *,
+    title_en: str,
+    title_cy: str = "",
+    description_en: str = "",
+    description_cy: str = "",
+    dimension: str = "",
+    weight: float = 1.0,
+    target_level: float | None = None,
+    key: str | None = None,
+    actor=None,
+) -> Theme:
+    """A new theme at the end of a draft (the partnership's own theme)."""
+    ensure_draft(version)
+    taken = set(version.themes.values_list("key", flat=True))
+    key = key or slugify_key(title_en, taken)
+    if key in taken:
+        raise FrameworkChangeError(Problem("key", "change.theme_key_taken", {"key": key}))
+    if not title_en.strip():
+        raise FrameworkChangeError(Problem("title_en", "change.theme_title"))
+    if weight < 0:
+        raise FrameworkChangeError(Problem("weight", "change.weight"))
+    order = next_after(version.themes, "order")
+    theme = Theme.objects.create(
+        version=version,
+        key=key,
+        order=order,
+        dimension=dimension,
+        title_en=title_en.strip(),
+        title_cy=title_cy.strip(),
+        description_en=description_en,
+        description_cy=description_cy,
+        weight=weight,
+        target_level=target_level,
+    )
+    record(
+        actor, verbs.FRAMEWORK_THEME_ADDED, theme, partnership_id=partnership_id(version), key=key
+    )
+    return theme
+
+
+@transaction.atomic
+def remove_theme(theme: Theme, *, actor=None) -> None:
+    ensure_draft(theme.version)
+    record(
+        actor,
+        verbs.FRAMEWORK_THEME_REMOVED,
+        theme,
+        partnership_id=partnership_id(theme.version),
+        key=theme.key,
+    )
+    theme.delete()

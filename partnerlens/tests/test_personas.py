@@ -1,0 +1,202 @@
+"""Every URL of every Partnerlens app, against every persona.
+
+``EXPECTED`` has one row per URL name: the method the page is reached by, then what each
+persona gets (its columns are ``world.PERSONAS``). The URL patterns are read from the
+URLconf itself, so a new URL whose view lives in Partnerlens fails
+``test_every_url_has_a_row`` until someone says who may reach it. The addresses point at
+partnership A's objects (``world.build``); ``lead_b`` leads partnership B.
+
+Outcomes: 200 the page; 302 a redirect that is the page's own answer (a change made, or a
+signed-in visitor sent on); ``IN`` sent to sign in; 403 refused inside the partnership;
+404 not found, which is how a partnership hides from people outside it.
+
+The apps' own tests try the POSTs of every form and prove that refused requests change
+nothing; this table proves the boundary of every address in one place.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partnerlens.tests.world import PERSONAS
+
+IN = "sign in"
+GET, POST = "get", "post"
+
+# fmt: off
+EXPECTED = {
+    # name                              method  anon outsider member lead lead_b broker staff super
+    "home":                             (GET,   200, 302, 302, 302, 302, 302, 302, 302),
+    "healthz":                          (GET,   200, 200, 200, 200, 200, 200, 200, 200),
+    # directory: reading a partnership is for its members; changing it for its lead
+    "directory:partnership_list":       (GET,   IN,  200, 200, 200, 200, 200, 200, 200),
+    "directory:partnership_create":     (GET,   IN,  200, 200, 200, 200, 200, 200, 200),
+    "directory:partnership_detail":     (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "directory:partnership_edit":       (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "directory:member_add":             (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "directory:partner_organisation_add": (GET, IN,  404, 403, 200, 404, 403, 404, 200),
+    "directory:membership_end":         (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "directory:person_invite":          (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "directory:role_end":               (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "directory:accept_invitation":      (GET,   200, 200, 200, 200, 200, 200, 200, 200),
+    # brokerage: brokering is for brokers and the lead; support is seen by every member
+    "brokerage:home":                   (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "brokerage:areas":                  (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "brokerage:profile_list":           (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "brokerage:profiles_derive":        (POST,  IN,  404, 403, 302, 404, 302, 404, 302),
+    "brokerage:profile_detail":         (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "brokerage:assessment_adjust":      (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "brokerage:offer_list":             (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "brokerage:offer_edit":             (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "brokerage:scenario_create":        (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "brokerage:scenario_detail":        (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "brokerage:scenario_run":           (POST,  IN,  404, 403, 302, 404, 302, 404, 302),
+    "brokerage:proposal_decide":        (POST,  IN,  404, 403, 302, 404, 302, 404, 302),
+    "brokerage:pin_remove":             (POST,  IN,  404, 403, 302, 404, 302, 404, 302),
+    "brokerage:exclusion_remove":       (POST,  IN,  404, 403, 302, 404, 302, 404, 302),
+    "brokerage:support_list":           (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "brokerage:support_detail":         (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "brokerage:support_end":            (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    # frameworks: members read them; the lead flexes, edits, publishes and uploads
+    "frameworks:list":                  (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "frameworks:upload":                (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "frameworks:version":               (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "frameworks:flex":                  (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "frameworks:publish":               (POST,  IN,  404, 403, 302, 404, 403, 404, 302),
+    "frameworks:start_draft":           (POST,  IN,  404, 403, 302, 404, 403, 404, 302),
+    "frameworks:add_theme":             (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "frameworks:add_question":          (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "frameworks:remove_question":       (POST,  IN,  404, 403, 302, 404, 403, 404, 302),
+    "frameworks:download_yaml":         (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "frameworks:download_json":         (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    # enquiries: respondents' pages answer to the link alone, whoever is signed in
+    "enquiries:start":                  (GET,   200, 200, 200, 200, 200, 200, 200, 200),
+    "enquiries:theme":                  (GET,   200, 200, 200, 200, 200, 200, 200, 200),
+    "enquiries:review":                 (GET,   200, 200, 200, 200, 200, 200, 200, 200),
+    "enquiries:submit":                 (POST,  302, 302, 302, 302, 302, 302, 302, 302),
+    "enquiries:submitted":              (GET,   200, 200, 200, 200, 200, 200, 200, 200),
+    "enquiries:public":                 (GET,   200, 200, 200, 200, 200, 200, 200, 200),
+    "enquiries:cycle_list":             (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "enquiries:cycle_create":           (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "enquiries:cycle":                  (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "enquiries:invite":                 (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "enquiries:reflection":             (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "enquiries:cycle_action":           (POST,  IN,  404, 403, 302, 404, 403, 404, 302),
+    "enquiries:reflections_export":     (GET,   IN,  200, 200, 200, 200, 200, 200, 200),
+    # insights: a published cycle's results are every member's; the settings the lead's
+    "insights:cycle_list":              (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "insights:settings":                (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "insights:dashboard":               (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "insights:download":                (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+}
+# fmt: on
+
+
+def address(name: str, w: dict) -> dict:
+    """The URL arguments of each page, pointed at partnership A's objects."""
+    a = {"pk": w["a"].pk}
+    scenario = {**a, "scenario_pk": w["scenario"].pk}
+    version = {**a, "version_pk": w["draft"].pk}
+    return {
+        "directory:partnership_detail": a,
+        "directory:partnership_edit": a,
+        "directory:member_add": a,
+        "directory:partner_organisation_add": a,
+        "directory:membership_end": {**a, "membership_pk": w["membership"].pk},
+        "directory:person_invite": a,
+        "directory:role_end": {**a, "role_pk": w["teacher_role"].pk},
+        "directory:accept_invitation": {"token": w["invitation_token"]},
+        "brokerage:home": a,
+        "brokerage:areas": a,
+        "brokerage:profile_list": a,
+        "brokerage:profiles_derive": a,
+        "brokerage:profile_detail": {**a, "school_pk": w["schools"][0].pk},
+        "brokerage:assessment_adjust": {**a, "school_pk": w["schools"][0].pk, "area": "maths"},
+        "brokerage:offer_list": a,
+        "brokerage:offer_edit": {**a, "school_pk": w["schools"][2].pk},
+        "brokerage:scenario_create": a,
+        "brokerage:scenario_detail": scenario,
+        "brokerage:scenario_run": scenario,
+        "brokerage:proposal_decide": {
+            **scenario,
+            "proposal_pk": w["proposal"].pk,
+            "action": "accept",
+        },
+        "brokerage:pin_remove": {**scenario, "pin_pk": w["pin"].pk},
+        "brokerage:exclusion_remove": {**scenario, "exclusion_pk": w["exclusion"].pk},
+        "brokerage:support_list": a,
+        "brokerage:support_detail": {**a, "support_pk": w["support"].pk},
+        "brokerage:support_end": {**a, "support_pk": w["support"].pk},
+        "frameworks:list": a,
+        "frameworks:upload": a,
+        "frameworks:version": version,
+        "frameworks:flex": {**a, "version_pk": w["base"].pk},
+        "frameworks:publish": version,
+        "frameworks:start_draft": {**a, "version_pk": w["published"].pk},
+        "frameworks:add_theme": version,
+        "frameworks:add_question": version,
+        "frameworks:remove_question": {**version, "question_pk": w["question"].pk},
+        "frameworks:download_yaml": version,
+        "frameworks:download_json": version,
+        "enquiries:start": {"token": w["token"]},
+        "enquiries:theme": {"token": w["token"], "number": 1},
+        "enquiries:review": {"token": w["token"]},
+        "enquiries:submit": {"token": w["token"]},
+        "enquiries:public": {"token": w["public_token"]},
+        "enquiries:cycle_list": {"partnership_pk": w["a"].pk},
+        "enquiries:cycle_create": {"partnership_pk": w["a"].pk},
+        "enquiries:cycle": {"pk": w["open_cycle"].pk},
+        "enquiries:invite": {"pk": w["open_cycle"].pk},
+        "enquiries:reflection": {"pk": w["open_cycle"].pk},
+        "enquiries:cycle_action": {"pk": w["open_cycle"].pk, "action": "remind"},
+        "enquiries:reflections_export": {"fmt": "csv"},
+        "insights:cycle_list": {"partnership_pk": w["a"].pk},
+        "insights:settings": {"partnership_pk": w["a"].pk},
+        "insights:dashboard": {"pk": w["results_cycle"].pk},
+        "insights:download": {"pk": w["results_cycle"].pk, "identifier": "csv"},
+    }.get(name, {})
+
+
+def partnerlens_url_names(patterns=None, namespace: str = "") -> set[str]:
+    """The name of every URL pattern in the URLconf whose view is Partnerlens code."""
+    names = set()
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+            names |= partnerlens_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.callback.__module__.startswith(
+            "partnerlens."
+        ):
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def outcome(response):
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return IN
+    return response.status_code
+
+
+def test_every_url_has_a_row():
+    names = partnerlens_url_names()
+    assert len(names) > 50, "the URLconf was not read"
+    assert names - set(EXPECTED) == set(), "each new URL needs a row in EXPECTED"
+    assert set(EXPECTED) - names == set(), "a row names a URL that no longer exists"
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_each_persona_gets_what_the_table_says(client, world, db, name):
+    method, *expected = EXPECTED[name]
+    url = reverse(name, kwargs=address(name, world))
+    got = []
+    for persona in PERSONAS:
+        with transaction.atomic():  # each persona meets the world as it was built
+            if persona == "anonymous":
+                client.logout()
+            else:
+                client.force_login(world[persona])
+            got.append(outcome(getattr(client, method)(url)))
+            transaction.set_rollback(True)
+    assert dict(zip(PERSONAS, got, strict=True)) == dict(zip(PERSONAS, expected, strict=True))
