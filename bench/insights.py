@@ -9,7 +9,7 @@ when DATABASE_URL is set) through the app's own code:
 - frameworks: a 60-question built-in framework (12 themes x 5 questions, 3 dimensions) by
   ``frameworks.services.versions.import_framework``; cycles by
   ``enquiries.services.create_cycle`` and ``open_cycle``;
-- a few responses through the respondent services (``start_public_response``,
+- a few responses through the respondent services (``start_open_link_response``,
   ``save_theme_answers``, ``submit_response``, whose ``response_submitted`` signal updates
   the aggregates), and all the rest by the bulk path an import uses: bulk-create submitted
   responses and their answers, then ``insights.aggregates.add_responses`` per batch, the
@@ -166,8 +166,12 @@ class Filler:
             for q in questions
         ]
         self.top = np.array([max(v) for v in self.values])
-        self.memory: dict[str, list] = {"partnership_id": [], "theme_key": [], "role": [],
-                                        "value": []}  # fmt: skip
+        self.memory: dict[str, list] = {
+            "partnership_id": [],
+            "theme_key": [],
+            "role": [],
+            "value": [],
+        }
         self.answers = 0
         self.aggregate_s = 0.0  # time spent in add_responses
 
@@ -186,18 +190,24 @@ class Filler:
 
         partnership = Partnership.objects.create(name=name, kind=kind)
         organisations = Organisation.objects.bulk_create(
-            [Organisation(kind=OrganisationKind.SCHOOL, name=f"{name} school {i + 1}")
-             for i in range(schools)]
-        )  # fmt: skip
+            [
+                Organisation(kind=OrganisationKind.SCHOOL, name=f"{name} school {i + 1}")
+                for i in range(schools)
+            ]
+        )
         Membership.objects.bulk_create(
             [Membership(partnership=partnership, organisation=o) for o in organisations]
         )
         today = timezone.localdate()
         cycle = create_cycle(
-            partnership, actor=None, framework_version=self.version, title="Autumn review",
-            opens_on=today, closes_on=today + timedelta(days=30),
+            partnership,
+            actor=None,
+            framework_version=self.version,
+            title="Autumn review",
+            opens_on=today,
+            closes_on=today + timedelta(days=30),
             anonymity_mode="anonymous",
-        )  # fmt: skip
+        )
         open_cycle(cycle, actor=None)
         return partnership, organisations, cycle
 
@@ -211,8 +221,9 @@ class Filler:
         role = rng.choice(roles, size=respondents, p=mix / mix.sum())
         org = rng.integers(0, len(organisations), size=respondents)
         theme_level = rng.uniform(2.0, 4.0, size=THEMES)
-        lift = np.where(np.isin(role, ["partnership_lead", "headteacher", "senior_leader"]),
-                        0.4, 0.0)  # fmt: skip
+        lift = np.where(
+            np.isin(role, ["partnership_lead", "headteacher", "senior_leader"]), 0.4, 0.0
+        )
         raw = (
             np.repeat(theme_level, PER_THEME)[None, :]
             + rng.normal(0, 0.5, size=(respondents, 1))
@@ -225,18 +236,18 @@ class Filler:
 
     def respond_through_services(self, cycle, organisations, count: int) -> None:
         from partnerlens.enquiries.responding import AnswerValue, themes_for
-        from partnerlens.enquiries.services.invitees import create_public_link
+        from partnerlens.enquiries.services.invitees import create_open_link
         from partnerlens.enquiries.services.responses import (
             save_theme_answers,
-            start_public_response,
+            start_open_link_response,
             submit_response,
         )
 
-        link = create_public_link(cycle, actor=None)
+        link = create_open_link(cycle, actor=None)
         role, org, score = self.draw(count, organisations)
         column = {q.pk: i for i, q in enumerate(self.questions)}
         for r in range(count):
-            response, _ = start_public_response(
+            response, _ = start_open_link_response(
                 link, role=str(role[r]), organisation=organisations[org[r]]
             )
             for theme, questions in themes_for(response):
@@ -332,8 +343,12 @@ def fill():
     remaining = NATIONAL_ANSWERS - filler.answers
     people, last = divmod(remaining, QUESTIONS)
     people += 1 if last else 0
-    sizes = rng.multinomial(people - 5 * OTHER_PARTNERSHIPS,
-                            np.full(OTHER_PARTNERSHIPS, 1 / OTHER_PARTNERSHIPS)) + 5  # fmt: skip
+    sizes = (
+        rng.multinomial(
+            people - 5 * OTHER_PARTNERSHIPS, np.full(OTHER_PARTNERSHIPS, 1 / OTHER_PARTNERSHIPS)
+        )
+        + 5
+    )
     kinds = [k for k in PartnershipKind.values if k != PartnershipKind.MAT]
     for index, size in enumerate(sizes):
         _p, schools, cycle = filler.partnership(
@@ -341,9 +356,11 @@ def fill():
         )
         final = index == len(sizes) - 1
         filler.respond_in_bulk(cycle, schools, int(size), last if final and last else QUESTIONS)
-    log(f"national set filled in {time.perf_counter() - started:.1f} s: "
+    log(
+        f"national set filled in {time.perf_counter() - started:.1f} s: "
         f"{filler.answers:,} answers, {OTHER_PARTNERSHIPS + 1} partnerships; "
-        f"add_responses took {filler.aggregate_s:.1f} s of it")  # fmt: skip
+        f"add_responses took {filler.aggregate_s:.1f} s of it"
+    )
     return filler, big
 
 
@@ -397,12 +414,15 @@ def main() -> None:
     release_s, _made = timed(release, RELEASE_REPEATS)
     close_cycle(big, actor=None)
     made = Release.objects.filter(cycle=big).values_list("respondents", "page", "exports")[0]
-    log(f"release: {made[0]:,} respondents, page {len(str(made[1])) / 1e6:.1f} MB, downloads "
-        f"{len(str(made[2])) / 1e6:.1f} MB of JSON (both languages)")  # fmt: skip
+    log(
+        f"release: {made[0]:,} respondents, page {len(str(made[1])) / 1e6:.1f} MB, downloads "
+        f"{len(str(made[2])) / 1e6:.1f} MB of JSON (both languages)"
+    )
 
     lead = get_user_model().objects.create_user(username="bench-lead", email="lead@bench.example")
-    PartnershipRole.objects.create(user=lead, partnership=big.partnership,
-                                   role=Role.PARTNERSHIP_LEAD)  # fmt: skip
+    PartnershipRole.objects.create(
+        user=lead, partnership=big.partnership, role=Role.PARTNERSHIP_LEAD
+    )
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     client.force_login(lead)

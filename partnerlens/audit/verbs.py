@@ -38,7 +38,7 @@ CYCLE_CLOSED = "cycle.closed"
 CYCLE_PUBLISHED = "cycle.published"
 CYCLE_INVITED = "cycle.invited"  # cycle invitations (emails asking people to respond) sent
 CYCLE_REMINDED = "cycle.reminded"
-CYCLE_PUBLIC_LINK = "cycle.public_link"
+CYCLE_PUBLIC_LINK = "cycle.public_link"  # stored verbs keep their first name: an open link
 
 # insights
 INSIGHTS_SETTINGS_CHANGED = "insights.settings_changed"

@@ -26,8 +26,8 @@ urlpatterns = [
     path(P + "scenarios/<int:scenario_pk>/run/", views.scenario_run, name="scenario_run"),
     path(
         P + "scenarios/<int:scenario_pk>/proposals/<int:proposal_pk>/<slug:action>/",
-        views.proposal_decide,
-        name="proposal_decide",
+        views.match_decide,
+        name="match_decide",
     ),
     path(
         P + "scenarios/<int:scenario_pk>/pins/<int:pin_pk>/remove/",

@@ -247,7 +247,7 @@ def scenario_create(request, pk):
     form = ScenarioForm(request.POST or None, areas=partnership_areas(partnership))
     if form.is_valid():
         scenario = create_scenario(partnership, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Scenario created. Run it to see proposed pairs."))
+        messages.success(request, _("Scenario created. Run it to see proposed matches."))
         return _to_scenario(scenario)
     return render(
         request, "brokerage/scenario_form.html", {"partnership": partnership, "form": form}
@@ -321,7 +321,7 @@ def scenario_run(request, pk, scenario_pk):
 
 @login_required
 @require_POST
-def proposal_decide(request, pk, scenario_pk, proposal_pk, action):
+def match_decide(request, pk, scenario_pk, proposal_pk, action):
     scenario = _broker_scenario(request, pk, scenario_pk)
     proposal = get_object_or_404(ProposedMatch, pk=proposal_pk, run__scenario=scenario)
     if action not in ACTIONS:

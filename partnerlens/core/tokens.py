@@ -3,7 +3,7 @@
 The token in an emailed link is random (``secrets.token_urlsafe``), so a plain hash is
 enough to look it up and useless to someone who reads the database. A ``purpose`` keeps the
 hashes of one token apart when it serves several ends (an enquiry invitee's link, a draft
-response's resume key, a cycle's public link). Role invitations have no purpose: their
+response's resume key, a cycle's open link). Role invitations have no purpose: their
 stored hashes predate purposes and must keep matching.
 """
 

@@ -263,7 +263,7 @@ def _offers(partnership: Partnership) -> dict[int, dict[str, tuple[int, int]]]:
 @transaction.atomic
 def build_brokerage_demo(data_dir: Path) -> Built:
     """The Trafford partnership: audit profiles from real outcome data, offers, one scenario
-    run, one pair accepted and under way with a progress note. The demo user is its broker."""
+    run, one match accepted and under way with a progress note. The demo user is its broker."""
     lead = demo_lead()
     schools = list(Organisation.objects.filter(urn__in=trafford_urns(data_dir)).order_by("name"))
     if not schools:
@@ -319,5 +319,5 @@ def build_brokerage_demo(data_dir: Path) -> Built:
     pending = ProposedMatch.objects.filter(run=run, decision=Decision.PENDING).count()
     return Built(
         f"{partnership.name}: {len(schools)} schools, {len(offers)} offers, "
-        f"{len(proposals)} proposed pairs ({pending} to review){supported}"
+        f"{len(proposals)} proposed matches ({pending} to review){supported}"
     )

@@ -2,12 +2,12 @@ from django.contrib import admin
 
 from partnerlens.directory.models import (
     EstablishmentLink,
-    Invitation,
     Membership,
     Organisation,
     OutcomeMeasure,
     Partnership,
     PartnershipRole,
+    RoleInvitation,
 )
 
 
@@ -39,7 +39,7 @@ class PartnershipRoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("partnership", "organisation", "user")
 
 
-@admin.register(Invitation)
+@admin.register(RoleInvitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ("email", "partnership", "role", "created_at", "expires_at", "accepted_at")
     exclude = ("token_hash",)

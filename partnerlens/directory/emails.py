@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from partnerlens.directory.models import Invitation
+from partnerlens.directory.models import RoleInvitation
 
 LANGUAGES = ("en", "cy")
 
@@ -21,7 +21,7 @@ def language_order(first: str) -> list[str]:
     return [first, *[code for code in LANGUAGES if code != first]]
 
 
-def role_invitation(invitation: Invitation, *, link: str, inviter: str, language: str):
+def role_invitation(invitation: RoleInvitation, *, link: str, inviter: str, language: str):
     """The email inviting someone to a role in a partnership, carrying their single-use link."""
     subjects, bodies = [], []
     for code in language_order(language):

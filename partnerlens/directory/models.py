@@ -287,19 +287,19 @@ class PartnershipRole(models.Model):
         return f"{self.user} as {self.get_role_display()} in {self.partnership}"
 
 
-class InvitationQuerySet(models.QuerySet):
-    def pending(self) -> InvitationQuerySet:
+class RoleInvitationQuerySet(models.QuerySet):
+    def pending(self) -> RoleInvitationQuerySet:
         return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class RoleInvitation(models.Model):
     """An offer to join a partnership in a role, sent by email with a single-use link.
 
     Only a hash of the token is stored, so a database leak does not leak working links.
     """
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="invitations"
+        Partnership, on_delete=models.CASCADE, related_name="role_invitations"
     )
     email = models.EmailField()
     role = models.CharField(max_length=30, choices=Role.choices)
@@ -317,7 +317,7 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = InvitationQuerySet.as_manager()
+    objects = RoleInvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

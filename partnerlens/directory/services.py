@@ -23,13 +23,13 @@ from partnerlens.audit.services import record
 from partnerlens.core.tokens import hash_token
 from partnerlens.directory import emails
 from partnerlens.directory.models import (
-    Invitation,
     Membership,
     Organisation,
     OrganisationKind,
     Partnership,
     PartnershipRole,
     Role,
+    RoleInvitation,
 )
 
 
@@ -155,7 +155,7 @@ def end_membership(
 
 @dataclass(frozen=True)
 class SentInvitation:
-    invitation: Invitation
+    invitation: RoleInvitation
     link: str
 
 
@@ -182,7 +182,7 @@ def invite_person(
     link = invitation_link(token)
     expires_at = timezone.now() + datetime.timedelta(days=settings.INVITATION_DAYS)
     with transaction.atomic():
-        invitation = Invitation.objects.create(
+        invitation = RoleInvitation.objects.create(
             partnership=partnership,
             email=email.strip().lower(),
             role=role,
@@ -205,10 +205,10 @@ def invite_person(
     return SentInvitation(invitation=invitation, link=link)
 
 
-def find_invitation(token: str) -> Invitation:
+def find_invitation(token: str) -> RoleInvitation:
     """The invitation a link points at, or an InvitationError saying why it cannot be used."""
     invitation = (
-        Invitation.objects.select_related("partnership", "organisation")
+        RoleInvitation.objects.select_related("partnership", "organisation")
         .filter(token_hash=hash_token(token))
         .first()
     )
@@ -232,7 +232,7 @@ def accept_invitation(token: str, *, user) -> PartnershipRole:
     with transaction.atomic():
         invitation = find_invitation(token)
         # Lock the row so two simultaneous clicks cannot both accept it.
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = RoleInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
             raise InvitationError(_("This invitation has already been used."))
         role = (

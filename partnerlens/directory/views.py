@@ -86,7 +86,7 @@ def partnership_detail(request, pk):
         "roles": partnership.roles.select_related("user", "organisation").order_by(
             "ended", "role", "user__first_name"
         ),
-        "invitations": partnership.invitations.pending() if access.can_manage else [],
+        "invitations": partnership.role_invitations.pending() if access.can_manage else [],
         "sections": sections.links_for(partnership),
     }
     return render(request, "directory/partnership_detail.html", context)

@@ -17,7 +17,7 @@ class CycleAdmin(admin.ModelAdmin):
     list_display = ["title", "partnership", "state", "anonymity_mode", "opens_on", "closes_on"]
     list_filter = ["state", "anonymity_mode"]
     search_fields = ["title", "partnership__name"]
-    readonly_fields = ["state", "public_link_hash"]
+    readonly_fields = ["state", "open_link_hash"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

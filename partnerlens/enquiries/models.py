@@ -69,7 +69,7 @@ class Cycle(models.Model):
     )
     audience_roles = models.JSONField(default=list, blank=True, help_text="Role codes asked")
     audience_organisations = models.ManyToManyField(Organisation, blank=True, related_name="+")
-    public_link_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    open_link_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -38,7 +38,7 @@ def address_hash(address: str) -> str:
     return hmac.new(anonymity_key(), f"address:{address}".encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def allow_public_start(cycle: Cycle, address: str) -> bool:
+def allow_open_link_start(cycle: Cycle, address: str) -> bool:
     """Count one start; False if this client or this cycle is over its limit."""
     window, seconds = _window()
     per_client = _count(f"openlink:{cycle.pk}:{address_hash(address)}:{window}", seconds)

@@ -10,7 +10,7 @@ urlpatterns = [
     path("r/<str:token>/check/", views.review, name="review"),
     path("r/<str:token>/submit/", views.submit, name="submit"),
     path("submitted/", views.submitted, name="submitted"),
-    path("p/<str:token>/", views.public_start, name="public"),
+    path("p/<str:token>/", views.open_link_start, name="open_link"),
     # Leads and members.
     path("partnerships/<int:partnership_pk>/", views.cycle_list, name="cycle_list"),
     path("partnerships/<int:partnership_pk>/new/", views.cycle_create, name="cycle_create"),

@@ -151,15 +151,15 @@ def submitted(request):
     return render(request, "enquiries/submitted.html")
 
 
-def public_start(request, token: str):
-    """The public link: choose a role, then get a fresh response with its own private link."""
+def open_link_start(request, token: str):
+    """The open link: choose a role, then get a fresh response with its own private link."""
     try:
-        cycle = responses.cycle_for_public_link(token)
+        cycle = responses.cycle_for_open_link(token)
     except LinkError as error:
         return _problem(request, error)
     form = PublicStartForm(cycle, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.allow_public_start(cycle, request.META.get("REMOTE_ADDR", "")):
+        if not ratelimit.allow_open_link_start(cycle, request.META.get("REMOTE_ADDR", "")):
             wait = ratelimit.retry_after()
             reply = render(
                 request,
@@ -170,7 +170,7 @@ def public_start(request, token: str):
             reply["Retry-After"] = str(wait)
             return reply
         try:
-            _response, own = responses.start_public_response(
+            _response, own = responses.start_open_link_response(
                 token,
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
@@ -186,7 +186,7 @@ def public_start(request, token: str):
                 _("Keep the address of this page: it is your private link to come back later."),
             )
             return redirect("enquiries:start", own)
-    return render(request, "enquiries/public_start.html", {"cycle": cycle, "form": form})
+    return render(request, "enquiries/open_link_start.html", {"cycle": cycle, "form": form})
 
 
 # --- leads --------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def cycle_detail(request, pk: int):
             "cycle": cycle,
             "can_manage": manage,
             "progress": progress_of(cycle) if manage else None,
-            "public_link": request.session.pop(f"public-link-{cycle.pk}", None),
+            "open_link": request.session.pop(f"open-link-{cycle.pk}", None),
         },
     )
 
@@ -288,10 +288,10 @@ ACTIONS = {
 @require_POST
 def cycle_action(request, pk: int, action: str):
     cycle, _access = get_cycle_for_user(request.user, pk, manage=True)
-    if action == "public-link":
-        token = invitees.create_public_link(cycle, actor=request.user)
-        request.session[f"public-link-{cycle.pk}"] = request.build_absolute_uri(
-            reverse("enquiries:public", args=[token])
+    if action == "open-link":
+        token = invitees.create_open_link(cycle, actor=request.user)
+        request.session[f"open-link-{cycle.pk}"] = request.build_absolute_uri(
+            reverse("enquiries:open_link", args=[token])
         )
         return redirect("enquiries:cycle", cycle.pk)
     if action not in ACTIONS:

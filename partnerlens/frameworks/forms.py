@@ -72,11 +72,14 @@ class FlexForm(GovukFormMixin, forms.Form):
         picked = set(self["themes"].value() or [])
         return [
             {
-                "theme": theme, "target": target, "weight": weight,
-                "checkbox_id": f"id_themes_{i}", "checked": theme.key in picked,
+                "theme": theme,
+                "target": target,
+                "weight": weight,
+                "checkbox_id": f"id_themes_{i}",
+                "checked": theme.key in picked,
             }
             for i, (theme, target, weight) in enumerate(self.theme_rows)
-        ]  # fmt: skip
+        ]
 
     def chosen(self) -> dict[str, Any]:
         keys = self.cleaned_data["themes"]
@@ -100,13 +103,15 @@ class ThemeForm(GovukFormMixin, forms.Form):
     title_en = forms.CharField(label=_("Title in English"), max_length=200)
     title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
     description_en = forms.CharField(
-        label=_("Description in English"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Description in English"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-    )  # fmt: skip
+    )
     description_cy = forms.CharField(
-        label=_("Description in Welsh"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Description in Welsh"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-    )  # fmt: skip
+    )
     weight = forms.FloatField(label=_("Weight"), min_value=0, max_value=10, initial=1.0)
 
 
@@ -117,17 +122,23 @@ class QuestionForm(GovukFormMixin, forms.Form):
         label=_("Question in English"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
     text_cy = forms.CharField(
-        label=_("Question in Welsh"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        label=_("Question in Welsh"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         required=False,
-    )  # fmt: skip
+    )
     help_en = forms.CharField(
-        label=_("Help text in English"), widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000, required=False,
-    )  # fmt: skip
+        label=_("Help text in English"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
     help_cy = forms.CharField(
-        label=_("Help text in Welsh"), widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000, required=False,
-    )  # fmt: skip
+        label=_("Help text in Welsh"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
     roles = forms.MultipleChoiceField(
         label=_("Who is asked this question?"),
         help_text=_("Leave all unticked to ask everyone."),
@@ -196,8 +207,8 @@ class QuestionForm(GovukFormMixin, forms.Form):
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        names = ("kind", "text_en", "text_cy", "help_en", "help_cy", "roles", "required",
-                 "evidence_required", "allow_dont_know")  # fmt: skip
+        names = "kind text_en text_cy help_en help_cy roles required evidence_required"
+        names = [*names.split(), "allow_dont_know"]
         return {**{n: data[n] for n in names}, "options": data["option_list"] or None}
 
 

@@ -51,12 +51,16 @@ def framework_list(request, pk):
     frameworks = Framework.objects.available_to(partnership).prefetch_related(
         Prefetch("versions", queryset=FrameworkVersion.objects.order_by("-number"))
     )
-    return render(request, "frameworks/list.html", {
-        "partnership": partnership,
-        "builtin": [f for f in frameworks if f.is_builtin],
-        "own": [f for f in frameworks if not f.is_builtin],
-        "can_manage": access.can_manage,
-    })  # fmt: skip
+    return render(
+        request,
+        "frameworks/list.html",
+        {
+            "partnership": partnership,
+            "builtin": [f for f in frameworks if f.is_builtin],
+            "own": [f for f in frameworks if not f.is_builtin],
+            "can_manage": access.can_manage,
+        },
+    )
 
 
 @login_required
@@ -68,13 +72,19 @@ def version_detail(request, pk, version_pk):
     for theme in theme_list:
         theme.dimension_label = DIMENSIONS.get(theme.dimension, theme.dimension)
     manage = may_change(access, version)
-    return render(request, "frameworks/version.html", {
-        "partnership": partnership, "version": version, "themes": theme_list,
-        "prompts": version.reflection_prompts.all(),
-        "can_edit": manage and version.is_draft,
-        "can_start_draft": manage and version.is_published,
-        "can_flex": access.can_manage and version.is_published,
-    })  # fmt: skip
+    return render(
+        request,
+        "frameworks/version.html",
+        {
+            "partnership": partnership,
+            "version": version,
+            "themes": theme_list,
+            "prompts": version.reflection_prompts.all(),
+            "can_edit": manage and version.is_draft,
+            "can_start_draft": manage and version.is_published,
+            "can_flex": access.can_manage and version.is_published,
+        },
+    )
 
 
 @login_required
@@ -96,9 +106,15 @@ def flex(request, pk, version_pk):
         else:
             messages.success(request, _("Your framework has been created as a draft."))
             return _redirect_to_version(partnership, draft)
-    return render(request, "frameworks/flex.html", {
-        "partnership": partnership, "version": version, "form": form,
-    })  # fmt: skip
+    return render(
+        request,
+        "frameworks/flex.html",
+        {
+            "partnership": partnership,
+            "version": version,
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -139,9 +155,15 @@ def add_theme(request, pk, version_pk):
                 form.add_error(None, error)
         else:
             return _redirect_to_version(partnership, version)
-    return render(request, "frameworks/theme_form.html", {
-        "partnership": partnership, "version": version, "form": form,
-    })  # fmt: skip
+    return render(
+        request,
+        "frameworks/theme_form.html",
+        {
+            "partnership": partnership,
+            "version": version,
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -159,9 +181,15 @@ def add_question(request, pk, version_pk):
         else:
             messages.success(request, _("The question has been added."))
             return _redirect_to_version(partnership, version)
-    return render(request, "frameworks/question_form.html", {
-        "partnership": partnership, "version": version, "form": form,
-    })  # fmt: skip
+    return render(
+        request,
+        "frameworks/question_form.html",
+        {
+            "partnership": partnership,
+            "version": version,
+            "form": form,
+        },
+    )
 
 
 @login_required

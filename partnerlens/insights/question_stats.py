@@ -142,8 +142,10 @@ def question_summary(
         "source": pd.Series(role).map({r: source_of(r) for r in set(role)}).to_numpy(object),
     }
     keys = {name: kernels.factorise(values) for name, values in cells.items()}
-    unit = kernels.factorise(own["cycle_id"].to_numpy(dtype=np.int64) * (1 << 40)
-                             + own["question_id"].to_numpy(dtype=np.int64))  # fmt: skip
+    unit = kernels.factorise(
+        own["cycle_id"].to_numpy(dtype=np.int64) * (1 << 40)
+        + own["question_id"].to_numpy(dtype=np.int64)
+    )
     units = {
         column: own[column].to_numpy()
         for column in ("cycle_id", "theme_key", "question_key", "scale_min", "scale_max")

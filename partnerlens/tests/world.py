@@ -36,7 +36,7 @@ from partnerlens.directory.models import (
 from partnerlens.directory.services import invite_person
 from partnerlens.enquiries.invitee_files import InviteeRow
 from partnerlens.enquiries.services.cycles import create_cycle, open_cycle
-from partnerlens.enquiries.services.invitees import create_public_link, invite_people
+from partnerlens.enquiries.services.invitees import create_open_link, invite_people
 from partnerlens.enquiries.services.responses import start_or_resume_response
 from partnerlens.frameworks.services.versions import flex_framework, publish_version
 from partnerlens.insights.tests.helpers import fill_cycle, make_results_framework
@@ -118,7 +118,7 @@ def _brokerage(a: Partnership, lead, schools) -> dict:
 
 
 def _enquiry(a: Partnership, lead, schools, version) -> dict:
-    """An open cycle with one invited teacher who has started, and a public link."""
+    """An open cycle with one invited teacher who has started, and an open link."""
     today = timezone.localdate()
     cycle = create_cycle(
         a,
@@ -140,7 +140,7 @@ def _enquiry(a: Partnership, lead, schools, version) -> dict:
     return {
         "open_cycle": cycle,
         "token": token,
-        "public_token": create_public_link(cycle, actor=lead),
+        "open_link_token": create_open_link(cycle, actor=lead),
     }
 
 

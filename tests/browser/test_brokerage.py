@@ -33,7 +33,7 @@ def test_a_broker_runs_a_scenario_and_accepts_a_pair(page: Page, live_server, cl
     page.get_by_role("button", name="Create scenario").click()
     page.get_by_role("button", name="Run scenario").click()
     expect(page.locator("main")).to_contain_text("2 of 2 needs met")
-    expect(page.get_by_role("img", name="Schools and proposed support pairs")).to_be_visible()
+    expect(page.get_by_role("img", name="Schools and proposed matches")).to_be_visible()
     assert_accessible(page)
 
     accept = re.compile(r"^Accept\b.*Cedar Primary supporting Ash Primary")

@@ -40,7 +40,7 @@ def test_the_review_page_lists_pairs_and_plots_them_accessibly(client, cluster, 
 def decide_url(proposal, action: str) -> str:
     scenario = proposal.run.scenario
     return reverse(
-        "brokerage:proposal_decide",
+        "brokerage:match_decide",
         kwargs={
             "pk": scenario.partnership_id,
             "scenario_pk": scenario.pk,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from partnerlens.audit.models import AuditEvent
 from partnerlens.directory import services
-from partnerlens.directory.models import Invitation, PartnershipRole, Role
+from partnerlens.directory.models import PartnershipRole, Role, RoleInvitation
 
 
 def invite(client, personas, email="new.governor@example.org", **extra):
@@ -66,9 +66,9 @@ def test_an_invited_person_follows_the_emailed_link_and_joins_with_a_new_account
 def test_only_a_hash_of_the_token_is_stored(client, personas, smtp_server):
     invite(client, personas)
     token = link_in(smtp_server.messages[0]).rstrip("/").rsplit("/", 1)[1]
-    invitation = Invitation.objects.get()
+    invitation = RoleInvitation.objects.get()
     assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
-    assert token not in str(list(Invitation.objects.values()))
+    assert token not in str(list(RoleInvitation.objects.values()))
 
 
 def test_a_used_link_cannot_be_used_again(client, personas, smtp_server):
@@ -87,7 +87,7 @@ def test_a_used_link_cannot_be_used_again(client, personas, smtp_server):
 
 def test_an_expired_link_says_so_and_grants_nothing(client, personas, smtp_server):
     invite(client, personas)
-    Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    RoleInvitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     path = link_in(smtp_server.messages[0])
 
     page = client.get(path)
@@ -108,7 +108,7 @@ def test_the_invitation_expires_after_the_configured_number_of_days(
 ):
     settings.INVITATION_DAYS = 3
     invite(client, personas)
-    lifetime = Invitation.objects.get().expires_at - timezone.now()
+    lifetime = RoleInvitation.objects.get().expires_at - timezone.now()
     assert datetime.timedelta(days=2, hours=23) < lifetime <= datetime.timedelta(days=3)
 
 
@@ -158,7 +158,7 @@ def test_an_invitation_is_not_kept_when_the_mail_server_refuses_it(client, perso
     )
     assert response.status_code == 200
     assert "could not be sent" in response.content.decode()
-    assert not Invitation.objects.exists()
+    assert not RoleInvitation.objects.exists()
 
 
 def test_the_member_organisation_must_belong_to_the_partnership(client, personas, smtp_server):
@@ -168,7 +168,7 @@ def test_the_member_organisation_must_belong_to_the_partnership(client, personas
         {"email": "x@example.org", "role": Role.TEACHER, "organisation": personas["school_b"].pk},
     )
     assert response.status_code == 200
-    assert not Invitation.objects.exists()
+    assert not RoleInvitation.objects.exists()
     assert smtp_server.messages == []
 
 

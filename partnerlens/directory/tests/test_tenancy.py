@@ -25,12 +25,12 @@ from django.utils import timezone
 from partnerlens.audit.models import AuditEvent
 from partnerlens.directory import urls as directory_urls
 from partnerlens.directory.models import (
-    Invitation,
     Membership,
     Organisation,
     Partnership,
     PartnershipRole,
     Role,
+    RoleInvitation,
 )
 
 READ = "read"  # anyone with a role in the partnership may see it
@@ -123,7 +123,7 @@ def snapshot() -> list:
         list(Partnership.objects.order_by("pk").values()),
         list(Membership.objects.order_by("pk").values()),
         list(PartnershipRole.objects.order_by("pk").values()),
-        list(Invitation.objects.order_by("pk").values()),
+        list(RoleInvitation.objects.order_by("pk").values()),
         list(Organisation.objects.order_by("pk").values_list("pk", "name")),
         AuditEvent.objects.count(),
     ]

@@ -1,5 +1,5 @@
 """Invitees: who is asked, their cycle invitations (the emails carrying their personal links),
-reminders, and the public link.
+reminders, and the open link.
 
 Each function owns its transaction and writes the audit log.
 """
@@ -196,11 +196,11 @@ def _remind_blindly(cycle: Cycle, due: list[Invitee]) -> int:
         return connection.send_messages(messages) or 0
 
 
-def create_public_link(cycle: Cycle, *, actor) -> str:
+def create_open_link(cycle: Cycle, *, actor) -> str:
     """A link anyone may use to start a fresh response; replacing it retires the old one."""
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
-        cycle.public_link_hash = hash_token(token, purpose="public")
-        cycle.save(update_fields=["public_link_hash"])
+        cycle.open_link_hash = hash_token(token, purpose="public")
+        cycle.save(update_fields=["open_link_hash"])
         record(actor, verbs.CYCLE_PUBLIC_LINK, cycle, partnership_id=cycle.partnership_id)
     return token

@@ -164,19 +164,19 @@ def _new_anonymous_draft(cycle: Cycle, invitee: Invitee, token: str, language: s
         return Response.objects.get(resume_key=key)
 
 
-def cycle_for_public_link(token: str) -> Cycle:
-    cycle = Cycle.objects.filter(public_link_hash=hash_token(token, purpose="public")).first()
+def cycle_for_open_link(token: str) -> Cycle:
+    cycle = Cycle.objects.filter(open_link_hash=hash_token(token, purpose="public")).first()
     if cycle is None or not token:
         raise LinkError("unknown", _("This link is not recognised or has been replaced."))
     _check_open(cycle)
     return cycle
 
 
-def start_public_response(
+def start_open_link_response(
     token: str, *, role: str, organisation: Organisation | None, language: str = "en"
 ) -> tuple[Response, str]:
-    """A fresh response from the public link; returns it with its own private resume token."""
-    cycle = cycle_for_public_link(token)
+    """A fresh response from the open link; returns it with its own private resume token."""
+    cycle = cycle_for_open_link(token)
     if role not in (cycle.audience_roles or Role.values):
         raise EnquiryError(_("Choose one of the roles this enquiry asks."))
     if organisation is not None:

@@ -10,10 +10,10 @@ from partnerlens.directory.models import Role
 from partnerlens.enquiries import disclosure
 from partnerlens.enquiries.models import Response
 from partnerlens.enquiries.services.cycles import open_cycle
-from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.invitees import create_open_link
 from partnerlens.enquiries.services.responses import (
+    start_open_link_response,
     start_or_resume_response,
-    start_public_response,
     submit_response,
 )
 from partnerlens.enquiries.summaries import progress_of
@@ -38,7 +38,7 @@ def _fresh_counts():
 def public(make_cycle, cluster):
     cycle = make_cycle()
     open_cycle(cycle, actor=cluster["lead_a"])
-    return cycle, create_public_link(cycle, actor=cluster["lead_a"])
+    return cycle, create_open_link(cycle, actor=cluster["lead_a"])
 
 
 def start(client, token: str, address: str, prefix: str = ""):
@@ -78,7 +78,7 @@ def test_the_cache_never_holds_a_client_address(public, client):
 
 def test_the_lead_sees_open_link_responses_counted_as_their_own_group(public, client, cluster):
     cycle, token = public
-    response, own = start_public_response(token, role=Role.TEACHER, organisation=None)
+    response, own = start_open_link_response(token, role=Role.TEACHER, organisation=None)
     answer_everything(response)
     submit_response(response, token=own)
     client.force_login(cluster["lead_a"])

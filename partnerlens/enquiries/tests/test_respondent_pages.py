@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from partnerlens.enquiries.models import Answer, Invitee, Response
 from partnerlens.enquiries.services.cycles import close_cycle, open_cycle
-from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.invitees import create_open_link
 from partnerlens.enquiries.tests.conftest import answer_everything
 
 
@@ -177,9 +177,9 @@ def test_an_unknown_link_is_not_found(client, db):
     assert page.status_code == 404 and "Link not recognised" in page.text
 
 
-def test_a_public_link_asks_the_role_then_gives_a_private_link(make_cycle, cluster, client):
+def test_an_open_link_asks_the_role_then_gives_a_private_link(make_cycle, cluster, client):
     cycle = make_cycle("anonymous")
-    public = create_public_link(cycle, actor=cluster["lead_a"])
+    public = create_open_link(cycle, actor=cluster["lead_a"])
     open_cycle(cycle, actor=cluster["lead_a"])
     page = client.get(f"/enquiries/p/{public}/")
     assert "Teacher" in page.text and "Governor" not in page.text

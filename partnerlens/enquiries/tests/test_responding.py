@@ -157,21 +157,21 @@ def test_an_unknown_link_is_refused(opened):
         follow_link("made-up-token")
 
 
-def test_a_public_link_starts_a_fresh_response_in_the_role_chosen(make_cycle, cluster):
-    from partnerlens.enquiries.services.invitees import create_public_link
-    from partnerlens.enquiries.services.responses import start_public_response
+def test_an_open_link_starts_a_fresh_response_in_the_role_chosen(make_cycle, cluster):
+    from partnerlens.enquiries.services.invitees import create_open_link
+    from partnerlens.enquiries.services.responses import start_open_link_response
 
     cycle = make_cycle("anonymous")
-    public = create_public_link(cycle, actor=cluster["lead_a"])
+    public = create_open_link(cycle, actor=cluster["lead_a"])
     with pytest.raises(LinkError, match="not opened yet"):
-        start_public_response(public, role=Role.TEACHER, organisation=None)
+        start_open_link_response(public, role=Role.TEACHER, organisation=None)
     open_cycle(cycle, actor=cluster["lead_a"])
     with pytest.raises(EnquiryError, match="roles this enquiry asks"):
-        start_public_response(public, role=Role.GOVERNOR, organisation=None)
-    first, first_token = start_public_response(
+        start_open_link_response(public, role=Role.GOVERNOR, organisation=None)
+    first, first_token = start_open_link_response(
         public, role=Role.HEADTEACHER, organisation=cluster["schools"][2]
     )
-    second, second_token = start_public_response(public, role=Role.TEACHER, organisation=None)
+    second, second_token = start_open_link_response(public, role=Role.TEACHER, organisation=None)
     assert first.pk != second.pk and first_token != second_token
     assert start_or_resume_response(first_token) == first
     assert (first.role, first.invitee) == (Role.HEADTEACHER, None)

@@ -18,10 +18,10 @@ from partnerlens.directory.models import Role
 from partnerlens.enquiries.models import Invitee, ReceiptSet, Response
 from partnerlens.enquiries.receipts import receipt_for, receipts_of
 from partnerlens.enquiries.services.cycles import open_cycle
-from partnerlens.enquiries.services.invitees import create_public_link, send_reminders
+from partnerlens.enquiries.services.invitees import create_open_link, send_reminders
 from partnerlens.enquiries.services.responses import (
+    start_open_link_response,
     start_or_resume_response,
-    start_public_response,
     submit_response,
 )
 from partnerlens.enquiries.tests.conftest import answer_everything, link_from
@@ -78,8 +78,8 @@ def test_no_invitee_row_shares_a_transaction_id_with_anything_responding_wrote(
 
     # Start in one order, submit in another; one keeps a draft; a stranger uses the open link.
     respond(tokens, emails[::-1][:6], [emails[4], emails[3], emails[6], emails[2], emails[7]])
-    link = create_public_link(cycle, actor=None)
-    stranger, own = start_public_response(link, role=Role.TEACHER, organisation=None)
+    link = create_open_link(cycle, actor=None)
+    stranger, own = start_open_link_response(link, role=Role.TEACHER, organisation=None)
     answer_everything(stranger)
     submit_response(stranger, token=own)
 

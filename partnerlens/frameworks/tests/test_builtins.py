@@ -21,9 +21,11 @@ BUILTIN_DOCS = Path(__file__).resolve().parents[3] / "docs" / "frameworks.md"
 
 def test_there_are_four_builtin_frameworks():
     assert sorted(p.stem for p in BUILTINS) == [
-        "collaboration-continuum", "deep-and-tight", "partnership-quality",
+        "collaboration-continuum",
+        "deep-and-tight",
+        "partnership-quality",
         "self-improving-system",
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
@@ -59,8 +61,10 @@ def test_the_maturity_model_has_three_dimensions_of_four_strands():
     for theme in document.themes:
         dimensions.setdefault(theme.dimension, []).append(theme.key)
     assert sorted(dimensions) == [
-        "collaborative-capital", "partnership-competence", "professional-development",
-    ]  # fmt: skip
+        "collaborative-capital",
+        "partnership-competence",
+        "professional-development",
+    ]
     assert all(len(strands) == 4 for strands in dimensions.values())
 
 

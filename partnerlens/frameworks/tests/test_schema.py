@@ -155,8 +155,12 @@ def test_standard_scales_are_filled_in_with_welsh():
     assert [o.score for o in agreement] == [1, 2, 3, 4, 5]
     assert agreement[0].label.en == "Strongly disagree" and agreement[0].label.cy
     assert [o.value for o in relationship] == [
-        "none", "networking", "coordination", "cooperation", "collaboration",
-    ]  # fmt: skip
+        "none",
+        "networking",
+        "coordination",
+        "cooperation",
+        "collaboration",
+    ]
     assert [o.score for o in relationship] == [0, 1, 2, 3, 4]
     for option in relationship[1:]:
         assert "trust" in option.descriptor.en and option.descriptor.cy

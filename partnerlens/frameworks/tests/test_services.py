@@ -92,10 +92,13 @@ def test_removing_a_theme_from_a_draft_takes_its_questions_and_is_audited(builti
 def test_flex_keeps_the_chosen_themes_with_targets_and_weights(builtins, personas):
     base = quality(builtins)
     draft = flex_framework(
-        personas["a"], base, theme_keys=["trust", "purpose"],
-        targets={"trust": 3}, weights={"trust": 2.5, "purpose": 0.5},
+        personas["a"],
+        base,
+        theme_keys=["trust", "purpose"],
+        targets={"trust": 3},
+        weights={"trust": 2.5, "purpose": 0.5},
         actor=personas["lead_a"],
-    )  # fmt: skip
+    )
     framework = draft.framework
     assert framework.owner == personas["a"] and framework.based_on == base
     assert draft.is_draft and draft.number == 1
@@ -151,13 +154,17 @@ def test_own_themes_and_questions_can_be_added_to_a_draft(builtins, personas):
     draft = flex_framework(personas["a"], quality(builtins), theme_keys=["purpose"])
     theme = add_theme(draft, title_en="Reading for pleasure", title_cy="Darllen er pleser")
     rubric = add_question(
-        theme, kind="rubric", text_en="How much do pupils read?", text_cy="Faint?",
-        roles=["teacher"], evidence_required=True,
+        theme,
+        kind="rubric",
+        text_en="How much do pupils read?",
+        text_cy="Faint?",
+        roles=["teacher"],
+        evidence_required=True,
         options=[
             {"value": "little", "label": {"en": "Little"}, "score": 1},
             {"value": "lots", "label": {"en": "Lots"}, "score": 2},
         ],
-    )  # fmt: skip
+    )
     agreement = add_question(theme, kind="agreement", text_en="Pupils enjoy reading.")
     assert theme.key == "reading-for-pleasure"
     assert [o.value for o in rubric.options.all()] == ["little", "lots"]
@@ -201,10 +208,17 @@ def test_questions_for_a_role_come_in_page_order_without_extra_queries(
         labels = [o.label_en for q in questions for o in q.options.all()]
         titles = [q.theme.title_en for q in questions]
     assert [q.key for q in questions] == [
-        "purpose-explain", "wider-parents-see-benefit", "wider-parents-ideas",
-    ]  # fmt: skip
-    assert labels[:5] == ["Strongly disagree", "Disagree", "Neither agree nor disagree",
-                          "Agree", "Strongly agree"]  # fmt: skip
+        "purpose-explain",
+        "wider-parents-see-benefit",
+        "wider-parents-ideas",
+    ]
+    assert labels[:5] == [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ]
     assert titles[0] == "Clarity of purpose"
 
 

@@ -111,11 +111,18 @@ def test_a_lead_flexes_a_builtin_through_the_form(client, world):
     assert 'name="themes" type="checkbox" value="impact"' in form
     assert 'name="target-impact"' in form and 'name="weight-impact"' in form
     assert "Create our framework" in form
-    response = client.post(url, {
-        "name_en": "Northside quality", "themes": ["impact", "governance"],
-        "target-impact": "3", "weight-impact": "2", "target-governance": "",
-        "weight-governance": "1", "weight-purpose": "1",
-    })  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "name_en": "Northside quality",
+            "themes": ["impact", "governance"],
+            "target-impact": "3",
+            "weight-impact": "2",
+            "target-governance": "",
+            "weight-governance": "1",
+            "weight-purpose": "1",
+        },
+    )
     framework = Framework.objects.get(owner=world["a"], name_en="Northside quality")
     draft = framework.versions.get()
     assert response.status_code == 302
@@ -140,22 +147,36 @@ def test_a_lead_adds_a_question_and_publishes(client, world):
     page = client.get(reverse("frameworks:version", args=[p, draft.pk])).content.decode()
     assert "Publish this version" in page and "Add a question" in page
     form = client.get(reverse("frameworks:add_question", args=[p, draft.pk])).content.decode()
-    for field_id in ("id_theme", "id_kind", "id_text_en", "id_text_cy", "id_help_en",
-                     "id_evidence_required"):  # fmt: skip
+    for field_id in (
+        "id_theme",
+        "id_kind",
+        "id_text_en",
+        "id_text_cy",
+        "id_help_en",
+        "id_evidence_required",
+    ):
         assert f'id="{field_id}"' in form, field_id
     theme = draft.themes.get(key="trust")
-    response = client.post(reverse("frameworks:add_question", args=[p, draft.pk]), {
-        "theme": theme.pk, "kind": "single_choice", "text_en": "Which phase are you in?",
-        "text_cy": "Ym mha gyfnod ydych chi?", "roles": ["teacher", "headteacher"],
-        "evidence_required": "on", "allow_dont_know": "on",
-        "options": "Primary | Cynradd\nSecondary | Uwchradd",
-    })  # fmt: skip
+    response = client.post(
+        reverse("frameworks:add_question", args=[p, draft.pk]),
+        {
+            "theme": theme.pk,
+            "kind": "single_choice",
+            "text_en": "Which phase are you in?",
+            "text_cy": "Ym mha gyfnod ydych chi?",
+            "roles": ["teacher", "headteacher"],
+            "evidence_required": "on",
+            "allow_dont_know": "on",
+            "options": "Primary | Cynradd\nSecondary | Uwchradd",
+        },
+    )
     assert response.status_code == 302
     question = Question.objects.get(theme=theme, text_en="Which phase are you in?")
     assert question.evidence_required and question.roles == ["teacher", "headteacher"]
     assert [(o.label_en, o.label_cy) for o in question.options.all()] == [
-        ("Primary", "Cynradd"), ("Secondary", "Uwchradd"),
-    ]  # fmt: skip
+        ("Primary", "Cynradd"),
+        ("Secondary", "Uwchradd"),
+    ]
     client.post(reverse("frameworks:publish", args=[p, draft.pk]))
     draft.refresh_from_db()
     assert draft.is_published
@@ -167,9 +188,15 @@ def test_a_bad_question_is_explained(client, world):
     client.force_login(world["lead_a"])
     p, draft = world["a"].pk, world["draft_a"]
     theme = draft.themes.first()
-    page = client.post(reverse("frameworks:add_question", args=[p, draft.pk]), {
-        "theme": theme.pk, "kind": "rubric", "text_en": "Levels?", "options": "Only one",
-    }).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("frameworks:add_question", args=[p, draft.pk]),
+        {
+            "theme": theme.pk,
+            "kind": "rubric",
+            "text_en": "Levels?",
+            "options": "Only one",
+        },
+    ).content.decode()
     assert "Give at least two options, one per line." in page
     assert len(draft.questions_for()) == 6
 

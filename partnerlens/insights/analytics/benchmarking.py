@@ -28,7 +28,6 @@ from scipy import stats
 
 from .frames import FrameError
 from .suppression import SuppressionPolicy
-from .text import NOT_ENOUGH_PARTNERSHIPS
 
 MIN_PARTNERSHIPS = 10
 MIN_CHANGE = 5
@@ -47,7 +46,6 @@ COLUMNS = (
     "others_median",
     "others_q3",
     "status",
-    "message",
     "peer_ids",
     "kept",
 )
@@ -226,9 +224,7 @@ def benchmark_position(
             pd.notna(figures[c]) for c in ("others_q1", "others_median", "others_q3")
         )
         if not shown or pd.isna(mean):
-            rows.append(
-                {**row, "status": "not_enough_partnerships", "message": NOT_ENOUGH_PARTNERSHIPS}
-            )
+            rows.append({**row, "status": "not_enough_partnerships"})
             continue
         q1, median, q3 = (figures[c] for c in ("others_q1", "others_median", "others_q3"))
         rows.append(
@@ -241,7 +237,6 @@ def benchmark_position(
                 "others_median": median,
                 "others_q3": q3,
                 "status": "compared",
-                "message": None,
                 "kept": bool(figures["kept"]),
             }
         )

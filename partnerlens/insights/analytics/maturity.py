@@ -15,16 +15,8 @@ import pandas as pd
 
 from .scores import breakdown
 from .suppression import SuppressionPolicy
-from .text import gettext_noop
 
 CONTINUUM = ("none", "networking", "co_ordination", "co_operation", "collaboration")
-CONTINUUM_LABELS = {
-    "none": gettext_noop("None"),
-    "networking": gettext_noop("Networking"),
-    "co_ordination": gettext_noop("Co-ordination"),
-    "co_operation": gettext_noop("Co-operation"),
-    "collaboration": gettext_noop("Collaboration"),
-}
 SPECTRUM = (
     "working_alone",
     "informal_cluster",
@@ -32,15 +24,6 @@ SPECTRUM = (
     "federation_or_chain",
     "shared_teaching_and_learning",
 )
-SPECTRUM_LABELS = {
-    "working_alone": gettext_noop("Schools working alone"),
-    "informal_cluster": gettext_noop("Informal cluster"),
-    "formal_partnership": gettext_noop("Formal partnership"),
-    "federation_or_chain": gettext_noop("Federation or chain"),
-    "shared_teaching_and_learning": gettext_noop(
-        "Chain with a shared approach to teaching and learning"
-    ),
-}
 # Partnership kinds (directory.PartnershipKind values) that are one legal body under one
 # governance: federations and multi-academy trusts ("chains").
 FORMAL_STRUCTURES = frozenset({"mat", "federation"})

@@ -51,7 +51,7 @@ REASON_CODES = {SMALL_GROUP: "small_group", COMPLEMENTARY: "complementary", CHAN
 # Groupings a breakdown can hold; "partnership" is always present as the grand total.
 GROUPINGS = ("partnership", "role", "role_group", "organisation", "role_organisation", "source")
 CELL_COLUMNS = ("group", "role", "role_group", "organisation_id", "source")
-# Respondents who came through a public link declared their own role and organisation, and
+# Respondents who came through an open link declared their own role and organisation, and
 # nobody checked: they are one group of their own ("open_link" cell), and every other
 # grouping counts invited respondents only (see ``scores.summarise``).
 INVITED, OPEN_LINK = "invited", "open_link"

@@ -10,7 +10,7 @@ answered in a school answer like those who did not.
 
 It is computed from the *protected* theme table only, so it publishes nothing new: the
 visible schools each form a stratum; every other respondent (hidden schools, no school,
-public link) forms one residual stratum whose count, total and sum of squares are the
+open link) forms one residual stratum whose count, total and sum of squares are the
 partnership's minus the visible schools' (already worked out by anyone from the published
 figures, and never smaller than the group-size rule allows). The interval is
 ``intervals.interval`` with Kish's effective sample size and the stratified variance.

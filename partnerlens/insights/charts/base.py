@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 import altair as alt
 import vl_convert
 
-from ..analytics.text import SUPPRESSED, Translate, gettext_noop, identity
+from .text import SUPPRESSED, Translate, gettext_noop, identity
 
 SVG_NS = "http://www.w3.org/2000/svg"
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "stroke")

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from ..analytics.maturity import CONTINUUM, CONTINUUM_LABELS, MIDPOINT, PlanePosition
-from ..analytics.text import Translate, gettext_noop, identity
+from ..analytics.maturity import CONTINUUM, MIDPOINT, PlanePosition
 from .base import (
     CHAR_EM,
     HIDDEN_NOTE,
@@ -32,6 +31,7 @@ from .base import (
     wrap,
     wrapped_labels,
 )
+from .text import CONTINUUM_LABELS, Translate, gettext_noop, identity
 
 PLANE_SIZE = 320
 GRID_STEP = 96

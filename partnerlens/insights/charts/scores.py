@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from ..analytics.text import Translate, gettext_noop, identity
 from .base import (
     CHAR_EM,
     HIDDEN_NOTE,
@@ -31,6 +30,7 @@ from .base import (
     wrap,
     wrapped_labels,
 )
+from .text import Translate, gettext_noop, identity
 
 PROGRESS_LABELS = {
     "above_target": gettext_noop("Above target"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from partnerlens.insights.analytics import benchmarking
 from partnerlens.insights.charts.base import fmt
+from partnerlens.insights.charts.text import NOT_ENOUGH_PARTNERSHIPS
 from partnerlens.insights.dashboard.labels import number
 from partnerlens.insights.dashboard.parts import Context, ExportTable, Section, Table
 
@@ -51,8 +52,8 @@ def section(context: Context) -> tuple[Section, ExportTable | None]:
     for row in table.itertuples(index=False):
         theme = context.label(row.theme_key)
         if row.status != "compared":
-            rows.append([theme, _(benchmarking.NOT_ENOUGH_PARTNERSHIPS), "", ""])
-            export_rows.append([theme, _(benchmarking.NOT_ENOUGH_PARTNERSHIPS), "", "", "", ""])
+            rows.append([theme, _(NOT_ENOUGH_PARTNERSHIPS), "", ""])
+            export_rows.append([theme, _(NOT_ENOUGH_PARTNERSHIPS), "", "", "", ""])
             continue
         position = position_text(row.position)
         others = _("%(q1)s – %(median)s – %(q3)s") % {

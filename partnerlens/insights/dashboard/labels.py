@@ -14,8 +14,8 @@ from django.utils.translation import gettext_noop
 from partnerlens.directory.models import Role
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
 from partnerlens.insights.analytics.suppression import LEADERS, OTHERS
-from partnerlens.insights.analytics.text import SUPPRESSED
 from partnerlens.insights.charts.base import fmt
+from partnerlens.insights.charts.text import SUPPRESSED
 from partnerlens.insights.data import CycleFrames
 
 SOURCE_LABELS = {

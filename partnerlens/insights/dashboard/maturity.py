@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from partnerlens.insights import charts
 from partnerlens.insights.analytics import maturity
 from partnerlens.insights.charts.base import fmt
+from partnerlens.insights.charts.text import SPECTRUM_LABELS
 from partnerlens.insights.dashboard.labels import dimension_label, number
 from partnerlens.insights.dashboard.parts import Context, ExportTable, Section, Table
 from partnerlens.insights.data import (
@@ -101,7 +102,7 @@ def deep_tight_section(position: maturity.PlanePosition) -> Section:
 def spectrum_section(spectrum: maturity.SpectrumPosition) -> Section:
     steps = [
         (_(label) + (" ◀ " + _("you are here") if key == spectrum.key else ""))
-        for key, label in maturity.SPECTRUM_LABELS.items()
+        for key, label in SPECTRUM_LABELS.items()
     ]
     return Section(
         "spectrum",
@@ -112,7 +113,7 @@ def spectrum_section(spectrum: maturity.SpectrumPosition) -> Section:
                 "partnerships and federations or chains, to chains with a shared "
                 "approach to teaching and learning. This partnership: %(stage)s."
             )
-            % {"stage": _(maturity.SPECTRUM_LABELS[spectrum.key])}
+            % {"stage": _(SPECTRUM_LABELS[spectrum.key])}
         ],
         tables=[
             Table(

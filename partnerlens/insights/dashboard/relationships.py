@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from partnerlens.insights import charts
 from partnerlens.insights.analytics import maturity
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
+from partnerlens.insights.charts.text import CONTINUUM_LABELS
 from partnerlens.insights.dashboard.labels import number, suppressed_text
 from partnerlens.insights.dashboard.parts import Cell, Context, ExportTable, Section, Table
 
@@ -52,7 +53,7 @@ def sections(context: Context) -> tuple[list[Section], list[ExportTable]]:
                     [
                         text,
                         *pair,
-                        _(maturity.CONTINUUM_LABELS[row.level_key]),
+                        _(CONTINUUM_LABELS[row.level_key]),
                         number(row.median, 1),
                         int(row.n_respondents),
                     ]

@@ -145,7 +145,7 @@ def response_rate_table(context: Context) -> Table | None:
         _("Response rate by school"),
         [_("School"), _("People invited"), _("Responses"), _("Response rate")],
         rows,
-        [_("Responses through a public link are not counted against any school.")],
+        [_("Responses through an open link are not counted against any school.")],
         frozenset({1, 2, 3}),
     )
 

@@ -25,10 +25,10 @@ from partnerlens.enquiries.services.cycles import (
     open_cycle,
     publish_cycle,
 )
-from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.invitees import create_open_link
 from partnerlens.enquiries.services.responses import (
     save_theme_answers,
-    start_public_response,
+    start_open_link_response,
     submit_response,
 )
 from partnerlens.frameworks.models import (
@@ -172,10 +172,10 @@ class Filled:
 
 
 def start_as_invited(token: str, *, role: str, organisation) -> Response:
-    """A response started from the public link that then counts as an invited respondent's
+    """A response started from the open link that then counts as an invited respondent's
     (role and school set by the lead, not self-declared). Quicker than an emailed link per
     person; the open-link group has tests of its own."""
-    response, _resume = start_public_response(token, role=role, organisation=organisation)
+    response, _resume = start_open_link_response(token, role=role, organisation=organisation)
     Response.objects.filter(pk=response.pk).update(channel=Channel.INVITED)
     response.channel = Channel.INVITED
     return response
@@ -210,14 +210,14 @@ def fill_cycle(
     )
     with MAIL:
         open_cycle(cycle, actor=lead)
-    token = create_public_link(cycle, actor=lead)
+    token = create_open_link(cycle, actor=lead)
     comments = comments or {}
     counter = itertools.count(1)
     for role, school, count, rubric, agreement, relationship in people:
         for _ in range(count):
             organisation = schools[school] if school is not None else None
             if open_link:
-                response, _resume = start_public_response(
+                response, _resume = start_open_link_response(
                     token, role=role, organisation=organisation
                 )
             else:

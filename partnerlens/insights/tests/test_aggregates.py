@@ -1,6 +1,6 @@
 """The aggregates kept at submission always equal a recomputation from the raw answers.
 
-Responses are made and submitted through the real enquiry services (public link, theme pages,
+Responses are made and submitted through the real enquiry services (open link, theme pages,
 submit); the expected figures are recomputed here with pandas from the stored Answer rows,
 independently of ``insights.aggregates``.
 """
@@ -32,7 +32,7 @@ from partnerlens.enquiries.errors import EnquiryError
 from partnerlens.enquiries.models import Answer, Response
 from partnerlens.enquiries.responding import AnswerValue, partners_for, themes_for
 from partnerlens.enquiries.services.cycles import create_cycle, open_cycle
-from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.invitees import create_open_link
 from partnerlens.enquiries.services.responses import save_theme_answers, submit_response
 from partnerlens.frameworks.models import (
     Framework,
@@ -150,7 +150,7 @@ def make_open_cycle(partnership, version, mode: str = "anonymous"):
     )
     with MAIL:
         open_cycle(cycle, actor=None)
-    return cycle, create_public_link(cycle, actor=None)
+    return cycle, create_open_link(cycle, actor=None)
 
 
 # A plan for one question (or one partner): skip it, "don't know", an option by position,

@@ -116,6 +116,8 @@ def test_every_chart_of_random_results_is_whole_and_readable(drawn):
     organisations = dict(enumerate(drawn["organisations"], start=1))
     levels = relationship_levels(drawn)
     visible = levels[~levels["suppressed"]] if len(levels) else levels
-    named = {organisations[o] for o in (*visible.get("organisation_a", []),
-                                        *visible.get("organisation_b", []))}  # fmt: skip
+    named = {
+        organisations[o]
+        for o in (*visible.get("organisation_a", []), *visible.get("organisation_b", []))
+    }
     check(charts.continuum_grid(levels, organisations), named)

@@ -18,7 +18,7 @@ from partnerlens.enquiries.services.cycles import publish_cycle
 from partnerlens.insights import dashboard, data
 from partnerlens.insights.analytics import frames, maturity, scores
 from partnerlens.insights.analytics.suppression import SuppressionPolicy, published_rows
-from partnerlens.insights.analytics.text import SUPPRESSED
+from partnerlens.insights.charts.text import SUPPRESSED
 from partnerlens.insights.loaders.answers import answers_frame
 from partnerlens.insights.loaders.questions import themes_frame
 from partnerlens.insights.models import InsightSettings

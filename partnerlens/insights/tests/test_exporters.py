@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from partnerlens.directory.models import Role
 from partnerlens.insights import dashboard, data
-from partnerlens.insights.analytics.text import SUPPRESSED
+from partnerlens.insights.charts.text import SUPPRESSED
 from partnerlens.insights.exporters import ExportContext, exporters, get_exporter
 from partnerlens.insights.exporters.tabular import escape
 from partnerlens.insights.models import InsightSettings
@@ -109,8 +109,22 @@ def frames_from(groups_, k: int, parent_k: int, seed: int) -> data.CycleFrames:
             response += 1
             for theme in THEMES["theme_key"]:
                 value = float(np.clip(level + rng.integers(-1, 2), 1, 5))
-                rows.append((1, response, role, organisation, theme, "", theme, "agreement",
-                             value, False, pd.NA, "self"))  # fmt: skip
+                rows.append(
+                    (
+                        1,
+                        response,
+                        role,
+                        organisation,
+                        theme,
+                        "",
+                        theme,
+                        "agreement",
+                        value,
+                        False,
+                        pd.NA,
+                        "self",
+                    )
+                )
             comments.append((1, response, role, organisation, "practice", "story", INJECTION))
     history = pd.DataFrame(
         rows,
@@ -226,8 +240,13 @@ def test_text_that_a_spreadsheet_would_run_is_escaped_and_numbers_are_kept(value
 
 def test_a_hyperlink_formula_in_a_comment_comes_out_inert(personas, results_schools):
     version = make_results_framework()
-    cycle = fill_cycle(personas["a"], personas["lead_a"], results_schools, version,
-                       comments={Role.PARENT: INJECTION})  # fmt: skip
+    cycle = fill_cycle(
+        personas["a"],
+        personas["lead_a"],
+        results_schools,
+        version,
+        comments={Role.PARENT: INJECTION},
+    )
     built = dashboard.build(data.load_cycle(cycle))
     context = context_for(built)
     csv_comments = next(
@@ -251,8 +270,18 @@ def test_the_excel_file_streams_text_as_text_with_a_bold_frozen_header():
         ["=1+1", -2.5, 7, None, "bell\x07 & <tag>", float("nan"), np.int64(3), " padded "],
         ["plain", 0.125, 0, "", "-minus", 1e-9, np.float64(2.5), "@at"],
     ]
-    built = Dashboard("T", "P", 5, 10, 2, 0, 0, [], [], [lambda: [ExportTable(
-        "scores", "Scores: [all]", list("ABCDEFGH"), rows)]])  # fmt: skip
+    built = Dashboard(
+        "T",
+        "P",
+        5,
+        10,
+        2,
+        0,
+        0,
+        [],
+        [],
+        [lambda: [ExportTable("scores", "Scores: [all]", list("ABCDEFGH"), rows)]],
+    )
     book = load_workbook(io.BytesIO(get_exporter("xlsx").render(context_for(built))))
     assert book.sheetnames == ["About", "Scores all"]
     sheet = book["Scores all"]

@@ -1,5 +1,5 @@
 """The open-link stuffing attack, through the real services: made-up "governor, <school>"
-responses from the public link must not complete a small group holding one real governor."""
+responses from the open link must not complete a small group holding one real governor."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.services.cycles import close_cycle, create_cycle, open_cycle
-from partnerlens.enquiries.services.invitees import create_public_link
-from partnerlens.enquiries.services.responses import start_public_response, submit_response
+from partnerlens.enquiries.services.invitees import create_open_link
+from partnerlens.enquiries.services.responses import start_open_link_response, submit_response
 from partnerlens.insights.analytics.releases import keys_of
 from partnerlens.insights.models import Release
 from partnerlens.insights.tests.helpers import (
@@ -38,7 +38,7 @@ def run_cycle(personas, school, fakes: int, governors: int = 1):
     )
     with MAIL:
         open_cycle(cycle, actor=lead)
-    token = create_public_link(cycle, actor=lead)
+    token = create_open_link(cycle, actor=lead)
     for _ in range(8):
         teacher = start_as_invited(token, role=Role.TEACHER, organisation=school)
         answer(teacher, "developing", "3", "networking", "")
@@ -48,7 +48,7 @@ def run_cycle(personas, school, fakes: int, governors: int = 1):
         answer(governor, "emerging", "1", "none", "")
         assert submit_response(governor)
     for _ in range(fakes):  # the attacker's, through the open link: answers they know
-        fake, _resume = start_public_response(token, role=Role.GOVERNOR, organisation=school)
+        fake, _resume = start_open_link_response(token, role=Role.GOVERNOR, organisation=school)
         answer(fake, "leading", "5", "collaboration", "")
         assert submit_response(fake)
     close_cycle(cycle, actor=lead)

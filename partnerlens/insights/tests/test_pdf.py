@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from partnerlens.frameworks.models import Theme
 from partnerlens.insights import dashboard, data
-from partnerlens.insights.analytics.text import SUPPRESSED
+from partnerlens.insights.charts.text import SUPPRESSED
 from partnerlens.insights.dashboard import Dashboard, Section, Table
 from partnerlens.insights.exporters import ExportContext, get_exporter
 from partnerlens.insights.exporters.pdf import css_string
@@ -125,10 +125,19 @@ def test_a_caption_stays_with_its_table_wherever_the_page_ends(tmp_path):
                 "CAPTION-X", ["Head"], [[f"R{i} " + "word " * words] for i in range(rows)]
             )
             built = Dashboard(
-                "Spring review", "Partnership", 5, 10, 40, 60, 40, [],
-                [Section("filler", "Filler", [f"Paragraph {i}" for i in range(filler)]),
-                 Section("table", "Table", tables=[table])],
-            )  # fmt: skip
+                "Spring review",
+                "Partnership",
+                5,
+                10,
+                40,
+                60,
+                40,
+                [],
+                [
+                    Section("filler", "Filler", [f"Paragraph {i}" for i in range(filler)]),
+                    Section("table", "Table", tables=[table]),
+                ],
+            )
             pages = pdfcheck.page_texts(render(built, "en", tmp_path / "t.pdf"))
             page = next(p for p in pages if "CAPTION-X" in p)
             if "R0 " not in page.split("CAPTION-X", 1)[1]:

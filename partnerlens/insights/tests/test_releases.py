@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.services.cycles import close_cycle, open_cycle, publish_cycle
-from partnerlens.enquiries.services.invitees import create_public_link
+from partnerlens.enquiries.services.invitees import create_open_link
 from partnerlens.enquiries.services.responses import submit_response
 from partnerlens.insights.analytics.releases import changed_cells, keys_of
 from partnerlens.insights.analytics.suppression import SuppressionPolicy
@@ -156,7 +156,7 @@ def add_people(cycle, lead, schools, rows) -> None:
     """Reopen ``cycle``, submit ``rows`` (role, school index or None) and close it again."""
     with MAIL:
         open_cycle(cycle, actor=lead)
-    token = create_public_link(cycle, actor=lead)
+    token = create_open_link(cycle, actor=lead)
     for role, school in rows:
         organisation = schools[school] if school is not None else None
         response = start_as_invited(token, role=role, organisation=organisation)
@@ -168,9 +168,12 @@ def add_people(cycle, lead, schools, rows) -> None:
 @pytest.fixture
 def closed_cycle(personas, results_schools):
     cycle = fill_cycle(
-        personas["a"], personas["lead_a"], results_schools, make_results_framework(),
+        personas["a"],
+        personas["lead_a"],
+        results_schools,
+        make_results_framework(),
         publish=False,
-    )  # fmt: skip
+    )
     return cycle
 
 
@@ -281,8 +284,9 @@ def test_trends_count_an_earlier_cycle_only_through_its_latest_release(
     publish_cycle(closed_cycle, actor=lead)
     released = Release.objects.get(cycle=closed_cycle)
     assert closed_cycle.responses.submitted().count() == released.respondents + 1
-    later = fill_cycle(personas["a"], lead, results_schools, closed_cycle.framework_version,
-                       title="Autumn")  # fmt: skip
+    later = fill_cycle(
+        personas["a"], lead, results_schools, closed_cycle.framework_version, title="Autumn"
+    )
     history = load_cycle(later, released=True).history
     earlier = history[history["cycle_id"] == closed_cycle.pk]
     assert earlier["response_id"].nunique() == released.respondents

@@ -44,9 +44,12 @@ def _invite(cycle, schools, counts) -> None:
 @pytest.fixture
 def uneven_cycle(personas, results_schools):
     cycle = fill_cycle(
-        personas["a"], personas["lead_a"], results_schools, make_results_framework(),
+        personas["a"],
+        personas["lead_a"],
+        results_schools,
+        make_results_framework(),
         publish=False,
-    )  # fmt: skip
+    )
     _invite(cycle, results_schools, INVITED)
     assert make_release(cycle, reason=ReleaseReason.REBUILT, force=True).release is not None
     return cycle

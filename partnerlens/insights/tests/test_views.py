@@ -10,7 +10,7 @@ from django.urls import reverse
 from partnerlens.audit.models import AuditEvent
 from partnerlens.enquiries.models import CycleState
 from partnerlens.insights import urls as insight_urls
-from partnerlens.insights.analytics.text import SUPPRESSED
+from partnerlens.insights.charts.text import SUPPRESSED
 from partnerlens.insights.models import InsightSettings
 from partnerlens.insights.tests.helpers import SMALL_TEACHER_SCHOOL
 
