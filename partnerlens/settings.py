@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "partnerlens.demo",
 ]
 
+# Sign-in by email address in any case (directory/backends.py).
+AUTHENTICATION_BACKENDS = ["partnerlens.directory.backends.EmailBackend"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -236,7 +236,7 @@ def accept_invitation(request, token):
                 role = services.accept_invitation(token, user=request.user)
             else:
                 role = services.create_account_and_accept(token, **form.cleaned_data)
-                login(request, role.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, role.user)
         except services.InvitationError as error:
             return _invitation_problem(request, error)
         messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.partnership})

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from partnerlens.directory.access import get_partnership_for_user
@@ -26,6 +27,8 @@ from partnerlens.enquiries.summaries import progress_of, review_rows
 LINK_STATUS = {"unknown": 404, "expired": 410, "used": 200, "closed": 200, "not_open": 200}
 
 # --- respondents -----------------------------------------------------------------------
+# Every page that shows answers is sent with Cache-Control: no-store (``never_cache``), so
+# Back on a shared staffroom computer does not show a submitted response from the cache.
 
 
 def _problem(request, error: LinkError):
@@ -41,6 +44,7 @@ def _language(request) -> str:
     return (translation.get_language() or "en")[:2]
 
 
+@never_cache
 def start(request, token: str):
     """The start page: what this enquiry is, how anonymous it is, and Start or Continue."""
     try:
@@ -63,6 +67,7 @@ def start(request, token: str):
     )
 
 
+@never_cache
 def theme(request, token: str, number: int):
     """One theme: its questions for the respondent's role; Save, or Save and continue."""
     try:
@@ -109,6 +114,7 @@ def theme(request, token: str, number: int):
     return render(request, "enquiries/theme.html", context, status=400 if form.errors else 200)
 
 
+@never_cache
 def review(request, token: str):
     """Check your answers: every answer with a Change link, and what still stops submission."""
     try:
@@ -130,6 +136,7 @@ def review(request, token: str):
     )
 
 
+@never_cache
 @require_POST
 def submit(request, token: str):
     try:
@@ -147,10 +154,12 @@ def submit(request, token: str):
     return redirect("enquiries:submitted")
 
 
+@never_cache
 def submitted(request):
     return render(request, "enquiries/submitted.html")
 
 
+@never_cache
 def open_link_start(request, token: str):
     """The open link: choose a role, then get a fresh response with its own private link."""
     try:
@@ -308,6 +317,7 @@ def cycle_action(request, pk: int, action: str):
     return redirect("enquiries:cycle", cycle.pk)
 
 
+@never_cache
 @login_required
 def reflection(request, pk: int):
     """A leader's private reflection on this cycle's prompts: only they can read it."""

@@ -194,3 +194,21 @@ def test_numbers_are_stored_exactly_as_typed(started, client):
     _cycle, token, ids, _response = started
     client.post(f"/enquiries/r/{token}/theme/2/", {f"q{ids['visits']}": "12.5"})
     assert Answer.objects.get().number == Decimal("12.5")
+
+
+def test_every_page_that_shows_answers_may_not_be_stored_by_the_browser(started, client):
+    """Back on a shared computer must not show someone's answers from the browser's cache."""
+    cycle, token, _ids, response = started
+    answer_everything(response)
+    pages = [
+        client.get(f"/enquiries/r/{token}/"),
+        client.get(f"/enquiries/r/{token}/theme/1/"),
+        client.get(f"/enquiries/r/{token}/check/"),
+        client.post(f"/enquiries/r/{token}/submit/"),
+        client.get("/enquiries/submitted/"),
+    ]
+    open_link = create_open_link(cycle, actor=None)
+    pages.append(client.get(f"/enquiries/p/{open_link}/"))
+    for page in pages:
+        assert page.status_code in (200, 302), page.status_code
+        assert "no-store" in page.headers.get("Cache-Control", ""), page.request["PATH_INFO"]
