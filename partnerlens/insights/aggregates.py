@@ -13,7 +13,7 @@ after the other on PostgreSQL; SQLite runs write transactions one at a time anyw
 changes (``save_theme_answers`` refuses), so increments suffice; adding a response twice fails
 on the unique (response, theme) key instead of counting it twice.
 
-Read side (``question_stats``, re-exported here): ``question_summary`` turns ``QuestionStat``
+Read side (``insights.question_stats``): ``question_summary`` turns ``QuestionStat``
 rows into the table (and the level distribution) ``analytics.scores.summarise`` /
 ``level_distribution`` compute from the raw answers (the tests prove they are equal).
 """
@@ -44,14 +44,7 @@ from partnerlens.insights.models import (
     ThemeRollup,
     respondent_key,
 )
-from partnerlens.insights.question_stats import (  # noqa: F401 - the read side, re-exported
-    STAT_SUMS,
-    UNIT,
-    AggregateError,
-    QuestionSummary,
-    combined_codes,
-    question_summary,
-)
+from partnerlens.insights.question_stats import STAT_SUMS, AggregateError
 
 STAT_KEY = ("cycle_id", "organisation_id", "role", "question_id", "about_organisation_id")
 

@@ -19,13 +19,7 @@ from partnerlens.audit import verbs
 from partnerlens.audit.services import record
 from partnerlens.directory.models import Partnership
 from partnerlens.enquiries.models import Cycle, Response
-from partnerlens.insights.aggregates import (
-    UNIT,
-    add_responses,
-    combined_codes,
-    lock_cycles,
-    question_summary,
-)
+from partnerlens.insights.aggregates import add_responses, lock_cycles
 from partnerlens.insights.analytics import frames, gaps, kernels, scores
 from partnerlens.insights.analytics.suppression import (
     GROUPINGS,
@@ -47,6 +41,7 @@ from partnerlens.insights.models import (
     ResponseThemeScore,
     ThemeRollup,
 )
+from partnerlens.insights.question_stats import UNIT, combined_codes, question_summary
 from partnerlens.insights.releases import release_after_settings
 
 REBUILD_BATCH = 500  # responses per read of raw answers

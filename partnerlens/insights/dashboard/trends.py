@@ -113,24 +113,27 @@ def section(
         for row in found.itertuples(index=False)
     ]
     if change_rows:
-        tables.append(
-            Table(
-                _("Change since the previous cycle, at a fixed mix of roles"),
-                [
-                    _("Theme"),
-                    _("From"),
-                    _("To"),
-                    _("Change"),
-                    _("95% interval of the change"),
-                    _("Stands out beyond chance"),
-                ],
-                change_rows,
-                numeric=frozenset({3}),
-            )
-        )
+        tables.append(changes_table(change_rows))
     return Section(
         "trends", _("Change over time"), paragraphs(context, found), chart.svg, tables
     ), export
+
+
+def changes_table(rows: list[list[Cell]]) -> Table:
+    """The fair changes between cycles (theme, from, to, change, interval, verdict)."""
+    return Table(
+        _("Change since the previous cycle, at a fixed mix of roles"),
+        [
+            _("Theme"),
+            _("From"),
+            _("To"),
+            _("Change"),
+            _("95% interval of the change"),
+            _("Stands out beyond chance"),
+        ],
+        rows,
+        numeric=frozenset({3}),
+    )
 
 
 def _change_of(by_cycle: pd.DataFrame | None, theme_key: str, cycle_id: object):

@@ -197,6 +197,7 @@ def dashboard(drawn, *, comments=(), trends=True, title="Spring review"):
 
     from partnerlens.insights import charts
     from partnerlens.insights.dashboard import Dashboard, Section, Table
+    from partnerlens.insights.dashboard.trends import changes_table
 
     labels = {key: label for key, label, *_rest in drawn["themes"]}
     table = breakdown(drawn)
@@ -268,21 +269,7 @@ def dashboard(drawn, *, comments=(), trends=True, title="Spring review"):
         )
         tables = [Table.from_chart(chart.table, numeric=(2, 3))]
         if changes:
-            tables.append(
-                Table(
-                    _("Change since the previous cycle, at a fixed mix of roles"),
-                    [
-                        _("Theme"),
-                        _("From"),
-                        _("To"),
-                        _("Change"),
-                        _("95% interval of the change"),
-                        _("Stands out beyond chance"),
-                    ],
-                    changes,
-                    numeric=frozenset({3}),
-                )
-            )
+            tables.append(changes_table(changes))
         sections.append(Section("trends", _("Change over time"), [], chart.svg, tables))
     rows = [list(c) for c in comments]
     sections.append(

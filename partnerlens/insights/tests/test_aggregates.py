@@ -43,8 +43,9 @@ from partnerlens.frameworks.models import (
     Theme,
     VersionStatus,
 )
-from partnerlens.insights.aggregates import AggregateError, add_responses
+from partnerlens.insights.aggregates import add_responses
 from partnerlens.insights.models import QuestionStat, ResponseThemeScore, ThemeRollup
+from partnerlens.insights.question_stats import AggregateError
 from partnerlens.insights.services import rebuild_aggregates
 from partnerlens.insights.tests.helpers import start_as_invited
 

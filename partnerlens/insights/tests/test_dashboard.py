@@ -11,7 +11,6 @@ import statistics
 
 import pandas as pd
 import pytest
-from scipy import optimize, stats
 
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.services.cycles import publish_cycle
@@ -27,6 +26,7 @@ from partnerlens.insights.tests.helpers import (
     fill_cycle,
     make_results_framework,
 )
+from partnerlens.insights.tests.reference import reference_interval
 
 
 def _purpose(level: int, agreement: int) -> float:
@@ -54,27 +54,8 @@ def _row(export, **wanted):
     raise AssertionError(f"no row with {wanted}")
 
 
-def _t_interval(values, low=1.0, high=5.0):
-    """Mean and the documented interval (docs/methods.md), written out: the dispersion with
-    0.02 pseudo-respondent at each end of the scale, then every mu with
-    n (p - mu)^2 <= t(0.975, n + 1)^2 phi mu (1 - mu), found by a root finder."""
-    mean = statistics.fmean(values)
-    positions = [(v - low) / (high - low) for v in values]
-    n = len(values)
-    augmented = [*positions, 0.0, 1.0]
-    weights = [1.0] * n + [0.02, 0.02]
-    total = sum(weights)
-    centre = sum(w * x for w, x in zip(weights, augmented, strict=True)) / total
-    spread = sum(w * (x - centre) ** 2 for w, x in zip(weights, augmented, strict=True))
-    phi = min(spread / (total - 1) / (centre * (1 - centre)), 1.0)
-    p, c = statistics.fmean(positions), stats.t.ppf(0.975, n - 1 + 2)
-
-    def excess(mu):
-        return n * (p - mu) ** 2 - c * c * phi * mu * (1 - mu)
-
-    lower = optimize.brentq(excess, 0.0, p) if excess(0.0) > 0 else 0.0
-    upper = optimize.brentq(excess, p, 1.0) if excess(1.0) > 0 else 1.0
-    return mean, low + lower * (high - low), low + upper * (high - low)
+def _t_interval(values):
+    return (statistics.fmean(values), *reference_interval(values))
 
 
 @pytest.fixture

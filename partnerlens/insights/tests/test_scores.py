@@ -6,12 +6,12 @@ import statistics
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import optimize, stats
 
 from partnerlens.insights.analytics import frames, intervals, scores
 from partnerlens.insights.analytics.suppression import SuppressionPolicy
 
 from .helpers import answers, themes
+from .reference import reference_interval
 
 NAN = float("nan")
 # Six teachers in organisation 1. Trust has two questions, purpose one; "dk" = don't know.
@@ -59,36 +59,13 @@ def _cell(table, group="partnership", **keys):
     return rows.iloc[0]
 
 
-def _interval(values, low=1.0, high=5.0):
-    """The documented interval (docs/methods.md), written out from the raw values: the
-    dispersion with 0.02 pseudo-respondent at each end of the scale, then every mu with
-    n (p - mu)^2 <= t(0.975, n + 1)^2 phi mu (1 - mu), found by a root finder."""
-    span = high - low
-    positions = [(v - low) / span for v in values]
-    n = len(positions)
-    augmented = [*positions, 0.0, 1.0]
-    weights = [1.0] * n + [0.02, 0.02]
-    total = sum(weights)
-    centre = sum(w * x for w, x in zip(weights, augmented, strict=True)) / total
-    spread = sum(w * (x - centre) ** 2 for w, x in zip(weights, augmented, strict=True))
-    phi = min(spread / (total - 1) / (centre * (1 - centre)), 1.0)
-    p, c = statistics.fmean(positions), stats.t.ppf(0.975, n - 1 + 2)
-
-    def excess(mu):
-        return n * (p - mu) ** 2 - c * c * phi * mu * (1 - mu)
-
-    lower = optimize.brentq(excess, 0.0, p) if excess(0.0) > 0 else 0.0
-    upper = optimize.brentq(excess, p, 1.0) if excess(1.0) > 0 else 1.0
-    return low + lower * span, low + upper * span
-
-
 def test_a_theme_score_is_the_mean_of_respondents_own_theme_means(known):
     frame, scale = known
     table = scores.breakdown(frame, scale, "theme")
     trust = _cell(table, theme_key="trust")
     # Respondent means worked out by hand: (4+5)/2, (3+3)/2, 2 (q2 don't know), (5+4)/2, (4+2)/2.
     by_respondent = [4.5, 3.0, 2.0, 4.5, 3.0]
-    low, high = _interval(by_respondent)
+    low, high = reference_interval(by_respondent)
     assert trust["n"] == 5
     assert trust["n_dont_know"] == 2  # respondents 3 and 6
     assert trust["n_responses"] == 6
@@ -101,7 +78,7 @@ def test_a_theme_score_is_the_mean_of_respondents_own_theme_means(known):
 def test_progress_against_target_carries_the_interval(known):
     frame, scale = known
     trust = _cell(scores.breakdown(frame, scale, "theme"), theme_key="trust")
-    low, high = _interval([4.5, 3.0, 2.0, 4.5, 3.0])
+    low, high = reference_interval([4.5, 3.0, 2.0, 4.5, 3.0])
     assert trust["gap"] == pytest.approx(3.4 - 4.0)
     assert (trust["gap_ci_low"], trust["gap_ci_high"]) == pytest.approx((low - 4, high - 4))
     assert trust["progress"] == ("below_target" if high < 4 else "around_target")
@@ -112,7 +89,7 @@ def test_the_framework_score_weights_each_respondents_themes(known):
     framework = _cell(scores.breakdown(frame, scale, "framework"))
     # (2 x trust + 1 x purpose) / 3 per respondent; respondent 6 answered nothing.
     by_respondent = [(9 + 2) / 3, (6 + 3) / 3, (4 + 4) / 3, (9 + 5) / 3, (6 + 1) / 3]
-    low, high = _interval(by_respondent)
+    low, high = reference_interval(by_respondent)
     assert framework["n"] == 5
     assert framework["mean"] == pytest.approx(statistics.fmean(by_respondent))
     assert framework["median"] == pytest.approx(statistics.median(by_respondent))
@@ -241,7 +218,7 @@ def test_scores_match_an_independent_computation_on_a_generated_partnership():
         if row["suppressed"]:
             continue
         values = group["value"].to_numpy()
-        low, high = _interval(values.tolist())
+        low, high = reference_interval(values.tolist())
         assert row["n"] == len(values)
         assert row["mean"] == pytest.approx(values.mean())
         assert row["sd"] == pytest.approx(values.std(ddof=1))
