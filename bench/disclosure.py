@@ -4,7 +4,10 @@
 
 Each partnership (fixed seed) has random sizes, roles (with peer reviewers and external
 advisers, so sources overlap roles), schools, open-link respondents and skewed answers with
-some "don't know". Both releases go through ``releases.secure_release``, the loop
+some "don't know", and an invitation list: per role and school the invited respondents plus
+a random number of people who did not answer (none in about a third of the cells, where
+everyone invited answered). The reader knows the list (``SuppressionPolicy.invited``).
+Both releases go through ``releases.secure_release``, the loop
 ``insights.releases.make_release`` runs (build the protected tables, which already run the
 engine's audit, then audit them with every earlier release and hide more until nothing is
 exact). Release 1 uses k = 5. Between releases a few responses arrive and k may go up;
@@ -26,7 +29,9 @@ outputs leave out, are kept here: the subtraction attack assumes it knows they e
   benchmarks: a leak is a victim's mean narrowed to less than 0.1 of a point.
 
 Prints ``bench disclosure tables=500 hidden=<n> exact=<n> pinned1=<n> leaks=<n>``, then the
-time taken and how many releases the audit withheld. Goal: exact=0 and leaks=0.
+time taken and how many releases the audit withheld. A withheld release is what the
+product does when the audit cannot secure one: it stores and shows nothing, so the attacks
+and audits run on the releases a reader actually gets. Goal: exact=0 and leaks=0.
 """
 
 from __future__ import annotations
@@ -87,6 +92,24 @@ def partnership(rng: np.random.Generator, people: int, start: int = 1) -> pd.Dat
             "level": rng.normal(0, 0.6, size=people),
         }
     )
+
+
+def invitations(people: pd.DataFrame, rng: np.random.Generator, before=None) -> pd.DataFrame:
+    """organisation_id, role, invited: the invited respondents per role and school plus
+    people who did not answer (0 in about a third of the cells). ``before``: an earlier
+    list; late respondents came from its non-responders where any were left, else were
+    invited since."""
+    invited = people[people["channel"] == "invited"]
+    counts = invited.groupby(["organisation_id", "role"]).size().rename("answered")
+    counts = counts.reset_index()
+    if before is None:
+        extra = rng.choice([0, 0, 1, 1, 2, 4], size=len(counts))
+        return counts.assign(invited=counts["answered"] + extra)[
+            ["organisation_id", "role", "invited"]
+        ]
+    merged = counts.merge(before, on=["organisation_id", "role"], how="outer").fillna(0)
+    merged["invited"] = np.maximum(merged["invited"], merged["answered"]).astype(int)
+    return merged[["organisation_id", "role", "invited"]]
 
 
 def answers_of(people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -297,48 +320,72 @@ def main() -> None:
     for _ in range(PARTNERSHIPS):
         size = int(rng.choice([rng.integers(6, 30), rng.integers(30, 120), rng.integers(120, 300)]))
         people = partnership(rng, size)
-        policy1 = SuppressionPolicy(k=5)
+        invited1 = invitations(people, rng)
+        frame1 = people.assign(source=[source_of(r) for r in people["role"]])
+        policy1 = SuppressionPolicy(k=5, invited=releases.invited_cells(invited1, frame1))
         answers1 = answers_of(people, rng)
         secured = releases.secure_release(built(answers1), policy1, releases.ChangedCells())
-        first, policy1 = secured.tables["theme"], secured.policy
+        # A release the audit cannot secure is withheld (``insights.releases.make_release``
+        # stores nothing): the reader gets nothing from it, so nothing of it is attacked.
+        first = secured.tables["theme"] if secured.ok else None
+        policy1 = secured.policy
         withheld += not secured.ok
         # Between releases: a few late responses, and k may go up.
         added = partnership(rng, int(rng.integers(1, 7)), start=size + 1)
         people2 = pd.concat([people, added], ignore_index=True)
         answers2 = pd.concat([answers1, answers_of(added, rng)], ignore_index=True)
-        policy2 = SuppressionPolicy(k=int(rng.choice([5, 5, 6, 7])))
         frame2 = people2.assign(source=[source_of(r) for r in people2["role"]])
-        shown = {key for key, h in zip(cell_keys(first), first["suppressed"], strict=True) if not h}
-        changed = releases.changed_cells(
-            frame2, [set(people["response_id"])], policy2, shown_before=shown
+        invited2 = releases.invited_cells(invitations(people2, rng, invited1), frame2)
+        policy2 = SuppressionPolicy(k=int(rng.choice([5, 5, 6, 7])), invited=invited2)
+        earlier = [] if first is None else [{"theme": first}]
+        shown = (
+            set()
+            if first is None
+            else {
+                key for key, h in zip(cell_keys(first), first["suppressed"], strict=True) if not h
+            }
         )
-        if changed.total_changed_too_little:
+        changed = releases.changed_cells(
+            frame2, [set(people["response_id"])] if earlier else [], policy2, shown_before=shown
+        )
+        if first is not None and changed.total_changed_too_little:
             second = first  # no new release: the first stays the one published
             policy2 = policy1
         else:
             # As the release service does (``insights.releases.make_release``).
-            secured = releases.secure_release(built(answers2), policy2, changed, [{"theme": first}])
-            second, policy2 = secured.tables["theme"], secured.policy
+            secured = releases.secure_release(built(answers2), policy2, changed, earlier)
+            second = secured.tables["theme"] if secured.ok else None
+            policy2 = secured.policy
             withheld += not secured.ok
         truth1, truth2 = members(people), members(people2 if second is not first else people)
-        leaks += differencing_leaks(first, second, truth1, truth2, policy2)
-        leaks += subtraction_leaks(first) + subtraction_leaks(second, policy2.known_cells)
-        leaks += stuffing_leaks(first, truth1, policy1) + stuffing_leaks(second, truth2, policy2)
-        for result in (
-            disclosure.audit([first], policy1),
-            disclosure.audit([first, second], policy2),
-        ):
+        if first is not None and second is not None:
+            leaks += differencing_leaks(first, second, truth1, truth2, policy2)
+        if first is not None:
+            leaks += subtraction_leaks(first) + stuffing_leaks(first, truth1, policy1)
+        if second is not None:
+            leaks += subtraction_leaks(second, policy2.known_cells)
+            leaks += stuffing_leaks(second, truth2, policy2)
+        audits = [disclosure.audit([first], policy1)] if first is not None else []
+        published = [table for table in (first, second) if table is not None]
+        if second is not None:
+            audits.append(disclosure.audit(published, policy2))
+        for result in audits:
             hidden, exact, pinned = (
                 hidden + result.hidden,
                 exact + result.exact,
                 pinned + result.pinned1,
             )
-        rate_policy = SuppressionPolicy(k=policy2.k)  # its own table: no release cells
+        # Its own table: no release cells, the same invitation list.
+        rate_policy = SuppressionPolicy(k=policy2.k, invited=invited2)
         rates = disclosure.audit(
             [rate_table(people2, rate_policy)], rate_policy, pinned1=False, concealed_groups=()
         )
         hidden, exact, pinned = hidden + rates.hidden, exact + rates.exact, pinned + rates.pinned1
-        total = second[(second["group"] == "partnership") & (second["theme_key"] == "t0")]
+        total = (
+            pd.DataFrame()
+            if second is None
+            else second[(second["group"] == "partnership") & (second["theme_key"] == "t0")]
+        )
         if len(total) and not bool(total["suppressed"].iloc[0]):
             partnership_means.append(float(total["mean"].iloc[0]))
     if BENCHMARKS:

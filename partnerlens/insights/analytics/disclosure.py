@@ -8,8 +8,15 @@ each hidden cell they also know:
 - it holds at least one person (an empty cell is shown as 0, or not at all), unless it is
   a cell of ``suppression.CONCEALED_GROUPS`` (one role in one organisation): the outputs
   leave those out when hidden, like empty ones, so the reader knows only "0 or more";
-- "small_group": fewer than k people with a value; "complementary": at least k people;
-- a later release only adds people, so no cell shrinks between releases.
+- only if ``REASONS_SHOWN`` (off: no output prints a reason): "small_group", fewer than k
+  people with a value; "complementary", at least k people;
+- a later release only adds people, so no cell shrinks between releases;
+- no cell of invited people holds more than were invited (``SuppressionPolicy.invited``,
+  or a table's ``invited`` column, ``with_invited``): the lead made the invitation list, so
+  a hidden cell whose invitees all answered can be pinned from above (six headteachers
+  shown, one invited per school: each school's headteacher took part). Cells left out
+  when hidden (concealed groups, and groups fewer than k were invited to) look empty when
+  absent: such a cell someone was invited to is 0 up to the number invited (``with_ghosts``).
 
 The engine (``secure``) also audits a second reader, who made up the open-link answers and
 so knows the open-link group's figures (``stuffable``).
@@ -46,6 +53,7 @@ from .suppression import (
     CONCEALED_GROUPS,
     LEADER_ROLES,
     LEADERS,
+    OPEN_LINK_GROUP,
     SMALL_GROUP,
     VISIBLE,
     Relation,
@@ -61,6 +69,7 @@ from .suppression import (
 
 UNIT_COLUMNS = ("cycle_id", "theme_key", "question_key", "dimension")
 MEASURES = ("n", "n_responses")
+INVITED_COLUMN = "invited"
 
 
 @dataclass(frozen=True)
@@ -81,10 +90,14 @@ class AuditResult:
 
 
 # Whether the audit's reader knows why a figure is hidden (too few people, or hidden to
-# protect another group), which bounds the hidden counts (fewer than k; at least k). Outputs
-# print one text for both, but the audit assumes the stronger reader: a reason could reach
-# them another way (an old export, a screenshot of the lead's view).
-REASONS_SHOWN = True
+# protect another group), which bounds the hidden counts (fewer than k; at least k). No
+# output prints a reason: every hidden figure reads the same, and only the stored release
+# (no screen, no download) holds them. With the lead's invitation list in the model, a
+# reader who also had the reasons would pin groups that no amount of hiding frees (a theme
+# asked of three roles, everyone invited answered, a school's group "at least k" with k
+# invited), so the audit models the reader the outputs make. Tests of the reasons' own
+# machinery switch it on.
+REASONS_SHOWN = False
 
 
 def reader_bounds(
@@ -93,14 +106,17 @@ def reader_bounds(
     measure: str,
     n: np.ndarray | None = None,
     concealed: np.ndarray | None = None,
+    caps: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What a reader knows of hidden counts from the reason shown: (low, high) per cell.
 
-    ``n`` (the true counts, the engine's view) picks, for a complementary cell that holds
-    nobody with a value, the lower branch the reader would also have to consider.
+    ``n`` (the true counts of ``measure``, the engine's view) picks, for a complementary cell
+    that holds nobody with a value, the lower branch the reader would also have to consider.
     ``concealed`` (per cell): hidden cells whose row is not published at all
     (``suppression.CONCEALED_GROUPS``): the reader cannot tell them from empty ones, so
     knows neither that they hold anyone nor why they are hidden: 0 or more.
+    ``caps`` (per cell): people invited (``caps_for``), an upper bound on every hidden count,
+    concealed or not.
     """
     low = np.where(status == VISIBLE, 0.0, 1.0 if measure == "n_responses" else 0.0)
     high = np.full(status.shape, BIG)
@@ -116,7 +132,69 @@ def reader_bounds(
         hidden = np.broadcast_to(concealed, status.shape) & (status != VISIBLE)
         low = np.where(hidden, 0.0, low)
         high = np.where(hidden, BIG, high)
+    if caps is not None:
+        high = np.minimum(high, caps)
     return low, high
+
+
+def _cap_keys(keys: Sequence[tuple], invited: Mapping) -> np.ndarray:
+    """The reader's upper bound per cell key: people invited; none for a key the list
+    does not hold, for the open-link group, for the partnership when open-link respondents
+    exist (they were not invited), nor at all without an invitation list."""
+    caps = np.full(len(keys), BIG)
+    if not invited:
+        return caps
+    groups = [key[0] for key in keys]
+    open_link = OPEN_LINK_GROUP in groups
+    for i, (key, group) in enumerate(zip(keys, groups, strict=True)):
+        if group == OPEN_LINK_GROUP or (group == "partnership" and open_link):
+            continue
+        caps[i] = float(invited.get(key, BIG))
+    return caps
+
+
+def with_ghosts(
+    cells: pd.DataFrame, policy: SuppressionPolicy, groups: Sequence[str]
+) -> pd.DataFrame:
+    """``cells`` (one row per distinct cell) plus a row for each cell left out when hidden
+    (of a concealed group, or with fewer than k invited) that someone was invited to and
+    ``cells`` lacks: the reader cannot tell such an empty cell from a hidden one, so the
+    audit treats it as 0 up to the number invited."""
+    invited = policy.invited
+    if not invited:
+        return cells
+    have = set(cell_keys(cells))
+    groupings = set(cells["group"].dropna())  # a table without a grouping gets none of it
+
+    def left_out(key: tuple, count: int) -> bool:
+        role = key[CELL_COLUMNS.index("role")]
+        small = count < policy.threshold(role if isinstance(role, str) else None)
+        return key[0] in groupings - {OPEN_LINK_GROUP} and (key[0] in groups or small)
+
+    extra = [k for k, v in invited.items() if k not in have and v > 0 and left_out(k, v)]
+    if not extra:
+        return cells
+    frame = pd.DataFrame(extra, columns=list(CELL_COLUMNS))
+    if "organisation_id" in cells and cells["organisation_id"].dtype != object:
+        frame["organisation_id"] = frame["organisation_id"].astype(cells["organisation_id"].dtype)
+    return pd.concat([cells, frame], ignore_index=True)
+
+
+def caps_for(universe: pd.DataFrame, policy: SuppressionPolicy | Mapping) -> np.ndarray:
+    """Per cell of ``universe``: the most people it can hold, as the lead knows from the
+    invitation list (``SuppressionPolicy.invited``); ``BIG`` where nothing is known."""
+    invited = policy.invited if isinstance(policy, SuppressionPolicy) else policy
+    return _cap_keys(cell_keys(universe), invited)
+
+
+def with_invited(table: pd.DataFrame, invited: Mapping) -> pd.DataFrame:
+    """``table`` with an ``invited`` column: each row's upper bound from the invitation
+    list at the time (empty where unknown), so an audit of later releases reads each
+    release's own bounds (``audit``). Unchanged without an invitation list."""
+    if not invited or table is None or table.empty:
+        return table
+    caps = _cap_keys(cell_keys(table), invited)
+    return table.assign(**{INVITED_COLUMN: np.where(caps >= BIG, np.nan, caps)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -133,6 +211,7 @@ def secure(
     max_rounds: int = 50,
     concealed: np.ndarray | None = None,
     stuffable: np.ndarray | None = None,
+    caps: np.ndarray | None = None,
 ) -> np.ndarray:
     """Hide more cells (COMPLEMENTARY) until the audit finds no exact hidden count.
 
@@ -142,9 +221,12 @@ def secure(
     the same published pattern (status and visible figures) share one answer.
     ``concealed``: per cell, hidden cells the outputs leave out (see ``reader_bounds``).
     ``stuffable``: per cell, groups whose figures whoever stuffed them knows (the open-link
-    group): a second reader, who knows them, is audited too.
+    group): a second reader, who knows them, is audited too. ``caps``: per cell, people
+    invited (``caps_for``): the reader's upper bounds (a cell whose invitees all answered
+    sits on one).
     """
     status = status.copy()
+    caps = np.full(status.shape[1], BIG) if caps is None else np.asarray(caps, dtype=float)
     stuffable = np.zeros(status.shape[1], bool) if stuffable is None else stuffable
     known = np.zeros(status.shape, bool) if known is None else np.atleast_2d(known)
     signed = _signed(relations, status.shape[1])
@@ -161,18 +243,22 @@ def secure(
             for unknown in readers:
                 if not unknown.any():
                     continue
+                cap = np.maximum(caps, size[unit])  # never below the truth
+                ghost = _ghosts(size[unit] > 0, concealed, caps)
+                seen = np.where(ghost, SMALL_GROUP, status[unit])
                 for measure, truth in (("n", n[unit]), ("n_responses", size[unit])):
-                    low, high = reader_bounds(status[unit], thresholds, measure, n[unit], concealed)
+                    low, high = reader_bounds(seen, thresholds, measure, truth, concealed, cap)
                     inside = (truth[unknown] > low[unknown]) & (truth[unknown] < high[unknown])
                     if inside.all():
                         continue  # nothing on a bound: the relations alone cannot pin it
-                    value = np.where(unknown, np.nan, truth)
+                    value = np.where(unknown | ghost, np.nan, truth)
                     pattern = (value.tobytes(), status[unit].tobytes(), low.tobytes())
                     pattern += (high.tobytes(),)
                     if pattern not in patterns:
                         patterns[pattern] = len(problems)
                         present = size[unit] > 0
-                        problems.append([_Release(value, status[unit], present, low, high)])
+                        release = _Release(value, status[unit], present, low, high, ghost)
+                        problems.append([release])
                     owners.append((unit, patterns[pattern]))
         if not problems:
             break
@@ -186,15 +272,20 @@ def secure(
             if not cells.any():
                 continue
             chosen = set()
-            for pinned in np.flatnonzero(cells):
+            cap = np.maximum(caps, size[unit])
+            room = _room(status[unit], n[unit], size[unit], thresholds, concealed, cap)
+            # Cells pinned on a bound of their own (a headteacher invited alone, who
+            # answered) pin others through the relations: free those first; the others
+            # usually move with them (the next round checks).
+            own = cells & ~_room(status[unit], n[unit], size[unit], thresholds, concealed, cap)
+            for pinned in np.flatnonzero(own if own.any() else cells):
                 chosen |= _slack_for(
                     int(pinned),
                     status[unit],
-                    n[unit],
                     size[unit],
-                    thresholds,
                     known[unit] | stuffable,
                     relations,
+                    room,
                 )
             if not chosen:  # every relation already has room: widen to any visible cell
                 free = (status[unit] == VISIBLE) & (size[unit] > 0) & ~known[unit] & ~stuffable
@@ -227,21 +318,45 @@ def secure(
 GRAND_TOTAL = 0  # ``suppression.cell_universe`` puts the whole partnership first
 
 
-def _slack_for(
-    cell: int,
+def _ghosts(present: np.ndarray, concealed: np.ndarray | None, caps: np.ndarray) -> np.ndarray:
+    """Cells absent from a release that the reader cannot tell from hidden ones: cells of a
+    concealed group (left out when hidden, like empty ones) to which someone was invited.
+    The reader knows only that they hold 0 up to the number invited."""
+    if concealed is None:
+        return np.zeros(present.shape, bool)
+    return concealed & ~present & (caps > 0) & (caps < BIG)
+
+
+def _room(
     status: np.ndarray,
     n: np.ndarray,
     size: np.ndarray,
     thresholds: np.ndarray,
+    concealed: np.ndarray | None,
+    caps: np.ndarray,
+) -> np.ndarray:
+    """Per cell: whether, hidden (as it is, or to protect another if shown), its counts lie
+    strictly inside the reader's bounds (``reader_bounds``), so it can move both ways: not
+    a cell of exactly k hidden to protect another, nor one whose invitees all answered."""
+    hidden = np.where(status == VISIBLE, COMPLEMENTARY, status)
+    low_n, high_n = reader_bounds(hidden, thresholds, "n", n, concealed, caps)
+    low, high = reader_bounds(hidden, thresholds, "n_responses", size, concealed, caps)
+    return (size > low) & (size < high) & ((n > low_n) | (n == 0)) & (n < high_n)
+
+
+def _slack_for(
+    cell: int,
+    status: np.ndarray,
+    size: np.ndarray,
     known: np.ndarray,
     relations: Sequence[Relation],
+    roomy: np.ndarray,
 ) -> set[int]:
     """Cells to hide so that ``cell`` can move: in each relation holding it where no other
-    hidden member has room both ways (more than k people: a cell of exactly k, or a small
-    one, sits on the reader's bound), the smallest visible member that would have room
-    (else the smallest visible member)."""
+    hidden member has room both ways (``_room``: a cell of exactly k, a small one, or one
+    whose invitees all answered, sits on one of the reader's bounds), the smallest visible
+    member that would have room (else the smallest visible member)."""
     free = (status == VISIBLE) & (size > 0) & ~known
-    roomy = (size > thresholds) & ((n > thresholds) | (n == 0))
     secret = (status != VISIBLE) & ~known
     chosen = set()
     for relation in relations:
@@ -296,7 +411,9 @@ def audit(
 
     Uses every published count (n and n_responses of visible cells, 0 for cells missing from
     a release), the reasons shown (fewer than k / at least k), that each hidden cell whose
-    row is published holds at least one person, and that nobody leaves between releases.
+    row is published holds at least one person, that nobody leaves between releases, and
+    that no cell holds more than were invited: a table's ``invited`` column (``with_invited``,
+    each release's own), else ``policy.invited``.
     Hidden rows of ``concealed_groups`` are kept in the stored tables but never published
     (``suppression.published_rows``): the reader knows only that they hold 0 or more; pass
     ``()`` for a table that prints every row. ``policy`` gives k per cell (the latest
@@ -307,14 +424,16 @@ def audit(
     if not tables:
         return AuditResult(0, 0, 0, frozenset())
     units_at = _unit_columns(tables[-1])
-    universe = cell_universe(pd.concat([t[list(CELL_COLUMNS)] for t in tables]))
+    cells_seen = pd.concat([t[list(CELL_COLUMNS)] for t in tables], ignore_index=True)
+    universe = cell_universe(with_ghosts(cells_seen, policy, concealed_groups))
     keys = cell_keys(universe)
     thresholds = thresholds_for(universe, policy)
     relations = relations_for(universe, {role: LEADERS for role in leaders}, role_sources)
     signed = _signed(relations, len(keys))
     concealed = concealed_for(universe, concealed_groups)
     cells = len(keys)
-    coded = []
+    policy_caps = caps_for(universe, policy)
+    coded, caps_of, concealed_of = [], [], []
     unit_index: dict[tuple, int] = {}
     for table in tables:
         cell = _codes(table, list(CELL_COLUMNS), universe)
@@ -329,6 +448,13 @@ def audit(
             unit_index.setdefault(label, len(unit_index))
         unit = np.array([unit_index[label] for label in labels])[units]
         coded.append((table, cell, unit, _status_of(table)))
+        caps = policy_caps
+        if INVITED_COLUMN in table.columns:  # the bounds of that release's own time
+            caps = policy_caps.copy()  # (cells absent from it: the latest list's)
+            given = table[INVITED_COLUMN].to_numpy(dtype=float, na_value=np.nan)
+            caps[cell] = np.where(np.isnan(given), BIG, given)
+        caps_of.append(caps)
+        concealed_of.append(concealed | (caps < thresholds))  # left out when hidden
     latest_units = sorted({int(u) for u in coded[-1][2]})
     label_of = {i: label for label, i in unit_index.items()}
     exact = np.zeros((len(unit_index), cells), dtype=bool)
@@ -354,9 +480,15 @@ def audit(
             if pattern not in patterns:  # units published alike share one answer
                 patterns[pattern] = len(problems)
                 releases = []
-                for value, st, present in grids:
-                    low, high = reader_bounds(st[u], thresholds, measure, concealed=concealed)
-                    releases.append(_Release(value[u], st[u], present[u], low, high))
+                for (value, st, present), caps, left in zip(
+                    grids, caps_of, concealed_of, strict=True
+                ):
+                    ghost = _ghosts(present[u], left, caps)
+                    seen = np.where(ghost, SMALL_GROUP, st[u])
+                    bounds = {"concealed": left, "caps": caps}
+                    low, high = reader_bounds(seen, thresholds, measure, **bounds)
+                    figures = np.where(ghost, np.nan, value[u])
+                    releases.append(_Release(figures, st[u], present[u], low, high, ghost))
                 problems.append(releases)
             problem_of.append(patterns[pattern])
         found, near = solve_units(problems, signed, thresholds, pinned1)
@@ -379,6 +511,10 @@ def _codes(table: pd.DataFrame, columns: list[str], universe: pd.DataFrame) -> n
     first = np.zeros(int(distinct.max()) + 1, dtype=np.int64)
     first[distinct[::-1]] = np.arange(distinct.size)[::-1]
     firsts = table.iloc[first][columns]
+    differ = [c for c in columns if firsts[c].dtype != universe[c].dtype]
+    if differ:  # a grouping only ghost cells fill (``with_ghosts``): compare as objects
+        firsts = firsts.astype({c: object for c in differ})
+        universe = universe.astype({c: object for c in differ})
     keyed = firsts.merge(universe, on=columns, how="left", validate="one_to_one")
     return keyed["cell"].to_numpy()[distinct]
 

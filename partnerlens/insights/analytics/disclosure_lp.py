@@ -33,13 +33,16 @@ BIG = 1e9
 @dataclass(frozen=True)
 class _Release:
     """One release of one unit: per cell, value (NaN if hidden), status and the reader's
-    bounds for hidden cells."""
+    bounds for hidden cells. ``ghost``: cells absent from the release that the reader cannot
+    tell from hidden ones (a concealed group's cell that invitations say could hold
+    someone): unknowns within their bounds, but not figures to protect (they are empty)."""
 
     value: np.ndarray
     status: np.ndarray
     present: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    ghost: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class _Program:
     high: np.ndarray
     index: np.ndarray  # (releases, cells): unknown number, -1 for a published figure
     constant: np.ndarray  # (releases, cells): published figure (0 where unknown)
+    target: np.ndarray  # (cells,): cells of the latest release that are not ghosts
 
 
 def _signed(relations: Sequence[Relation], cells: int) -> np.ndarray:
@@ -72,6 +76,8 @@ def _program(releases: Sequence[_Release], signed: np.ndarray) -> _Program:
     lows, highs, eq_blocks, eq_b = [], [], [], []
     for r, release in enumerate(releases):
         secret = release.present & np.isnan(release.value)
+        if release.ghost is not None:
+            secret = secret | release.ghost
         index[r, secret] = np.arange(count, count + int(secret.sum()))
         count += int(secret.sum())
         constant[r] = np.where(secret | np.isnan(release.value), 0.0, release.value)
@@ -105,6 +111,7 @@ def _program(releases: Sequence[_Release], signed: np.ndarray) -> _Program:
         high=np.concatenate(highs) if highs else np.zeros(0),
         index=index,
         constant=constant,
+        target=np.ones(cells, bool) if releases[-1].ghost is None else ~releases[-1].ghost,
     )
 
 
@@ -217,7 +224,7 @@ def _targets(program: _Program) -> tuple[np.ndarray, np.ndarray, sparse.csr_matr
     newcomers since the release before (x[latest] - x[latest - 1])."""
     count = program.low.size
     latest = program.index.shape[0] - 1
-    targets_of = np.flatnonzero(program.index[latest] >= 0)
+    targets_of = np.flatnonzero((program.index[latest] >= 0) & program.target)
     rows = [
         sparse.csr_matrix(
             (
@@ -230,7 +237,7 @@ def _targets(program: _Program) -> tuple[np.ndarray, np.ndarray, sparse.csr_matr
     diff_of = np.zeros(0, dtype=np.int64)
     if latest >= 1:
         before, after = program.index[latest - 1], program.index[latest]
-        diff_of = np.flatnonzero((before >= 0) | (after >= 0))
+        diff_of = np.flatnonzero(((before >= 0) | (after >= 0)) & program.target)
         data, r_idx, c_idx = [], [], []
         for i, c in enumerate(diff_of):
             for column, sign in ((after[c], 1.0), (before[c], -1.0)):

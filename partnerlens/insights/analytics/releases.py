@@ -18,7 +18,9 @@ one source; keys in ``suppression.CELL_COLUMNS`` order):
 ``secure_release`` is the loop every release goes through, the first one included (the
 release service and ``bench/disclosure.py`` both call it): build the tables under a policy,
 audit them with every earlier release (``disclosure.audit``), hide what the audit can pin
-(``disclosure.more_to_hide``), build again.
+(``disclosure.more_to_hide``), build again. The reader knows how many people were invited to
+each cell (``invited_cells``, in ``SuppressionPolicy.invited``): no hidden cell may be pinned
+by those upper bounds either, and each release's tables keep its own (``invited`` column).
 
 Returns codes and sets, never sentences.
 """
@@ -45,13 +47,22 @@ from partnerlens.insights.analytics.suppression import (
     _plain,
     cell_key,
     cell_keys,
+    source_of,
 )
 
 PEOPLE_COLUMNS = ("response_id", "role", "organisation_id", "source")
 CHANGED = "changed"  # the reason code of a cell hidden because of an earlier release
 
 CellKey = tuple
-__all__ = ["ChangedCells", "Secured", "cell_key", "changed_cells", "keys_of", "secure_release"]
+__all__ = [
+    "ChangedCells",
+    "Secured",
+    "cell_key",
+    "changed_cells",
+    "invited_cells",
+    "keys_of",
+    "secure_release",
+]
 AUDIT_ROUNDS = 5
 
 
@@ -111,6 +122,55 @@ def _cells_of_people(people: pd.DataFrame, leaders: Collection[str]) -> pd.DataF
             "key": [key for _rows, keys in parts for key in keys],
         }
     )
+
+
+def invited_cells(
+    invited_by: pd.DataFrame,
+    people: pd.DataFrame | None = None,
+    leaders: Collection[str] = LEADER_ROLES,
+) -> dict[CellKey, int]:
+    """People invited per cell key, as the lead knows them from the invitation list.
+
+    ``invited_by``: organisation_id, role, invited (one row per role x organisation, from
+    the Invitee rows). Every grouping of invited people gets its sum (role, organisation,
+    role group, source, the partnership). ``people`` (the respondents, as ``changed_cells``
+    reads them): a cell never counts fewer invitees than invited respondents in it (an
+    invitation removed after its answer came in: the lead remembers whom they invited).
+    Cells nobody was invited to are left out: no bound is known for them (answers loaded
+    from elsewhere), and ``disclosure.caps_for`` leaves them unbounded.
+    """
+    if invited_by is None or not len(invited_by):
+        return {}
+    cells = invited_by.groupby(["organisation_id", "role"], sort=False)["invited"].sum()
+    if people is not None and len(people):
+        mine = people
+        if "channel" in people:
+            mine = people[people["channel"].astype(object).to_numpy() != OPEN_LINK]
+        answered = mine.groupby(["organisation_id", "role"], sort=False).size()
+        both = pd.concat([cells.rename("invited"), answered.rename("answered")], axis=1)
+        both = both.astype(float)
+        # Answers in a role and school nobody was invited to: no bound known there.
+        both.loc[both["invited"].isna() & (both["answered"] > 0), "invited"] = np.inf
+        cells = both[["invited", "answered"]].fillna(0).max(axis=1)
+    rows = cells.rename("invited").reset_index()
+    weight = rows["invited"].to_numpy(dtype=float)
+    unknown = _sums(rows, np.isinf(weight).astype(np.int64), leaders)
+    counts = _sums(rows, np.where(np.isinf(weight), 0, weight).astype(np.int64), leaders)
+    return {key: count for key, count in counts.items() if not unknown.get(key)}
+
+
+def _sums(frame: pd.DataFrame, weight: np.ndarray, leaders: Collection[str]) -> dict:
+    """Sum of ``weight`` per cell key over rows of role, organisation_id (all invited)."""
+    frame = pd.DataFrame(
+        {
+            "role": frame["role"].to_numpy(dtype=object),
+            "organisation_id": frame["organisation_id"].to_numpy(),
+            "source": [source_of(r) for r in frame["role"]],
+        }
+    )
+    cells = _cells_of_people(frame, leaders)
+    sums = pd.Series(weight[cells["row"].to_numpy()]).groupby(cells["key"].to_numpy(), sort=False)
+    return {key: int(total) for key, total in sums.sum().items()}
 
 
 def _threshold(key: CellKey, policy: SuppressionPolicy) -> int:
@@ -209,12 +269,15 @@ def secure_release(
     hidden, its known cells are public already); ``earlier``: the tables of every earlier
     release of the cycle, oldest first. Each round audits every level against the same
     level of every earlier release, and hides what ``disclosure.more_to_hide`` names.
+    The tables come back with an ``invited`` column when ``base.invited`` is set
+    (``disclosure.with_invited``): store it, so later audits use this release's bounds.
     """
     hidden, known = set(changed.hidden), frozenset(changed.known)
     policy, built, tables = base, None, {}
     for round_ in range(1, rounds + 1):
         policy = _with_cells(base, frozenset(hidden), known - hidden)
         built, tables = build(policy)
+        tables = {lv: disclosure.with_invited(t, policy.invited) for lv, t in tables.items()}
         exact, more = 0, set()
         for level, table in tables.items():
             if table is None or table.empty:

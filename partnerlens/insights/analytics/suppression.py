@@ -15,11 +15,12 @@ number of "don't know" answers, and the sum of scores, i.e. mean x n). The rules
 4. linear algebra: a hidden cell whose value is fixed by any combination of relations (checked
    with the null space of the relations over the hidden cells) gets another neighbour hidden;
 5. the linear-programming audit (``disclosure.secure``, on by default): a reader also knows
-   each hidden cell whose row is published holds at least one person, and what its reason
-   says (fewer than k / at least k); where that pins a hidden count, more cells are hidden
-   and rules 2-4 run again. Hidden cells of ``CONCEALED_GROUPS`` (one role in one
-   organisation) are not published at all (``published_rows``): absent, like empty ones, so
-   the reader knows only that they hold zero or more people.
+   each hidden cell whose row is published holds at least one person, and no cell holds
+   more than were invited to it (``SuppressionPolicy.invited``); where that pins a hidden
+   count, more cells are hidden and rules 2-4 run again. Hidden cells of
+   ``CONCEALED_GROUPS`` (one role in one organisation), and of groups fewer than k were
+   invited to (``LEFT_OUT``), are not published at all (``published_rows``): absent, like
+   empty ones, so the reader knows only that they hold zero or more people.
 
 Groupings that overlap are tied: a source and a role group are each the sum of their roles,
 and the partnership is every grouping plus the open-link group (respondents who declared their
@@ -60,6 +61,9 @@ OPEN_LINK_GROUP = "open_link"
 # look alike (absent), so a reader cannot count them as "at least one person" (six hidden
 # headteacher cells in six schools under a shown count of 6 would be one each).
 CONCEALED_GROUPS = ("role_organisation",)
+# Per row of a protected breakdown: left out of every output when hidden (its grouping is
+# concealed, or fewer than k people were invited to it: ``protect_breakdown``).
+LEFT_OUT = "concealed"
 # Who reviews the partnership from outside; everyone else evaluates it from inside ("self").
 SOURCE_OF_ROLE: Mapping[str, str] = {"peer_reviewer": "peer", "external_adviser": "external"}
 CellKey = tuple
@@ -118,12 +122,15 @@ class SuppressionPolicy:
     ``known_cells``: cell keys whose figures are public anyway (an earlier release showed
     them and their people have not changed): they never count as protection for another
     hidden cell, so hiding them is pointless and complementary suppression never picks them.
+    ``invited``: people invited per cell key (``releases.invited_cells``), which the lead
+    knows: the audit's reader takes them as upper bounds (``disclosure.caps_for``).
     """
 
     k: int = DEFAULT_K
     role_k: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_ROLE_K))
     hidden_cells: frozenset = frozenset()
     known_cells: frozenset = frozenset()
+    invited: Mapping[CellKey, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden_cells", frozenset(self.hidden_cells))
@@ -420,10 +427,14 @@ def concealed_for(universe: pd.DataFrame, groups: Sequence[str] = CONCEALED_GROU
 
 def published_rows(table: pd.DataFrame, groups: Sequence[str] = CONCEALED_GROUPS) -> pd.DataFrame:
     """The rows of a protected breakdown a reader may see: every row except the hidden cells
-    of ``groups`` (absent, like empty ones). Pages and downloads print these only."""
+    of ``groups`` and those marked ``LEFT_OUT`` (absent, like empty ones). Pages and
+    downloads print these only."""
     if table.empty or "suppressed" not in table:
         return table
-    drop = table["group"].isin(list(groups)) & table["suppressed"].astype(bool)
+    left_out = table["group"].isin(list(groups))
+    if LEFT_OUT in table:
+        left_out |= table[LEFT_OUT].fillna(False).astype(bool)
+    drop = left_out & table["suppressed"].astype(bool)
     return table[~drop.to_numpy()]
 
 
@@ -467,6 +478,10 @@ def protect_breakdown(
     first = np.zeros(int(distinct.max()) + 1, dtype=np.int64)
     first[distinct[::-1]] = np.arange(len(distinct))[::-1]
     firsts = table.iloc[first][list(CELL_COLUMNS)]
+    if audit:  # concealed cells invited people could be in, absent or not (``disclosure``)
+        from .disclosure import with_ghosts
+
+        firsts = with_ghosts(firsts, policy, concealed_groups)
     universe = cell_universe(firsts)
     keyed = firsts.merge(universe, on=list(CELL_COLUMNS), how="left", validate="one_to_one")
     cell_codes = keyed["cell"].to_numpy()[distinct]
@@ -484,19 +499,23 @@ def protect_breakdown(
     # another (four made-up answers must not complete the partnership around one real one).
     stuffable = (universe["group"] == OPEN_LINK_GROUP).to_numpy()
     status = protect(n, size, thresholds, relations, forced, known, stuffable)
+    # Left out when hidden: the concealed groupings, and any group fewer than k were invited
+    # to (always hidden: a printed hidden row would tell that one of them answered).
+    concealed = concealed_for(universe, concealed_groups)
     if audit:
-        from .disclosure import secure  # the LP audit builds on this module
+        from .disclosure import caps_for, secure  # the LP audit builds on this module
 
-        concealed = concealed_for(universe, concealed_groups)
-        status = secure(
-            status, n, size, thresholds, relations, known, concealed=concealed, stuffable=stuffable
-        )
+        caps = caps_for(universe, policy)
+        concealed = concealed | (caps < thresholds)
+        hide = {"concealed": concealed, "stuffable": stuffable, "caps": caps}
+        status = secure(status, n, size, thresholds, relations, known, **hide)
     row_status = status[unit_codes, cell_codes]
     out = table.copy()
     suppressed = row_status != VISIBLE
     out["suppressed"] = suppressed
     out["suppression_reason"] = pd.Series(row_status, index=out.index).map(REASON_CODES)
-    keys = set(unit_columns) | set(CELL_COLUMNS) | {"suppressed", "suppression_reason"}
+    out[LEFT_OUT] = concealed[cell_codes]
+    keys = set(unit_columns) | set(CELL_COLUMNS) | {"suppressed", "suppression_reason", LEFT_OUT}
     for column in out.columns:
         if column in keys or not suppressed.any():
             continue
@@ -539,59 +558,5 @@ def _policy_masks(
     return masks[0], masks[1]
 
 
-# --------------------------------------------------------------------------------------------
-# Free text.
-
-
-def visible_comments(
-    comments: pd.DataFrame,
-    respondents: pd.DataFrame,
-    policy: SuppressionPolicy,
-    by: Sequence[str] = (),
-) -> pd.DataFrame:
-    """The comments that may be shown grouped ``by`` role and/or organisation_id.
-
-    A group's size is the number of people in it who responded to the cycle (a commenter hides
-    among all of them). Groups are protected exactly like score cells, with the partnership as
-    the visible total, so the comments left over from hidden groups never come from one small
-    group. ``by=()`` shows comments unattributed, if the whole partnership reaches k.
-    """
-    allowed = {(), ("role",), ("organisation_id",), ("role", "organisation_id")}
-    if tuple(by) not in allowed:
-        raise ValueError(f"comments can be grouped by role and/or organisation_id, not {by!r}")
-    if comments.empty:
-        return comments.copy()
-    kept = []
-    for cycle, people in respondents.groupby("cycle_id", sort=False):
-        counts = _respondent_cells(people, tuple(by))
-        protected = protect_breakdown(counts.assign(cycle_id=cycle), policy, ["cycle_id"])
-        wanted = {
-            (): "partnership",
-            ("role",): "role",
-            ("organisation_id",): "organisation",
-            ("role", "organisation_id"): "role_organisation",
-        }[tuple(by)]
-        shown = protected[(protected["group"] == wanted) & ~protected["suppressed"]]
-        mine = comments[comments["cycle_id"] == cycle]
-        if by:
-            mine = mine.merge(shown[list(by)].drop_duplicates(), on=list(by), how="inner")
-        elif shown.empty:
-            mine = mine.iloc[0:0]
-        kept.append(mine)
-    return pd.concat(kept, ignore_index=True) if kept else comments.iloc[0:0].copy()
-
-
-def _respondent_cells(people: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
-    frames = [pd.DataFrame({"group": ["partnership"], "n": [len(people)]})]
-    if "role" in by:
-        counts = people.groupby("role").size().rename("n").reset_index()
-        frames.append(counts.assign(group="role"))
-    if "organisation_id" in by:
-        counts = people.groupby("organisation_id").size().rename("n").reset_index()
-        frames.append(counts.assign(group="organisation"))
-    if by == ("role", "organisation_id"):
-        counts = people.groupby(["role", "organisation_id"]).size().rename("n").reset_index()
-        frames.append(counts.assign(group="role_organisation"))
-    cells = pd.concat(frames, ignore_index=True).reindex(columns=[*CELL_COLUMNS, "n"])
-    cells["organisation_id"] = cells["organisation_id"].astype("Int64")
-    return cells.assign(n_responses=cells["n"])
+# Free text: ``comment_groups`` (re-exported here; it builds on this module).
+from .comment_groups import visible_comments  # noqa: E402, F401

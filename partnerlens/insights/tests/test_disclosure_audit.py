@@ -38,6 +38,14 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return frame.assign(cycle_id=1, theme_key="trust", mean=np.nan)
 
 
+@pytest.fixture
+def reasons(monkeypatch):
+    """A reader who also knows why each figure is hidden (fewer than k; at least k). No
+    output prints the reasons (``disclosure.REASONS_SHOWN``), but the machinery that uses
+    them stays tested."""
+    monkeypatch.setattr(disclosure, "REASONS_SHOWN", True)
+
+
 def _roles_table(total: int, teachers: int) -> pd.DataFrame:
     return _frame(
         [
@@ -59,7 +67,7 @@ def _roles_table(total: int, teachers: int) -> pd.DataFrame:
     )
 
 
-def test_the_audit_finds_a_count_pinned_by_the_reasons_and_totals():
+def test_the_audit_finds_a_count_pinned_by_the_reasons_and_totals(reasons):
     # 16 people, 10 teachers shown: governors (1-4, "fewer than 5") and support staff (at
     # least 5) share 6, so there is 1 governor and 5 support staff.
     result = disclosure.audit([_roles_table(16, 10)])
@@ -68,7 +76,7 @@ def test_the_audit_finds_a_count_pinned_by_the_reasons_and_totals():
     assert ((1, "trust"), governor) in result.determined
 
 
-def test_more_to_hide_names_shown_cells_whose_hiding_frees_every_pinned_count():
+def test_more_to_hide_names_shown_cells_whose_hiding_frees_every_pinned_count(reasons):
     # What the release service adds to the policy when the audit pins a count: hiding an
     # already hidden cell again frees nothing, so it must name shown cells instead.
     table = _roles_table(16, 10)
@@ -82,14 +90,14 @@ def test_more_to_hide_names_shown_cells_whose_hiding_frees_every_pinned_count():
     assert disclosure.audit([rebuilt]).exact == 0
 
 
-def test_the_audit_claims_nothing_where_the_counts_can_move():
+def test_the_audit_claims_nothing_where_the_counts_can_move(reasons):
     # 20 and 10: governors 1-4 and support staff 6-9; neither is known to within one.
     result = disclosure.audit([_roles_table(20, 10)])
     assert (result.hidden, result.exact, result.pinned1) == (2, 0, 0)
     assert result.determined == frozenset()
 
 
-def test_the_audit_reports_counts_known_to_within_one_person():
+def test_the_audit_reports_counts_known_to_within_one_person(reasons):
     # 17 and 10: governors 1-2, support staff 5-6.
     result = disclosure.audit([_roles_table(17, 10)])
     assert result.exact == 0 and result.pinned1 == 2
@@ -112,7 +120,7 @@ def test_the_audit_sees_one_newcomer_between_two_releases():
     assert disclosure.audit([second]).exact == 0  # the same table alone gives nothing away
 
 
-def test_the_engine_hides_what_the_linear_programming_reader_finds():
+def test_the_engine_hides_what_the_linear_programming_reader_finds(reasons):
     data = synthetic.synthetic_answers(1500, questions=8, themes=8, organisations=25, seed=11)
     answers, themes = validate_answers(data.answers), validate_themes(data.themes)
     encoded = scores.encode(answers, themes)
