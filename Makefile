@@ -7,14 +7,10 @@ DEPLOY_ENV := DJANGO_ENV=production ALLOWED_HOSTS=partnerlens.example.org \
 
 .PHONY: run test setup lint check-deploy test-sqlite test-postgres messages
 
+# scripts/run: the mail catcher, load_demo --migrate (new migrations, then the demo), the
+# task worker and the web server, which starts while the demo loads and listens once it is in.
 run: setup
-	@$(PY) manage.py migrate --no-input -v0
-	@$(PY) manage.py load_demo
-	@echo
-	@echo "  Partnerlens is running at http://127.0.0.1:8000/"
-	@echo "  Sign in as demo@partnerlens.example / partnerlens-demo (Ctrl+C to stop)"
-	@echo
-	@$(PY) manage.py runserver 127.0.0.1:8000
+	@bash scripts/run
 
 setup:
 	@bash scripts/setup

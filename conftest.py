@@ -48,6 +48,15 @@ def _fast_hashing_and_english(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks (release building, matching runs) run at once, inside the test's
+    transaction, unless a test asks for the database backend and the real worker
+    (``mail_server``, or settings of its own, with ``run_worker()``)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS_ENQUEUE_ON_COMMIT = False
+
+
 # --- a real SMTP server on loopback -------------------------------------------------
 
 
@@ -88,14 +97,22 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp_server(settings):
-    """Start aiosmtpd on a free loopback port and point Django's SMTP backend at it."""
+    """Start aiosmtpd on a free loopback port and point Django's SMTP backend at it.
+
+    Mail still goes through the queued backend (partnerlens.outbox), but tasks run at once
+    and delivery is not deferred to a commit (tests run inside a transaction), so a message
+    has arrived by the time ``send()`` returns. outbox/tests use the real worker instead.
+    """
     from aiosmtpd.controller import Controller
 
     mailbox = Mailbox()
     port = _free_port()
     controller = Controller(_Collector(mailbox), hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "partnerlens.outbox.backend.QueuedEmailBackend"
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.OUTBOX_ENQUEUE_ON_COMMIT = False
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
@@ -103,6 +120,55 @@ def smtp_server(settings):
         yield mailbox
     finally:
         controller.stop()
+
+
+class MailServer:
+    """An SMTP server on a fixed loopback port that a test starts and stops at will."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages = []
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.original_content))
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        if self._controller is not None:
+            return
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def to(self, address: str):
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+
+@pytest.fixture
+def mail_server(settings):
+    """Production-like mail: the database task backend (run tasks with the real worker, see
+    outbox/tests/conftest.py) and SMTP delivery to a server that is down until started."""
+    server = MailServer(_free_port())
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "partnerlens.outbox.backend.QueuedEmailBackend"
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.OUTBOX_ENQUEUE_ON_COMMIT = True
+    settings.TASKS_ENQUEUE_ON_COMMIT = True
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # --- personas ----------------------------------------------------------------------
@@ -177,3 +243,42 @@ def personas(make_user, make_partnership, make_school):
         "school_a": school_a,
         "school_b": school_b,
     }
+
+
+# --- signed in, second factor passed -----------------------------------------------
+
+
+def pass_second_factor(client, user) -> None:
+    """Mark ``client``'s session as having passed two-factor sign-in, as the code page would.
+
+    Only for users it concerns (required of them, or turned on): the user gets a confirmed
+    authenticator if they have none. Others' sessions are left exactly as Django makes them.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from partnerlens.directory import accounts
+
+    device = accounts.confirmed_app(user)
+    if device is None:
+        if not accounts.requires_two_factor(user):
+            return
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def client():
+    """Django's test client, whose ``force_login`` skips the second factor as it skips the
+    password (staff and brokers must otherwise pass it first). Tests of two-factor sign-in
+    sign in through the pages instead, or use ``django.test.Client`` directly."""
+    from django.test import Client
+
+    class SignedInClient(Client):
+        def force_login(self, user, backend=None):
+            super().force_login(user, backend)
+            pass_second_factor(self, user)
+
+    return SignedInClient()

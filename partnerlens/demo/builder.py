@@ -26,14 +26,13 @@ from partnerlens.brokerage.services.support import record_progress
 from partnerlens.demo import stories
 from partnerlens.demo.cycles import CyclePlan, run_cycle
 from partnerlens.demo.models import DemoStep
-from partnerlens.demo.partnerships import demo_lead, demo_partnership, give_role
+from partnerlens.demo.partnerships import demo_lead, demo_partnership
 from partnerlens.demo.synthetic import roster
 from partnerlens.directory.models import (
     Membership,
     Organisation,
     Partnership,
     PartnershipKind,
-    Role,
 )
 from partnerlens.enquiries.models import AnonymityMode, Cycle
 from partnerlens.enquiries.services import reflections
@@ -182,7 +181,8 @@ def build_enquiry_demo(partnerships: dict[str, Partnership]) -> Built:
             non_responders=stories.YNYS_MON_SILENT,
         )
         plan = CyclePlan(
-            title="Adolygiad system hunanwella / Self-improving system review, 2026",
+            title="Self-improving system review, 2026",
+            title_cy="Adolygiad system hunanwella, 2026",
             opens_on=date(2026, 6, 8),
             closes_on=date(2026, 6, 26),
             people=people,
@@ -263,7 +263,8 @@ def _offers(partnership: Partnership) -> dict[int, dict[str, tuple[int, int]]]:
 @transaction.atomic
 def build_brokerage_demo(data_dir: Path) -> Built:
     """The Trafford partnership: audit profiles from real outcome data, offers, one scenario
-    run, one match accepted and under way with a progress note. The demo user is its broker."""
+    run, one match accepted and under way with a progress note. The demo user, its lead,
+    brokers it."""
     lead = demo_lead()
     schools = list(Organisation.objects.filter(urn__in=trafford_urns(data_dir)).order_by("name"))
     if not schools:
@@ -277,7 +278,8 @@ def build_brokerage_demo(data_dir: Path) -> Built:
         schools,
         lead,
     )
-    give_role(partnership, lead, lead.email, Role.BROKER)
+    # The demo user brokers as its lead (a lead may broker). The Broker role itself would call
+    # for two-factor sign-in, which `make run` keeps out of the way (docs/decisions.md).
     derive_assessments(partnership, actor=lead)
     places = {o.pk: o for o in schools}
     offers = _offers(partnership)

@@ -105,13 +105,20 @@ def first_lead(partnership: Partnership, lead) -> None:
     )
 
 
-def demo_partnership(name: str, kind: str, purpose: str, schools, lead) -> Partnership:
+def demo_partnership(
+    name: str, kind: str, purpose: str, schools, lead, *, name_cy: str = "", purpose_cy: str = ""
+) -> Partnership:
     """The named partnership, created by the lead once, with each of ``schools`` a current
     member (added by the lead)."""
     partnership = Partnership.objects.filter(name=name).order_by("pk").first()
     if partnership is None:
         partnership = directory.create_partnership(
-            creator=lead, name=name, kind=kind, purpose=purpose
+            creator=lead,
+            name=name,
+            kind=kind,
+            purpose=purpose,
+            name_cy=name_cy,
+            purpose_cy=purpose_cy,
         )
     else:
         first_lead(partnership, lead)
@@ -182,6 +189,9 @@ def build_partnerships() -> list[Partnership]:
             "bilingual curriculum design and peer review.",
             anglesey,
             lead,
+            name_cy="Rhwydwaith Uwchradd Ynys Môn",
+            purpose_cy="Ysgolion uwchradd Ynys Môn (GwE) yn cydweithio ar gynllunio cwricwlwm "
+            "dwyieithog ac ar adolygu gan gymheiriaid.",
         )
     for email, first, last, role, where in COLLEAGUES:
         if where in partnerships:

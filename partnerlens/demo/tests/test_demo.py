@@ -125,3 +125,36 @@ def test_the_demo_writes_through_the_directory_services_with_audit_entries(db, c
     assert audited.filter(verb="invitation.accepted", actor=priya).count() == 1
     assert PartnershipRole.objects.get(partnership=cluster, user=priya).role == "headteacher"
     assert authenticate(username=priya.username, password="partnerlens-demo") == priya
+
+
+def test_a_second_run_reads_no_unchanged_data_file(db, capsys, small_demo, monkeypatch):
+    run_demo(capsys)
+
+    def read(*args, **kwargs):
+        raise AssertionError("an unchanged data file was read again")
+
+    monkeypatch.setattr(load_demo, "read_table", read)
+    monkeypatch.setattr(load_demo, "data_step", read)
+    assert "Demo data: already loaded." in run_demo(capsys)
+
+
+def test_migrate_option_applies_nothing_on_an_up_to_date_database(db, capsys, small_demo):
+    call_command("load_demo", "--migrate")
+    out = capsys.readouterr().out
+    assert "Demo migrate" not in out  # the test database is migrated already
+    assert "imported 4 real data files" in out
+    assert load_demo.migrate_if_needed() is False
+
+
+def test_counting_in_one_batch_puts_the_insights_receiver_back_even_after_an_error(db):
+    from partnerlens.demo.cycles import COUNTING, counted_in_one_batch
+    from partnerlens.enquiries.signals import response_submitted
+
+    def counting() -> bool:
+        return any(key[0] == COUNTING for key, *_ in response_submitted.receivers)
+
+    assert counting()
+    with pytest.raises(RuntimeError), counted_in_one_batch():
+        assert not counting()
+        raise RuntimeError("a respondent's submission failed")
+    assert counting()

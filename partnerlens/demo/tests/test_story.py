@@ -39,6 +39,8 @@ def has_results_pages() -> bool:
 # The insights app (results and their pages) is being finished beside the demo.
 needs_results = pytest.mark.skipif(not has_results_pages(), reason="no insights pages yet")
 
+from partnerlens.outbox.tests.conftest import run_worker  # noqa: E402
+
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -64,6 +66,7 @@ def load() -> str:
 def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
         first = load()
+        run_worker()  # the demo's releases are built by the worker, as under `make run`
         after_first = rows()
         second = load()
         after_second = rows()
@@ -111,7 +114,7 @@ def test_the_demo_is_built_from_every_real_data_file(built, db):
     demo = authenticate(username=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert demo is not None and not demo.is_superuser and not demo.is_staff
     led = Partnership.objects.filter(roles__user=demo, roles__role=Role.PARTNERSHIP_LEAD)
-    # Trafford too: the demo user created it, then became its broker.
+    # Trafford too: the demo user created it and brokers it as its lead.
     assert {p.kind for p in led} == {"mat", "cluster", "network", "la_partnership"}
     trust = led.get(kind="mat")
     assert trust.gias_group_uid is not None
@@ -254,8 +257,11 @@ def test_every_demo_release_shows_its_totals_and_the_audit_pins_nothing(lead):
     import pandas as pd
 
     from partnerlens.insights.analytics import disclosure
-    from partnerlens.insights.analytics.suppression import SuppressionPolicy
+    from partnerlens.insights.analytics.releases import invited_cells
+    from partnerlens.insights.analytics.suppression import SuppressionPolicy, published_rows
+    from partnerlens.insights.data import load_cycle
     from partnerlens.insights.models import Release
+    from partnerlens.insights.releases import people_frame
 
     cycles = Cycle.objects.filter(partnership__in=demo_partnerships().values())
     assert cycles.count() == 4
@@ -267,9 +273,19 @@ def test_every_demo_release_shows_its_totals_and_the_audit_pins_nothing(lead):
         totals = theme[theme["group"] == "partnership"]
         assert set(totals["theme_key"]) == set(theme["theme_key"]), cycle.title
         assert not totals["suppressed"].any(), cycle.title
-        roles = theme[theme["group"] == "role"]
-        assert (~roles["suppressed"]).sum() > len(roles) / 2, cycle.title
-        policy = SuppressionPolicy(k=latest.k, role_k={"parent": latest.parent_k})
+        # At least half the printed role rows show figures (a role fewer than k were invited
+        # to is always hidden and left out of the outputs, so it is not counted). With the
+        # invitation list as the reader's bounds, the small named partnership shows 2 of its
+        # 4 roles per theme.
+        printed = published_rows(theme)
+        roles = printed[printed["group"] == "role"]
+        assert (~roles["suppressed"]).sum() >= len(roles) / 2, cycle.title
+        assert printed["concealed"].notna().all()
+        # The reader is the lead, who knows how many people they invited to each role in
+        # each school: upper bounds on every hidden count (the tables keep each release's).
+        invited = invited_cells(load_cycle(cycle).invited_by, people_frame(cycle))
+        assert invited and (theme["invited"] > 0).any(), cycle.title
+        policy = SuppressionPolicy(k=latest.k, role_k={"parent": latest.parent_k}, invited=invited)
         for level in latest.tables:
             tables = [
                 pd.DataFrame.from_records(r.tables[level]) for r in releases if r.tables.get(level)
@@ -321,7 +337,8 @@ def test_trafford_is_brokered_from_real_outcome_data(lead, client):
     trafford = Partnership.objects.get(name=TRAFFORD_NAME)
     assert trafford.kind == "la_partnership"
     assert trafford.memberships.count() == 104  # every school in the Trafford file
-    assert PartnershipRole.objects.filter(partnership=trafford, user=lead, role="broker").exists()
+    held = PartnershipRole.objects.filter(partnership=trafford, user=lead)
+    assert {r.role for r in held} == {"partnership_lead"}, "a lead brokers, with one factor"
     assessments = trafford.area_assessments.all()
     assert assessments.filter(need_level__gte=1).exists()
     assert all(a.sources[0]["source"] == "outcome_data" for a in assessments)

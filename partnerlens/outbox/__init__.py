@@ -1,0 +1,1 @@
+"""Queued email: every message is stored, then delivered by a task with retries (README.md)."""
