@@ -5,6 +5,7 @@ Every value can be set from the environment; see docs/deployment.md for the list
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "partnerlens.core",
+    "partnerlens.outbox",
     "partnerlens.audit",
     "partnerlens.directory",
     "partnerlens.frameworks",
@@ -45,8 +53,12 @@ INSTALLED_APPS = [
     "partnerlens.demo",
 ]
 
-# Sign-in by email address in any case (directory/backends.py).
-AUTHENTICATION_BACKENDS = ["partnerlens.directory.backends.EmailBackend"]
+# Sign-in by email address in any case (directory/backends.py), behind django-axes'
+# throttle, which axes wants first so a locked-out name is refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "partnerlens.directory.backends.ThrottleBackend",
+    "partnerlens.directory.backends.EmailBackend",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -56,8 +68,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partnerlens.directory.middleware.SessionTimeoutMiddleware",
+    "partnerlens.directory.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "partnerlens.urls"
@@ -96,6 +112,38 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "directory:partnership_list"
 LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 60 * 60)  # a reset link lasts 3 h
+
+# Sessions (directory/middleware.py): signed out after SESSION_IDLE_MINUTES without a
+# request, and SESSION_ABSOLUTE_HOURS after signing in whatever happens; the cookie itself
+# expires then too.
+SESSION_IDLE_MINUTES = max(1, env_int("SESSION_IDLE_MINUTES", 30))
+SESSION_ABSOLUTE_HOURS = max(1, env_int("SESSION_ABSOLUTE_HOURS", 12))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 60 * 60
+
+# Sign-in throttle (django-axes): AXES_FAILURE_LIMIT wrong passwords for one name from one
+# address lock that pair out for AXES_COOLOFF_MINUTES; other names and addresses are not
+# affected. The name is counted in lower case, as the sign-in reads it (directory/backends.py).
+AXES_FAILURE_LIMIT = max(1, env_int("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=max(1, env_int("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "partnerlens.directory.backends.throttle_name"
+AXES_LOCKOUT_CALLABLE = "partnerlens.directory.account_views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the page can say when to try again
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password"]
+# Behind a proxy, the number of proxies whose X-Forwarded-For may be trusted (0: none, so
+# the address is the connection's own and cannot be forged by a header).
+AXES_TRUSTED_PROXIES = max(0, env_int("AXES_TRUSTED_PROXIES", 0))
+if AXES_TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = AXES_TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor sign-in (django-otp, TOTP with backup codes): anyone may turn it on; it is
+# required of staff and of anyone holding one of TWO_FACTOR_REQUIRED_ROLES in a partnership.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", ["broker"])
+OTP_TOTP_ISSUER = "Partnerlens"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
@@ -115,8 +163,17 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Outside production whitenoise serves static files straight from their folders, so the
+# demo (`make run`, DEBUG off for friendly error pages) needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Every message is stored and sent by a background task (partnerlens/outbox), so no page
+# fails when the mail server is down; the task sends over OUTBOX_DELIVERY_BACKEND.
+EMAIL_BACKEND = "partnerlens.outbox.backend.QueuedEmailBackend"
+OUTBOX_DELIVERY_BACKEND = env_str(
+    "OUTBOX_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+OUTBOX_ENQUEUE_ON_COMMIT = True  # deliver once the sender's transaction commits
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 1025)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -126,6 +183,23 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Partnerlens <no-reply@partnerlens.localhost>")
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+
+# Background tasks (django-tasks): stored in the database and run by `manage.py db_worker`,
+# so no broker is needed; several workers may share one PostgreSQL database.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Other tasks (release building, matching runs) are enqueued when the asking page's
+# transaction commits; tests turn this off and run tasks at once (root conftest.py).
+TASKS_ENQUEUE_ON_COMMIT = True
+# The demo mail catcher of `make run` (scripts/run) writes a maildir here; the Mailbox page
+# (/mailbox/, for staff and DEMO_MAILBOX_READERS) shows it when DEBUG or DEMO_MAILBOX is on.
+DEMO_MAILBOX = env_bool("DEMO_MAILBOX", False)
+DEMO_MAILBOX_DIR = BASE_DIR / (env_str("DEMO_MAILBOX_DIR") or VAR_DIR / "mailbox")
+DEMO_MAILBOX_READERS = env_list("DEMO_MAILBOX_READERS", ["demo@partnerlens.example"])
 
 # Anonymous cycles' receipts are keyed with ANONYMITY_KEY, which is never stored in the
 # database (derived from SECRET_KEY when unset; set it so rotating SECRET_KEY keeps them).

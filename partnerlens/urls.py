@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
+from django_otp.admin import OTPAdminSite
 
 from partnerlens import views
-from partnerlens.directory.forms import SignInForm
+
+# The admin asks for a verified second factor as well as staff status; its own sign-in
+# page gives way to ours (password, throttle, then the code).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,19 +18,14 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("partnerlens.directory.account_urls")),
     path("", include("partnerlens.directory.urls")),
     path("brokerage/", include("partnerlens.brokerage.urls")),
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("frameworks/", include("partnerlens.frameworks.urls")),
     path("enquiries/", include("partnerlens.enquiries.urls")),
     path("insights/", include("partnerlens.insights.urls")),
+    path("mailbox/", include("partnerlens.outbox.urls")),  # demo mail catcher (DEBUG only)
     prefix_default_language=False,
 )

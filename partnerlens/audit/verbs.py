@@ -30,6 +30,11 @@ FRAMEWORK_THEME_REMOVED = "framework.theme_removed"
 FRAMEWORK_QUESTION_ADDED = "framework.question_added"
 FRAMEWORK_QUESTION_UPDATED = "framework.question_updated"
 FRAMEWORK_QUESTION_REMOVED = "framework.question_removed"
+FRAMEWORK_THEME_UPDATED = "framework.theme_updated"
+FRAMEWORK_THEME_MOVED = "framework.theme_moved"
+FRAMEWORK_QUESTION_MOVED = "framework.question_moved"
+FRAMEWORK_DETAILS_UPDATED = "framework.details_updated"
+FRAMEWORK_DRAFT_DISCARDED = "framework.draft_discarded"
 
 # enquiries
 CYCLE_CREATED = "cycle.created"
@@ -39,6 +44,11 @@ CYCLE_PUBLISHED = "cycle.published"
 CYCLE_INVITED = "cycle.invited"  # cycle invitations (emails asking people to respond) sent
 CYCLE_REMINDED = "cycle.reminded"
 CYCLE_PUBLIC_LINK = "cycle.public_link"  # stored verbs keep their first name: an open link
+CYCLE_DATES_CHANGED = "cycle.dates_changed"  # opening or closing date moved
+CYCLE_TEXTS_CHANGED = "cycle.texts_changed"  # title or introduction, in either language
+INVITEE_CORRECTED = "invitee.corrected"  # address corrected, invitation sent again
+INVITEE_REMOVED = "invitee.removed"
+INVITEE_RESENT = "invitee.resent"  # a failed invitation sent again
 
 # insights
 INSIGHTS_SETTINGS_CHANGED = "insights.settings_changed"

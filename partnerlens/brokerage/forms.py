@@ -11,6 +11,7 @@ from partnerlens.brokerage.models import (
     SupportStatus,
     area_label,
 )
+from partnerlens.core.bilingual import text_field
 from partnerlens.core.forms import (
     GovukCheckboxes,
     GovukDateField,
@@ -74,6 +75,19 @@ class OfferForm(GovukFormMixin, forms.Form):
         min_value=0.1,
         max_value=500,
     )
+    summary = text_field(
+        _("What the school offers, in English"),
+        rows=5,
+        max_length=2000,
+        help_text=_("For example the people, the programme and how the support would run."),
+    )
+    summary_cy = text_field(
+        _("What the school offers, in Welsh"),
+        welsh=True,
+        rows=5,
+        max_length=2000,
+        help_text=_("Welsh readers see the English, marked as English, until this is written."),
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,7 +116,12 @@ class OfferForm(GovukFormMixin, forms.Form):
     def initial_from(cls, offer: SupportOffer | None) -> dict:
         if offer is None:
             return {}
-        initial = {"capacity_total": offer.capacity_total, "max_km": offer.max_km}
+        initial = {
+            "capacity_total": offer.capacity_total,
+            "max_km": offer.max_km,
+            "summary": offer.summary,
+            "summary_cy": offer.summary_cy,
+        }
         for row in offer.areas.all():
             initial[f"strength_{row.area}"] = row.strength
             initial[f"capacity_{row.area}"] = row.capacity
@@ -174,14 +193,12 @@ class EndSupportForm(GovukFormMixin, forms.Form):
     )
     ended_on = GovukDateField(label=_("End date"), initial=timezone.localdate)
     reason = forms.CharField(
-        label=_("Reason or outcome"),
-        help_text=_("Required if the support ended early; the pair will not be proposed again."),
+        label=_("Reason"),
+        help_text=_(
+            "Both schools’ leaders are sent this by email. If the support ended early, the "
+            "pair will not be proposed again."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+        error_messages={"required": _("Say why the support is ending.")},
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") == SupportStatus.ENDED_EARLY and not cleaned.get("reason"):
-            self.add_error("reason", _("Say why the support ended early."))
-        return cleaned
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerlens.brokerage.codes import AREA_LABELS
 from partnerlens.brokerage.engine import DEFAULT_AREAS
+from partnerlens.core.jobs import JobFields
 from partnerlens.core.messages import Message
 from partnerlens.directory.models import Organisation, Partnership
 
@@ -150,6 +151,9 @@ class SupportOffer(models.Model):
     max_km = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(0.1)], help_text="How far it travels"
     )
+    # What the school offers, in its own words, in English and in Welsh (either may be blank).
+    summary = models.TextField(blank=True)
+    summary_cy = models.TextField(blank=True)
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -232,6 +236,24 @@ class ScenarioRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} at {self.run_at:%Y-%m-%d %H:%M}"
+
+
+class ScenarioJob(JobFields):
+    """The latest request to run a scenario, and how it went (``services.scenarios``): the
+    scenario page shows queued, running, done or failed, with the time; ``problems`` are the
+    reasons a run was refused, as message codes (``[{code, params}]``)."""
+
+    scenario = models.OneToOneField(Scenario, on_delete=models.CASCADE, related_name="job")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    run = models.ForeignKey(
+        ScenarioRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    problems = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"Run of {self.scenario_id} ({self.status})"
 
 
 class Decision(models.TextChoices):

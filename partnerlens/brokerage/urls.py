@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from partnerlens.brokerage import views
+from partnerlens.brokerage import views, views_offers, views_support
 
 app_name = "brokerage"
 
@@ -19,11 +19,17 @@ urlpatterns = [
         views.assessment_adjust,
         name="assessment_adjust",
     ),
-    path(P + "offers/", views.offer_list, name="offer_list"),
-    path(P + "offers/<int:school_pk>/", views.offer_edit, name="offer_edit"),
+    path(P + "offers/", views_offers.offer_list, name="offer_list"),
+    path(P + "offers/<int:school_pk>/", views_offers.offer_edit, name="offer_edit"),
     path(P + "scenarios/new/", views.scenario_create, name="scenario_create"),
     path(P + "scenarios/<int:scenario_pk>/", views.scenario_detail, name="scenario_detail"),
     path(P + "scenarios/<int:scenario_pk>/run/", views.scenario_run, name="scenario_run"),
+    # Before match_decide, whose <slug:action> would also match "accept".
+    path(
+        P + "scenarios/<int:scenario_pk>/proposals/<int:proposal_pk>/accept/",
+        views_support.match_accept,
+        name="match_accept",
+    ),
     path(
         P + "scenarios/<int:scenario_pk>/proposals/<int:proposal_pk>/<slug:action>/",
         views.match_decide,
@@ -39,7 +45,7 @@ urlpatterns = [
         views.exclusion_remove,
         name="exclusion_remove",
     ),
-    path(P + "support/", views.support_list, name="support_list"),
-    path(P + "support/<int:support_pk>/", views.support_detail, name="support_detail"),
-    path(P + "support/<int:support_pk>/end/", views.support_end, name="support_end"),
+    path(P + "support/", views_support.support_list, name="support_list"),
+    path(P + "support/<int:support_pk>/", views_support.support_detail, name="support_detail"),
+    path(P + "support/<int:support_pk>/end/", views_support.support_end, name="support_end"),
 ]

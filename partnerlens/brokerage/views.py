@@ -5,49 +5,46 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerlens.brokerage import loaders, plot
+from partnerlens.brokerage import freshness, loaders, plot
 from partnerlens.brokerage.access import (
-    can_note_progress,
     get_member_school,
     get_partnership_for_broker,
-    get_relationship_for_user,
     get_scenario_for_user,
-    get_school_for_offer,
 )
 from partnerlens.brokerage.errors import BrokerageError
 from partnerlens.brokerage.forms import (
     AdjustAssessmentForm,
     AreasForm,
-    EndSupportForm,
-    OfferForm,
-    ProgressNoteForm,
     ScenarioForm,
+)
+from partnerlens.brokerage.listing import (
+    Column,
+    NeedFilterForm,
+    ProposalFilterForm,
+    Table,
 )
 from partnerlens.brokerage.models import (
     AREA_CHOICES,
     AreaAssessment,
     ProposedMatch,
     Scenario,
-    SupportOffer,
-    SupportRelationship,
+    ScenarioJob,
     area_label,
     partnership_areas,
 )
 from partnerlens.brokerage.services.matches import (
-    accept_match,
     exclude_pair,
     pin_match,
     reject_match,
 )
-from partnerlens.brokerage.services.offers import declare_offer
 from partnerlens.brokerage.services.profiles import (
     adjust_assessment,
     derive_assessments,
@@ -57,16 +54,13 @@ from partnerlens.brokerage.services.scenarios import (
     create_scenario,
     remove_exclusion,
     remove_pin,
-    run_scenario,
+    request_run,
 )
-from partnerlens.brokerage.services.support import end_support, record_progress
+from partnerlens.core.messages import Message
 from partnerlens.directory.access import get_partnership_for_user
 
+# Accept has its own confirmation page (views_support.match_accept).
 ACTIONS = {
-    "accept": (
-        accept_match,
-        gettext_lazy("Accepted: the support relationship has started."),
-    ),
     "reject": (
         reject_match,
         gettext_lazy("Rejected: later runs will not propose this pair."),
@@ -79,10 +73,25 @@ ACTIONS = {
 }
 
 DECISION_BUTTONS = [
-    ("accept", gettext_lazy("Accept")),
     ("pin", gettext_lazy("Pin")),
     ("reject", gettext_lazy("Reject")),
     ("exclude", gettext_lazy("Exclude pair")),
+]
+
+
+PROFILE_COLUMNS = [
+    Column("name", gettext_lazy("School"), ("name",)),
+    Column("la", gettext_lazy("Local authority"), ("la_name", "name")),
+    Column("need", gettext_lazy("Total need"), ("total_need", "name"), numeric=True),
+]
+PROPOSAL_COLUMNS = [
+    Column("need_school", gettext_lazy("School in need"), ("need_school__name",)),
+    Column("area", gettext_lazy("Area"), value=lambda p: str(p.area_name)),
+    Column("severity", gettext_lazy("Severity"), ("severity", "need_school__name")),
+    Column("supporter", gettext_lazy("Supporter"), ("support_school__name",)),
+    Column("km", gettext_lazy("Distance"), ("distance_km",), numeric=True),
+    Column("score", gettext_lazy("Score"), ("score",), numeric=True),
+    Column("decision", gettext_lazy("Decision"), ("decision", "need_school__name")),
 ]
 
 
@@ -136,13 +145,36 @@ def areas(request, pk):
 def profile_list(request, pk):
     partnership = get_partnership_for_broker(request.user, pk).partnership
     areas = partnership_areas(partnership)
-    schools = list(loaders.member_schools(partnership).order_by("name"))
-    levels = {
-        (a.organisation_id, a.area): a
-        for a in AreaAssessment.objects.for_partnership(partnership).filter(area__in=areas)
+    members = loaders.member_schools(partnership)
+    form = NeedFilterForm(request.GET, schools=members, areas=areas)
+    schools = form.narrow(members)
+    assessments = AreaAssessment.objects.for_partnership(partnership).filter(area__in=areas)
+    if form.is_valid() and form.cleaned_data["need_area"]:
+        needing = assessments.needs().filter(area=form.cleaned_data["need_area"])
+        schools = schools.filter(pk__in=needing.values("organisation_id"))
+    schools = schools.annotate(
+        total_need=Coalesce(
+            Subquery(
+                assessments.filter(organisation=OuterRef("pk"))
+                .values("organisation")
+                .annotate(total=Sum("need_level"))
+                .values("total")
+            ),
+            0,
+        )
+    )
+    table = Table.of(request, PROFILE_COLUMNS, schools, default="name")
+    shown = [school.pk for school in table.rows]
+    levels = {(a.organisation_id, a.area): a for a in assessments.filter(organisation__in=shown)}
+    rows = [(school, [levels.get((school.pk, area)) for area in areas]) for school in table.rows]
+    context = {
+        "partnership": partnership,
+        "areas": areas,
+        "rows": rows,
+        "table": table,
+        "filters": form,
+        "outcome_age": freshness.age_for_partnership(partnership, areas),
     }
-    rows = [(school, [levels.get((school.pk, area)) for area in areas]) for school in schools]
-    context = {"partnership": partnership, "areas": areas, "rows": rows}
     return render(request, "brokerage/profile_list.html", context)
 
 
@@ -168,7 +200,13 @@ def profile_detail(request, pk, school_pk):
         .select_related("adjusted_by")
     }
     rows = [(area, area_label(area), found.get(area)) for area in partnership_areas(partnership)]
-    context = {"partnership": partnership, "school": school, "rows": rows}
+    sources = [source for assessment in found.values() for source in assessment.sources or []]
+    context = {
+        "partnership": partnership,
+        "school": school,
+        "rows": rows,
+        "outcome_age": freshness.age_of_sources(sources),
+    }
     return render(request, "brokerage/profile_detail.html", context)
 
 
@@ -192,52 +230,15 @@ def assessment_adjust(request, pk, school_pk, area):
         adjust_assessment(partnership, school, area, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Levels adjusted; your reason is kept with the evidence."))
         return redirect("brokerage:profile_detail", pk=partnership.pk, school_pk=school.pk)
-    context = {"partnership": partnership, "school": school, "area": area_label(area)}
+    context = {
+        "partnership": partnership,
+        "school": school,
+        "area": area_label(area),
+        "outcome_age": freshness.age_of_sources(current.sources if current else []),
+    }
     return render(
         request, "brokerage/assessment_adjust.html", {**context, "form": form, "current": current}
     )
-
-
-@login_required
-def offer_list(request, pk):
-    access = get_partnership_for_user(request.user, pk)
-    partnership, broker, led = access.partnership, access.can_broker, access.led_school_ids
-    if not (broker or led):
-        raise PermissionDenied("Only brokers and school leaders may see offers")
-    schools = loaders.member_schools(partnership).order_by("name")
-    if not broker:
-        schools = schools.filter(pk__in=led)
-    offers = {
-        o.organisation_id: o
-        for o in SupportOffer.objects.filter(partnership=partnership).prefetch_related("areas")
-    }
-    rows = [(school, offers.get(school.pk)) for school in schools]
-    return render(request, "brokerage/offer_list.html", {"partnership": partnership, "rows": rows})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def offer_edit(request, pk, school_pk):
-    access = get_partnership_for_user(request.user, pk)
-    partnership = access.partnership
-    school = get_school_for_offer(access, school_pk)
-    offer = SupportOffer.objects.filter(partnership=partnership, organisation=school).first()
-    areas = partnership_areas(partnership)
-    form = OfferForm(request.POST or None, areas=areas, initial=OfferForm.initial_from(offer))
-    if form.is_valid():
-        data = form.cleaned_data
-        declare_offer(
-            partnership,
-            school,
-            capacity_total=data["capacity_total"],
-            max_km=data["max_km"],
-            areas=form.offered_areas(),
-            actor=request.user,
-        )
-        messages.success(request, _("Offer saved for %(name)s.") % {"name": school.name})
-        return redirect("brokerage:offer_list", pk=partnership.pk)
-    context = {"partnership": partnership, "school": school, "form": form}
-    return render(request, "brokerage/offer_form.html", context)
 
 
 @login_required
@@ -259,16 +260,35 @@ def scenario_detail(request, pk, scenario_pk):
     scenario = _broker_scenario(request, pk, scenario_pk)
     partnership = scenario.partnership
     run = scenario.latest_run()
-    proposals, unmet = [], []
+    job = ScenarioJob.objects.filter(scenario=scenario).first()
+    areas = scenario.area_ids()
+    form = ProposalFilterForm(request.GET, areas=areas)
+    proposals, unmet, table, shown_unmet = [], [], None, []
     if run:
-        proposals = list(run.matches.select_related("need_school", "support_school"))
+        matches = run.matches.select_related("need_school", "support_school")
+        proposals = list(matches)
         unmet = list(run.unmet.select_related("school"))
+        table = Table.of(
+            request,
+            PROPOSAL_COLUMNS,
+            form.narrow(proposals),
+            default="severity",
+            default_descending=True,
+        )
+        shown_unmet = form.narrow(unmet, schools=("school",))
     context = {
         "partnership": partnership,
         "scenario": scenario,
         "run": run,
+        "job": job,
+        "job_problems": [Message.of(p) for p in job.problems] if job else [],
         "proposals": proposals,
-        "unmet": unmet,
+        "table": table,
+        "filters": form,
+        "unmet": shown_unmet,
+        "unmet_total": len(unmet),
+        "area_labels": [area_label(area) for area in areas],
+        "outcome_age": freshness.age_for_partnership(partnership, areas),
         "plot": _plot(proposals, unmet),
         "pins": scenario.pins.select_related("need_school", "support_school"),
         "exclusions": scenario.exclusions.select_related("school_a", "school_b"),
@@ -306,15 +326,16 @@ def _plot(proposals, unmet):
 @require_POST
 def scenario_run(request, pk, scenario_pk):
     scenario = _broker_scenario(request, pk, scenario_pk)
-    try:
-        run = run_scenario(scenario, actor=request.user)
-    except BrokerageError as error:
-        _errors(request, error)
-    else:
+    job = request_run(scenario, actor=request.user)
+    job.refresh_from_db()  # tasks may run at once (the immediate backend)
+    if job.pending:  # with a worker: the page shows the run's progress
+        messages.success(request, _("Run queued. The page shows when it is finished."))
+    elif job.run is not None and not job.failed:
+        totals = job.run.totals
         messages.success(
             request,
             _("Run complete: %(met)s of %(needs)s needs met.")
-            % {"met": run.totals["needs_met"], "needs": run.totals["needs"]},
+            % {"met": totals["needs_met"], "needs": totals["needs"]},
         )
     return _to_scenario(scenario)
 
@@ -353,66 +374,3 @@ def exclusion_remove(request, pk, scenario_pk, exclusion_pk):
     remove_exclusion(exclusion, actor=request.user)
     messages.success(request, _("Exclusion removed. Run the scenario again to see its effect."))
     return _to_scenario(scenario)
-
-
-@login_required
-def support_list(request, pk):
-    partnership = get_partnership_for_user(request.user, pk).partnership
-    relationships = (
-        SupportRelationship.objects.filter(partnership=partnership)
-        .select_related("supporter", "supported")
-        .annotate(note_count=Count("notes"))
-    )
-    context = {"partnership": partnership, "relationships": relationships}
-    return render(request, "brokerage/support_list.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def support_detail(request, pk, support_pk):
-    access = get_partnership_for_user(request.user, pk)
-    partnership = access.partnership
-    relationship = get_relationship_for_user(access, support_pk)
-    may_note = can_note_progress(access, relationship)
-    if request.method == "POST" and not may_note:
-        raise PermissionDenied("Only brokers and the two schools' leaders may add notes")
-    form = ProgressNoteForm(request.POST or None)
-    if may_note and form.is_valid():
-        try:
-            record_progress(relationship, actor=request.user, **form.cleaned_data)
-        except BrokerageError as error:
-            form.add_error(None, error.messages[0])
-        else:
-            messages.success(request, _("Progress note added."))
-            return redirect(
-                "brokerage:support_detail", pk=partnership.pk, support_pk=relationship.pk
-            )
-    context = {
-        "partnership": partnership,
-        "relationship": relationship,
-        "notes": relationship.notes.select_related("author"),
-        "form": form if may_note else None,
-        "can_broker": access.can_broker,
-    }
-    return render(request, "brokerage/support_detail.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def support_end(request, pk, support_pk):
-    access = get_partnership_for_broker(request.user, pk)
-    partnership = access.partnership
-    relationship = get_relationship_for_user(access, support_pk)
-    form = EndSupportForm(request.POST or None)
-    if form.is_valid():
-        try:
-            end_support(relationship, actor=request.user, **form.cleaned_data)
-        except BrokerageError as error:
-            form.add_error(None, error.messages[0])
-        else:
-            messages.success(request, _("Support ended."))
-            return redirect(
-                "brokerage:support_detail", pk=partnership.pk, support_pk=relationship.pk
-            )
-    context = {"partnership": partnership, "relationship": relationship, "form": form}
-    return render(request, "brokerage/support_end.html", context)

@@ -14,6 +14,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.utils.translation import gettext_lazy as _
 
 # GOV.UK Frontend class for each Django widget type (BoundField.widget_type), and the class
@@ -97,11 +98,27 @@ class GovukDateField(forms.MultiValueField):
             ) from None
 
 
+_ANONYMOUS_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def required_message(field: forms.Field, name: str) -> str:
+    """GOV.UK's wording for an empty required field, naming it by its label: "Select" for a
+    choice, "Choose" for a file, "Enter" for the rest."""
+    label = field.label or pretty_name(name)
+    if isinstance(field, forms.FileField):
+        return _("Choose a file for “%(label)s”") % {"label": label}
+    if isinstance(field, forms.ChoiceField | forms.BooleanField | forms.ModelChoiceField):
+        return _("Select an answer for “%(label)s”") % {"label": label}
+    return _("Enter “%(label)s”") % {"label": label}
+
+
 class GovukFormMixin:
     """Puts GOV.UK Frontend's classes on each widget, and its error classes after validation.
 
     The page shows the errors with ``partials/error_summary.html``, which links each message
-    to its field (the first box of radios, checkboxes and dates).
+    to its field (the first box of radios, checkboxes and dates). A required field left
+    empty says which field it is: a field's own "required" message is kept, and Django's
+    anonymous "This field is required." becomes one that names the field's label.
     """
 
     def __init__(self, *args, **kwargs):
@@ -113,6 +130,10 @@ class GovukFormMixin:
                 field.widget.attrs["class"] = f"{classes[0]} {existing}".strip()
 
     def full_clean(self):
+        # Here rather than in __init__, so fields a form adds after it are named too.
+        for name, field in self.fields.items():
+            if str(field.error_messages.get("required", "")) == str(_ANONYMOUS_REQUIRED):
+                field.error_messages["required"] = required_message(field, name)
         super().full_clean()
         for name in self.errors:
             if name not in self.fields:

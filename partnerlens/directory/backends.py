@@ -5,10 +5,15 @@ invitation). Addresses are not case-sensitive in practice, so "Ann@School.org" a
 "ann@school.org" are one person: the sign-in looks the name up without regard to case, in
 the username and the email address, and checks the password of each account it finds (two
 only where an administrator made both).
+
+In front of it, ``ThrottleBackend`` is django-axes' guard: too many wrong passwords for one
+name from one address lock that pair out for a while (settings AXES_*). Axes counts the name
+as ``throttle_name`` reads it, in lower case, so "ANN@..." and "ann@..." share one count.
 """
 
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
@@ -33,3 +38,25 @@ class EmailBackend(ModelBackend):
             if user.check_password(password) and self.user_can_authenticate(user):
                 return user
         return None
+
+
+class ThrottleBackend(AxesStandaloneBackend):
+    """Axes' lockout check for sign-ins through a web request.
+
+    Code that authenticates without a request (a management command, a test of the demo
+    password) has no address to count against, so it is not throttled, where axes itself
+    would refuse it.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def throttle_name(request, credentials) -> str:
+    """The name a sign-in attempt is counted under: as typed, trimmed, in lower case."""
+    name = (credentials or {}).get("username")
+    if name is None and request is not None:
+        name = request.POST.get("username", "")
+    return str(name or "").strip().lower()

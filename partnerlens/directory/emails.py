@@ -1,4 +1,4 @@
-"""The role invitation email, one template per language (subject and text body).
+"""The role invitation and password reset emails, one template per language (subject, body).
 
 Like the enquiry emails, the invitee's language comes first and the other follows, so the
 email can be read whichever language the person prefers. Each language is rendered with that
@@ -39,3 +39,30 @@ def role_invitation(invitation: RoleInvitation, *, link: str, inviter: str, lang
             bodies.append(render_to_string(name.format(""), context).strip())
     body = "\n\n-----\n\n".join(bodies) + "\n"
     return EmailMessage(subject=" / ".join(subjects), body=body, to=[invitation.email])
+
+
+def password_reset(user, *, uid: str, token: str):
+    """The email with a link to choose a new password, in the language the person asked in
+    first; the link in each half opens the page in that half's language."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    subjects, bodies = [], []
+    for code in language_order(translation.get_language() or "en"):
+        with translation.override(code):
+            path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+            context = {
+                "user": user,
+                "link": settings.SITE_URL + path,
+                "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            }
+            name = f"registration/email/password_reset_{{}}{code}.txt"
+            subjects.append(render_to_string(name.format("subject_"), context).strip())
+            bodies.append(render_to_string(name.format(""), context).strip())
+    body = "\n\n-----\n\n".join(bodies) + "\n"
+    return EmailMessage(
+        subject=" / ".join(subjects),
+        body=body,
+        to=[user.email],
+        headers={"X-Partnerlens-Reference": f"password_reset:{user.pk}"},
+    )

@@ -6,11 +6,17 @@ import datetime
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core.bilingual import text_field
 from partnerlens.core.forms import GovukDateField, GovukFormMixin, GovukRadios
 from partnerlens.directory.models import (
     Membership,
@@ -30,6 +36,87 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].label = _("Email address or username")
         self.fields["username"].widget.attrs.update(autocomplete="username", spellcheck="false")
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class ResetRequestForm(GovukFormMixin, PasswordResetForm):
+    """The address to send a reset link to. Django looks it up in any case (``iexact``);
+    the email itself is ``emails.password_reset``, in both languages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = _("Email address")
+        email.help_text = _("The address you sign in with")
+        email.error_messages.update(
+            required=_("Enter your email address"),
+            invalid=_("Enter an email address like name@example.org"),
+        )
+        email.widget.attrs.update(spellcheck="false")
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from partnerlens.directory import emails
+
+        emails.password_reset(context["user"], uid=context["uid"], token=context["token"]).send()
+
+
+_NEW_PASSWORD_ERRORS = {
+    "password_mismatch": _("The two passwords do not match. Type the same password twice"),
+    "password_incorrect": _("Your current password is not right. Type it again"),
+}
+
+
+def _label_new_password(form) -> None:
+    form.fields["new_password1"].label = _("New password")
+    form.fields["new_password1"].help_text = _(
+        "At least 8 characters. Do not use a common password."
+    )
+    form.fields["new_password1"].error_messages["required"] = _("Enter a new password")
+    form.fields["new_password2"].label = _("Type the new password again")
+    form.fields["new_password2"].error_messages["required"] = _("Type the new password again")
+
+
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    error_messages = _NEW_PASSWORD_ERRORS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label_new_password(self)
+
+
+class ChangePasswordForm(GovukFormMixin, PasswordChangeForm):
+    error_messages = _NEW_PASSWORD_ERRORS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self.fields["old_password"].error_messages["required"] = _("Enter your current password")
+        _label_new_password(self)
+
+
+class CodeForm(GovukFormMixin, forms.Form):
+    """A six-digit code from an authenticator app (or, where allowed, a backup code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        error_messages={"required": _("Enter the code")},
+    )
+
+    def __init__(self, *args, backup: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        if backup:
+            field.help_text = _(
+                "The 6-digit code your authenticator app shows now, or one of your backup codes"
+            )
+        else:
+            field.help_text = _("The 6-digit code your authenticator app shows now")
+            field.widget.attrs["inputmode"] = "numeric"
+        field.widget.attrs.update(
+            autocomplete="one-time-code",
+            spellcheck="false",
+            **{"class": f"{field.widget.attrs.get('class', '')} govuk-input--width-10".strip()},
+        )
 
 
 class NewAccountForm(GovukFormMixin, forms.Form):
@@ -69,10 +156,17 @@ class NewAccountForm(GovukFormMixin, forms.Form):
 class PartnershipForm(GovukFormMixin, forms.Form):
     """A partnership's own details (a plain form, so the service sees what changed)."""
 
-    name = forms.CharField(
-        label=_("Name of the partnership"),
+    name = text_field(
+        _("Name of the partnership in English"),
+        required=True,
         max_length=255,
         error_messages={"required": _("Enter the name of the partnership")},
+    )
+    name_cy = text_field(
+        _("Name of the partnership in Welsh (optional)"),
+        welsh=True,
+        max_length=255,
+        help_text=_("Welsh pages show this. Leave it blank and they show the English."),
     )
     kind = forms.ChoiceField(
         label=_("Type of partnership"),
@@ -80,11 +174,16 @@ class PartnershipForm(GovukFormMixin, forms.Form):
         widget=GovukRadios,
         error_messages={"required": _("Select the type of partnership")},
     )
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        required=False,
+    purpose = text_field(
+        _("Purpose in English"),
+        rows=4,
         help_text=_("What the partnership is for, in a sentence or two."),
-        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    purpose_cy = text_field(
+        _("Purpose in Welsh (optional)"),
+        welsh=True,
+        rows=4,
+        help_text=_("Welsh pages show this. Leave it blank and they show the English."),
     )
     start_date = GovukDateField(
         label=_("Start date"), required=False, help_text=_("For example, 1 9 2024")
@@ -93,7 +192,7 @@ class PartnershipForm(GovukFormMixin, forms.Form):
         label=_("End date"), required=False, help_text=_("Leave blank if it continues")
     )
 
-    FIELDS = ("name", "kind", "purpose", "start_date", "end_date")
+    FIELDS = ("name", "name_cy", "kind", "purpose", "purpose_cy", "start_date", "end_date")
 
     @classmethod
     def initial_from(cls, partnership: Partnership) -> dict:

@@ -163,9 +163,12 @@ class PartnershipQuerySet(models.QuerySet):
 
 
 class Partnership(models.Model):
+    # Name and purpose in English, with the Welsh beside them (core.bilingual picks).
     name = models.CharField(max_length=255)
+    name_cy = models.CharField(max_length=255, blank=True)
     kind = models.CharField(max_length=30, choices=PartnershipKind.choices)
     purpose = models.TextField(blank=True)
+    purpose_cy = models.TextField(blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     gias_group_uid = models.PositiveIntegerField(

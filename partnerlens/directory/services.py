@@ -53,11 +53,19 @@ def create_partnership(
     purpose: str = "",
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
+    name_cy: str = "",
+    purpose_cy: str = "",
 ) -> Partnership:
     """A new partnership, led by the person who created it."""
     with transaction.atomic():
         partnership = Partnership.objects.create(
-            name=name, kind=kind, purpose=purpose, start_date=start_date, end_date=end_date
+            name=name,
+            name_cy=name_cy,
+            kind=kind,
+            purpose=purpose,
+            purpose_cy=purpose_cy,
+            start_date=start_date,
+            end_date=end_date,
         )
         PartnershipRole.objects.create(
             partnership=partnership, user=creator, role=Role.PARTNERSHIP_LEAD
@@ -227,10 +235,29 @@ def find_invitation(token: str) -> RoleInvitation:
     return invitation
 
 
+def invitation_is_for(invitation: RoleInvitation, user) -> bool:
+    """Whether ``user`` is the person invited: their email address or username is the
+    invited address, in any case."""
+    address = invitation.email.strip().lower()
+    return address in {(user.email or "").strip().lower(), user.get_username().strip().lower()}
+
+
+def account_for(email: str):
+    """The existing account for an email address (in any case), or None."""
+    user_model = get_user_model()
+    taken = Q(email__iexact=email.strip()) | Q(username__iexact=email.strip())
+    return user_model.objects.filter(taken).order_by("pk").first()
+
+
 def accept_invitation(token: str, *, user) -> PartnershipRole:
-    """Give the signed-in user the invited role; the link cannot be used again."""
+    """Give the invited person, signed in, the invited role; the link cannot be used again.
+    Anyone else is refused (403): an invitation belongs to the address it was sent to."""
     with transaction.atomic():
         invitation = find_invitation(token)
+        if not invitation_is_for(invitation, user):
+            raise InvitationError(
+                _("This invitation was sent to another email address."), status=403
+            )
         # Lock the row so two simultaneous clicks cannot both accept it.
         invitation = RoleInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
@@ -265,8 +292,7 @@ def create_account_and_accept(token: str, *, name: str, password: str) -> Partne
     user_model = get_user_model()
     with transaction.atomic():
         invitation = find_invitation(token)
-        taken = Q(email__iexact=invitation.email) | Q(username__iexact=invitation.email)
-        if user_model.objects.filter(taken).exists():
+        if account_for(invitation.email) is not None:
             raise InvitationError(
                 _("There is already an account for %(email)s. Sign in to accept.")
                 % {"email": invitation.email}

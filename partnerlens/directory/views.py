@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnerlens.directory import sections, services
-from partnerlens.directory.access import get_partnership_for_user
+from partnerlens.core.bilingual import interpolate, marked
+from partnerlens.directory import accounts, sections, services
+from partnerlens.directory.access import Access, get_partnership_for_user
 from partnerlens.directory.forms import (
     AddMemberForm,
     EndMembershipForm,
@@ -34,6 +35,7 @@ from partnerlens.directory.forms import (
 from partnerlens.directory.models import Organisation, Partnership, PartnershipRole
 
 SEARCH_LIMIT = 25
+SIGN_IN_BACKEND = "partnerlens.directory.backends.EmailBackend"
 
 
 def _posted(request):
@@ -59,6 +61,11 @@ def partnership_list(request):
             )
         )
     )
+    for partnership in mine:
+        # Managers are shown where the partnership's Welsh is missing (the same rule as the
+        # partnership's own page), read from the roles already fetched.
+        access = Access.from_roles(request.user, partnership, partnership.my_roles)
+        partnership.can_manage = access.can_manage
     return render(request, "directory/partnership_list.html", {"partnerships": mine})
 
 
@@ -223,30 +230,51 @@ def role_end(request, pk, role_pk):
 
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request, token):
-    """Opened from the emailed link. GET only shows the offer, as mail scanners follow links."""
+    """Opened from the emailed link. GET only shows the offer, as mail scanners follow links.
+
+    Only the invited person may accept: someone signed in as anyone else is told whose it
+    is and offered to sign out; an invited address that has an account signs in to accept
+    (after signing in, the sign-in page brings them back here)."""
     try:
         invitation = services.find_invitation(token)
     except services.InvitationError as error:
         return _invitation_problem(request, error)
-    signed_in = request.user.is_authenticated
-    form = None if signed_in else NewAccountForm(_posted(request), email=invitation.email)
-    if request.method == "POST" and (signed_in or form.is_valid()):
+    user = request.user
+    signed_in = user.is_authenticated
+    if signed_in and not services.invitation_is_for(invitation, user):
+        context = {"invitation": invitation, "masked_email": mask_email(invitation.email)}
+        return render(request, "directory/invitation_other_account.html", context, status=403)
+    has_account = not signed_in and services.account_for(invitation.email) is not None
+    form = None
+    if not signed_in and not has_account:
+        form = NewAccountForm(_posted(request), email=invitation.email)
+    if request.method == "POST" and (signed_in or (form is not None and form.is_valid())):
         try:
             if signed_in:
                 role = services.accept_invitation(token, user=request.user)
             else:
                 role = services.create_account_and_accept(token, **form.cleaned_data)
-                login(request, role.user)
+                login(request, role.user, backend=SIGN_IN_BACKEND)
         except services.InvitationError as error:
             return _invitation_problem(request, error)
-        messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.partnership})
+        if signed_in:
+            accounts.remember_two_factor(request)  # the new role may call for it
+        welcome = _("Welcome to %(name)s.")
+        messages.success(request, interpolate(welcome, name=marked(invitation.partnership, "name")))
         return redirect("directory:partnership_detail", pk=role.partnership_id)
     context = {
         "invitation": invitation,
         "form": form,
+        "has_account": has_account,
         "sign_in_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
     }
     return render(request, "directory/invitation_accept.html", context)
+
+
+def mask_email(address: str) -> str:
+    """An address shown to whoever holds the link, but not spelt out: "a…@school.org"."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "…"
 
 
 def _invitation_problem(request, error: services.InvitationError):

@@ -49,4 +49,16 @@ def build_message(kind: str, invitee: Invitee, token: str) -> EmailMessage:
             subjects.append(subject.strip())
     subject = " / ".join(subjects)
     body = "\n\n-----\n\n".join(part.strip() for part in parts) + "\n"
-    return EmailMessage(subject=subject, body=body, to=[invitee.email])
+    # Only invitations carry the outbox reference the invitee page shows. Reminders go only
+    # to people who have not answered, so showing their status would tell who has.
+    headers = {"X-Partnerlens-Reference": invitee_reference(invitee.pk)}
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[invitee.email],
+        headers=headers if kind == "invitation" else {},
+    )
+
+
+def invitee_reference(pk: int) -> str:
+    return f"invitee:{pk}"

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partnerlens.core.bilingual import interpolate, marked, text_field
 from partnerlens.core.forms import (
     GovukCheckboxes,
     GovukDateField,
@@ -95,7 +96,11 @@ class Block:
 
 
 class ThemeAnswers:
-    """The answers on one theme page: parses POST data, checks it, shows it back."""
+    """The answers on one theme page: parses POST data, checks it, shows it back.
+
+    An answer whose question needs evidence but has none is kept (it is a valid answer)
+    and flagged on its evidence note, so the theme cannot be passed without evidence.
+    """
 
     def __init__(self, questions, partners, stored, data=None):
         self.questions = questions
@@ -104,12 +109,18 @@ class ThemeAnswers:
         self.data = data
         self.errors: dict[int, dict[str, str]] = {}
         self.values: dict[tuple[int, int | None], AnswerValue] = {}
+        self.evidence_missing: set[int] = set()
         if data is not None:
             self._parse()
 
+    @property
+    def only_evidence_missing(self) -> bool:
+        """Every problem on the page is missing evidence: all the answers were saved."""
+        return bool(self.errors) and set(self.errors) == self.evidence_missing
+
     # --- reading POST ---------------------------------------------------------------
     def _parse(self) -> None:
-        for question in self.questions:
+        for number, question in enumerate(self.questions, start=1):
             name = f"q{question.id}"
             errors: dict[str, str] = {}
             note = self.data.get(f"{name}-note", "").strip()
@@ -154,6 +165,23 @@ class ThemeAnswers:
                 self.errors[question.id] = errors
                 for key in [k for k in self.values if k[0] == question.id]:
                     del self.values[key]
+            elif question.evidence_required and not (note or link) and self._answered(question):
+                self.evidence_missing.add(question.id)
+                self.errors[question.id] = {
+                    f"{name}-note": _(
+                        "Add evidence for your answer to question %(number)s: "
+                        "a note saying what shows it, or a link"
+                    )
+                    % {"number": number}
+                }
+
+    def _answered(self, question: Question) -> bool:
+        """An answer other than "I don't know" was given (which is what needs evidence)."""
+        return any(
+            value.has_answer and not value.dont_know
+            for (question_id, _about), value in self.values.items()
+            if question_id == question.id
+        )
 
     def _parse_single(self, question, name, errors) -> AnswerValue | None:
         kind = question.kind
@@ -249,7 +277,7 @@ class ThemeAnswers:
             if question.kind == QuestionKind.SHORT_TEXT:
                 block.max_length = MAX_SHORT_TEXT
             options = options_for(question)
-            descriptors = {o.value: o.descriptor for o in question.options.all()}
+            descriptors = {o.value: marked(o, "descriptor") for o in question.options.all()}
             stored_any = [v for (q, _o), v in self.stored.items() if q == question.id]
             if self.data is None:
                 evidence = next((v for v in stored_any if v.evidence_note or v.evidence_link), None)
@@ -328,12 +356,40 @@ def _format_number(number: Decimal | None) -> str:
 # --- lead forms ----------------------------------------------------------------------
 
 
-class CycleForm(GovukFormMixin, forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
+class CycleTextsForm(GovukFormMixin, forms.Form):
+    """A cycle's title and introduction, in English and in Welsh."""
+
+    title = text_field(
+        gettext_lazy("Title in English"),
+        required=True,
         max_length=200,
         help_text=gettext_lazy("For example, “Spring 2025 partnership review”"),
+        error_messages={"required": gettext_lazy("Enter a title in English")},
     )
+    title_cy = text_field(
+        gettext_lazy("Title in Welsh (optional)"),
+        welsh=True,
+        max_length=200,
+        help_text=gettext_lazy("For example, “Adolygiad partneriaeth gwanwyn 2025”"),
+    )
+    introduction = text_field(
+        gettext_lazy("Introduction in English (optional)"),
+        rows=4,
+        help_text=gettext_lazy(
+            "What people read before they start: why you are asking and what happens next"
+        ),
+    )
+    introduction_cy = text_field(
+        gettext_lazy("Introduction in Welsh (optional)"),
+        welsh=True,
+        rows=4,
+        help_text=gettext_lazy("Welsh pages show this. Leave it blank and they show the English."),
+    )
+
+    FIELDS = ("title", "title_cy", "introduction", "introduction_cy")
+
+
+class CycleForm(CycleTextsForm):
     framework_version = forms.ModelChoiceField(
         label=gettext_lazy("Framework"),
         queryset=FrameworkVersion.objects.none(),
@@ -367,8 +423,8 @@ class CycleForm(GovukFormMixin, forms.Form):
             .select_related("framework")
             .order_by("framework__name_en", "-number")
         )
-        self.fields["framework_version"].label_from_instance = lambda v: (
-            _("%(name)s, version %(number)s") % {"name": v.framework.name, "number": v.number}
+        self.fields["framework_version"].label_from_instance = lambda v: interpolate(
+            _("%(name)s, version %(number)s"), name=marked(v.framework, "name"), number=v.number
         )
         self.fields["audience_organisations"].queryset = Organisation.objects.filter(
             pk__in=Membership.objects.current()
@@ -432,3 +488,32 @@ class PublicStartForm(GovukFormMixin, forms.Form):
                 .values("organisation_id")
             )
         )
+
+
+class CycleDatesForm(GovukFormMixin, forms.Form):
+    """New dates for a cycle; the rules that depend on its state are the service's."""
+
+    opens_on = GovukDateField(label=gettext_lazy("Opens on"))
+    closes_on = GovukDateField(label=gettext_lazy("Closes on"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("The closing date must be on or after the opening date"))
+        return data
+
+
+class ResumeLinkEmailForm(GovukFormMixin, forms.Form):
+    """Where to send a respondent's private link; the address is used once and not kept."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("Your email address"),
+        max_length=254,
+        error_messages={
+            "required": gettext_lazy("Enter your email address"),
+            "invalid": gettext_lazy(
+                "Enter an email address in the correct format, like name@example.org"
+            ),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )

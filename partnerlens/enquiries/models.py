@@ -60,7 +60,11 @@ class Cycle(models.Model):
         related_name="cycles",
         limit_choices_to={"status": "published"},
     )
+    # Title and introduction in English, with the Welsh beside them (core.bilingual picks).
     title = models.CharField(max_length=200)
+    title_cy = models.CharField(max_length=200, blank=True)
+    introduction = models.TextField(blank=True)
+    introduction_cy = models.TextField(blank=True)
     opens_on = models.DateField()
     closes_on = models.DateField()
     state = models.CharField(max_length=10, choices=CycleState.choices, default=CycleState.DRAFT)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core.bilingual import marked
 from partnerlens.directory.models import Membership, Organisation
 from partnerlens.enquiries.models import Answer, Response
 from partnerlens.frameworks.models import Option, Question, QuestionKind, Theme
@@ -79,8 +80,10 @@ class AnswerValue:
 
 
 def options_for(question: Question) -> list[tuple[str, str, float | None]]:
-    """(value, label, score) choices, falling back to the standard scales."""
-    options = [(o.value, o.label, o.score) for o in question.options.all()]
+    """(value, label, score) choices, falling back to the standard scales. A typed label is
+    HTML (``core.bilingual.marked``): an English fallback on a Welsh page is marked
+    ``lang="en"``."""
+    options = [(o.value, marked(o, "label"), o.score) for o in question.options.all()]
     if options:
         return options
     if question.kind == QuestionKind.AGREEMENT:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from partnerlens.core.bilingual import marked
 from partnerlens.directory.models import Organisation, Role
 from partnerlens.enquiries.disclosure import minimum_group_size
 from partnerlens.enquiries.models import Cycle, Response
@@ -96,14 +98,15 @@ def _role_label(code: str) -> str:
 
 
 def _shown(question, value: AnswerValue | None, labels: dict[str, str]) -> str:
+    """The answer as the page shows it; an option's label is HTML (``options_for``)."""
     if value is None or not value.has_answer:
         return ""
     if value.dont_know:
         return _("I don't know")
     if value.option_value:
-        return labels.get(value.option_value, value.option_value)
+        return conditional_escape(labels.get(value.option_value, value.option_value))
     if value.choices:
-        return ", ".join(labels.get(c, c) for c in value.choices)
+        return format_html_join(", ", "{}", ((labels.get(c, c),) for c in value.choices))
     if value.number is not None:
         return format(value.number.normalize(), "f")
     return value.text
@@ -134,7 +137,7 @@ def review_rows(response: Response) -> list[tuple[int, object, list[ReviewRow]]]
                     rows.append(
                         ReviewRow(
                             question,
-                            f"{question.text}: {partner}",
+                            format_html("{}: {}", marked(question, "text"), partner),
                             _shown(question, value, labels),
                             _evidence(value) if index == 0 else [],
                             f"{name}-o{partners[index].id}-0",
@@ -144,7 +147,11 @@ def review_rows(response: Response) -> list[tuple[int, object, list[ReviewRow]]]
             value = stored.get((question.id, None))
             rows.append(
                 ReviewRow(
-                    question, question.text, _shown(question, value, labels), _evidence(value), name
+                    question,
+                    marked(question, "text"),
+                    _shown(question, value, labels),
+                    _evidence(value),
+                    name,
                 )
             )
         sections.append((number, theme, rows))

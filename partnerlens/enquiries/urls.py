@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerlens.enquiries import views
+from partnerlens.enquiries import invitee_views, views
 
 app_name = "enquiries"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("r/<str:token>/theme/<int:number>/", views.theme, name="theme"),
     path("r/<str:token>/check/", views.review, name="review"),
     path("r/<str:token>/submit/", views.submit, name="submit"),
+    path("r/<str:token>/link/", views.resume_link, name="resume_link"),
     path("submitted/", views.submitted, name="submitted"),
     path("p/<str:token>/", views.open_link_start, name="open_link"),
     # Leads and members.
@@ -17,6 +18,30 @@ urlpatterns = [
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
     path("cycles/<int:pk>/invite/", views.invite, name="invite"),
     path("cycles/<int:pk>/reflection/", views.reflection, name="reflection"),
+    path("cycles/<int:pk>/dates/", views.cycle_dates, name="cycle_dates"),
+    path("cycles/<int:pk>/texts/", views.cycle_texts, name="cycle_texts"),
+    # Invitees (invitee_views.py); before the catch-all action pattern.
+    path("cycles/<int:pk>/invitees/", invitee_views.invitee_list, name="invitees"),
+    path(
+        "cycles/<int:pk>/invitees/resend/",
+        invitee_views.invitee_resend,
+        name="invitees_resend_failed",
+    ),
+    path(
+        "cycles/<int:pk>/invitees/<int:invitee_pk>/correct/",
+        invitee_views.invitee_correct,
+        name="invitee_correct",
+    ),
+    path(
+        "cycles/<int:pk>/invitees/<int:invitee_pk>/remove/",
+        invitee_views.invitee_remove,
+        name="invitee_remove",
+    ),
+    path(
+        "cycles/<int:pk>/invitees/<int:invitee_pk>/resend/",
+        invitee_views.invitee_resend,
+        name="invitee_resend",
+    ),
     path("cycles/<int:pk>/<slug:action>/", views.cycle_action, name="cycle_action"),
     path("reflections/mine.<str:fmt>", views.reflections_export, name="reflections_export"),
 ]

@@ -16,15 +16,27 @@ from django.views.decorators.http import require_POST
 from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.enquiries import ratelimit
 from partnerlens.enquiries.access import get_cycle_for_user
+from partnerlens.enquiries.cycle_links import links_for
+from partnerlens.enquiries.emails import respond_url
 from partnerlens.enquiries.errors import EnquiryError, LinkError
-from partnerlens.enquiries.forms import CycleForm, InviteForm, PublicStartForm, ThemeAnswers
+from partnerlens.enquiries.forms import (
+    CycleDatesForm,
+    CycleForm,
+    CycleTextsForm,
+    InviteForm,
+    PublicStartForm,
+    ResumeLinkEmailForm,
+    ThemeAnswers,
+)
 from partnerlens.enquiries.invitee_files import InviteeFileError
 from partnerlens.enquiries.models import Cycle, Reflection
 from partnerlens.enquiries.responding import gaps_in, partners_for, stored_answers, themes_for
-from partnerlens.enquiries.services import cycles, invitees, reflections, responses
+from partnerlens.enquiries.services import cycles, invitees, reflections, responses, resume_links
 from partnerlens.enquiries.summaries import progress_of, review_rows
 
 LINK_STATUS = {"unknown": 404, "expired": 410, "used": 200, "closed": 200, "not_open": 200}
+# A theme page opened from "Check your answers" (its Change links) returns there once saved.
+FROM_CHECK = "check"
 
 # --- respondents -----------------------------------------------------------------------
 # Every page that shows answers is sent with Cache-Control: no-store (``never_cache``), so
@@ -59,12 +71,28 @@ def start(request, token: str):
             return redirect("enquiries:review", token)
     except LinkError as error:
         return _problem(request, error)
-    themes = themes_for(link.response) if link.response else []
+    progress = _theme_progress(link.response) if link.response else []
     return render(
         request,
         "enquiries/start.html",
-        {"link": link, "cycle": link.cycle, "token": token, "themes": themes},
+        {
+            "link": link,
+            "cycle": link.cycle,
+            "token": token,
+            "progress": progress,
+            "answered_any": any(answered for _t, answered, _n in progress),
+            "open_link": link.response is not None and link.response.channel == "open_link",
+        },
     )
+
+
+def _theme_progress(response) -> list[tuple[object, int, int]]:
+    """Each theme with how many of its questions have an answer, and how many it has."""
+    answered = {q for q, _o in stored_answers(response)}
+    return [
+        (theme, len(answered & {q.id for q in questions}), len(questions))
+        for theme, questions in themes_for(response)
+    ]
 
 
 @never_cache
@@ -83,23 +111,25 @@ def theme(request, token: str, number: int):
     current, questions = themes[number - 1]
     partners = partners_for(response)
     stored = stored_answers(response)
+    returning = request.GET.get("from") == FROM_CHECK
     form = ThemeAnswers(
         questions, partners, stored, request.POST if request.method == "POST" else None
     )
     if request.method == "POST":
         try:
-            responses.save_theme_answers(
+            changed = responses.save_theme_answers(
                 response, current, form.values, language=_language(request)
             )
         except LinkError as error:
             return _problem(request, error)
         if not form.errors:
-            messages.success(request, _("Your answers on this page have been saved."))
+            if changed or any(not v.is_empty for v in form.values.values()):
+                messages.success(request, _("Your answers on this page have been saved."))
             if "continue" not in request.POST:
-                return redirect("enquiries:theme", token, number)
-            if number < len(themes):
-                return redirect("enquiries:theme", token, number + 1)
-            return redirect("enquiries:review", token)
+                return _to_theme(token, number, returning)
+            if returning or number == len(themes):
+                return redirect("enquiries:review", token)
+            return redirect("enquiries:theme", token, number + 1)
     context = {
         "cycle": response.cycle,
         "token": token,
@@ -109,9 +139,17 @@ def theme(request, token: str, number: int):
         "form": form,
         "blocks": form.blocks(),
         "error_summary": form.error_summary(),
-        "saved_others": bool(form.errors and form.values),
+        "saved_others": bool(form.errors and form.values) and not form.only_evidence_missing,
+        "evidence_only": form.only_evidence_missing,
+        "returning": returning,
+        "answered_any": bool(stored) or any(not v.is_empty for v in form.values.values()),
     }
     return render(request, "enquiries/theme.html", context, status=400 if form.errors else 200)
+
+
+def _to_theme(token: str, number: int, returning: bool):
+    address = reverse("enquiries:theme", args=[token, number])
+    return redirect(f"{address}?from={FROM_CHECK}" if returning else address)
 
 
 @never_cache
@@ -124,14 +162,18 @@ def review(request, token: str):
     if link.response is None:
         return redirect("enquiries:start", token)
     response = link.response
+    sections = review_rows(response)
+    answered_any = any(row.answer or row.evidence for _n, _t, rows in sections for row in rows)
     return render(
         request,
         "enquiries/review.html",
         {
             "cycle": response.cycle,
             "token": token,
-            "sections": review_rows(response),
-            "gaps": gaps_in(response),
+            "sections": sections,
+            "gaps": gaps_in(response) if answered_any else [],
+            "answered_any": answered_any,
+            "last_theme": len(sections),
         },
     )
 
@@ -190,12 +232,41 @@ def open_link_start(request, token: str):
         except EnquiryError as error:
             form.add_error("role", str(error))
         else:
-            messages.info(
-                request,
-                _("Keep the address of this page: it is your private link to come back later."),
-            )
-            return redirect("enquiries:start", own)
+            return redirect("enquiries:resume_link", own)
     return render(request, "enquiries/open_link_start.html", {"cycle": cycle, "form": form})
+
+
+@never_cache
+def resume_link(request, token: str):
+    """An open-link respondent's private link, to copy or (not in anonymous cycles) to email
+    to themselves. The address is used for that one message and never stored."""
+    try:
+        link = responses.follow_link(token)
+    except LinkError as error:
+        return _problem(request, error)
+    if link.response is None:
+        return redirect("enquiries:start", token)
+    can_email = resume_links.can_email(link.response)
+    form = ResumeLinkEmailForm(request.POST or None)
+    if request.method == "POST" and can_email and form.is_valid():
+        resume_links.email_resume_link(
+            link.response, token, form.cleaned_data["email"], language=_language(request)
+        )
+        # The address is not repeated in the message: messages may be kept in the session.
+        messages.success(request, _("We have emailed your private link to you."))
+        return redirect("enquiries:resume_link", token)
+    return render(
+        request,
+        "enquiries/resume_link.html",
+        {
+            "cycle": link.cycle,
+            "token": token,
+            "address": respond_url(token, _language(request)),
+            "form": form,
+            "can_email": can_email,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- leads --------------------------------------------------------------------------------
@@ -246,7 +317,47 @@ def cycle_detail(request, pk: int):
             "can_manage": manage,
             "progress": progress_of(cycle) if manage else None,
             "open_link": request.session.pop(f"open-link-{cycle.pk}", None),
+            "links": links_for(cycle, access, request),
         },
+    )
+
+
+@login_required
+def cycle_dates(request, pk: int):
+    """Change a cycle's dates: the form, then a confirmation showing old and new dates."""
+    cycle, _access = get_cycle_for_user(request.user, pk, manage=True)
+    initial = {"opens_on": cycle.opens_on, "closes_on": cycle.closes_on}
+    form = CycleDatesForm(request.POST or None, initial=initial)
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        new = {name: form.cleaned_data[name] for name in ("opens_on", "closes_on")}
+        try:
+            if "confirm" in request.POST:
+                cycles.change_cycle_dates(cycle, actor=request.user, **new)
+                messages.success(request, _("The cycle's dates have been changed."))
+                return redirect("enquiries:cycle", cycle.pk)
+            cycles.check_new_dates(cycle, **new)
+            confirming = True
+        except cycles.DatesRefused as refused:
+            form.add_error(refused.field, str(refused))
+    return render(
+        request,
+        "enquiries/cycle_dates.html",
+        {
+            "cycle": cycle,
+            "partnership": cycle.partnership,
+            "form": form,
+            "confirming": confirming,
+            # The confirmation posts the typed dates again, as they were typed.
+            "typed": [
+                (f"{name}_{part}", request.POST.get(f"{name}_{part}", ""))
+                for name in ("opens_on", "closes_on")
+                for part in range(3)
+            ]
+            if confirming
+            else [],
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -270,7 +381,7 @@ def invite(request, pk: int):
             if not row_errors:
                 messages.success(
                     request,
-                    _("%(added)s people added; %(sent)s invitations sent.")
+                    _("%(added)s people added; %(sent)s invitations queued to be sent.")
                     % {"added": len(result.created), "sent": result.sent},
                 )
                 return redirect("enquiries:cycle", cycle.pk)
@@ -283,7 +394,13 @@ def invite(request, pk: int):
 
 
 ACTIONS = {
-    "open": (cycles.open_cycle, gettext_lazy("The cycle is open. Invitations have been sent.")),
+    "open": (
+        cycles.open_cycle,
+        gettext_lazy(
+            "The cycle is open. Invitations are queued and go out as soon as the mail server "
+            "takes them."
+        ),
+    ),
     "close": (
         cycles.close_cycle,
         gettext_lazy("The cycle is closed. No more answers are accepted."),
@@ -356,3 +473,17 @@ def reflections_export(request, fmt: str):
     reply = HttpResponse(body, content_type=f"{kind}; charset=utf-8")
     reply["Content-Disposition"] = f'attachment; filename="my-reflections.{fmt}"'
     return reply
+
+
+@login_required
+def cycle_texts(request, pk: int):
+    """Change a cycle's title and introduction, English and Welsh side by side."""
+    cycle, _access = get_cycle_for_user(request.user, pk, manage=True)
+    initial = {name: getattr(cycle, name) for name in CycleTextsForm.FIELDS}
+    form = CycleTextsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        cycles.change_cycle_texts(cycle, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The cycle's title and introduction have been saved."))
+        return redirect("enquiries:cycle", cycle.pk)
+    context = {"cycle": cycle, "partnership": cycle.partnership, "form": form}
+    return render(request, "enquiries/cycle_texts.html", context)

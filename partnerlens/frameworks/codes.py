@@ -79,5 +79,16 @@ register(
         "change.weight": _("must be zero or more"),
         "change.question_key_taken": _("'%(key)s' is already used in this version"),
         "change.fixed_field": _("cannot be changed here"),
+        # The editor (services.drafts, services.themes, services.options).
+        "change.direction": _("choose up or down"),
+        "change.name_missing": _("Enter the framework's name in English"),
+        "change.option_label": _("Enter the option's label in English"),
+        "change.options_fixed": _(
+            "%(kind)s questions use a fixed scale or no options, so options cannot be changed"
+        ),
+        "change.last_options": _(
+            "A %(kind)s question needs at least 2 options. Add another option before removing "
+            "this one, or remove the question."
+        ),
     }
 )

@@ -1,7 +1,8 @@
-"""The error the framework services raise when a change breaks a rule."""
+"""The errors the framework services raise when a change breaks a rule."""
 
 from __future__ import annotations
 
+from partnerlens.frameworks.models import FrozenVersionError
 from partnerlens.frameworks.schema import Problem
 
 
@@ -16,3 +17,12 @@ class FrameworkChangeError(ValueError):
     @property
     def errors(self) -> list[str]:
         return [str(problem) for problem in self.problems]
+
+
+class PublishedVersionError(FrameworkChangeError, FrozenVersionError):
+    """A change asked of a published version (code ``change.published``). Pages catch it as
+    a ``FrameworkChangeError`` and offer a new draft; it is also a ``FrozenVersionError``,
+    the model guard's error, so code that catches that keeps working."""
+
+    def __init__(self, number: int):
+        super().__init__(Problem("", "change.published", {"number": number}))

@@ -8,22 +8,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from partnerlens.core.forms import GovukCheckboxes, GovukFormMixin
-from partnerlens.directory.models import Role
+from partnerlens.core.bilingual import interpolate, marked
+from partnerlens.core.forms import GovukFormMixin
+from partnerlens.frameworks.edit_forms import (
+    SETTINGS_BY_KIND,
+    QuestionSettingsMixin,
+    QuestionTextsForm,
+    ThemeTextsForm,
+    theme_levels,
+)
 from partnerlens.frameworks.models import FrameworkVersion, QuestionKind, Theme
 from partnerlens.frameworks.schema import CHOICE_KINDS, MAX_DOCUMENT_BYTES, slugify_key
-
-
-def theme_levels(theme: Theme) -> list[tuple[float, str]]:
-    """(score, label) of the levels a theme's target can be set to, lowest first.
-
-    A target is read on the scale of the theme's first scored question (in the built-ins,
-    its rubric), so a lead picks "Established (3)" rather than a bare number.
-    """
-    for question in theme.questions.all():
-        if question.is_scored:
-            return [(o.score, o.label) for o in question.options.all() if o.score is not None]
-    return []
 
 
 class FlexForm(GovukFormMixin, forms.Form):
@@ -47,7 +42,7 @@ class FlexForm(GovukFormMixin, forms.Form):
             target = f"target-{theme.key}"
             weight = f"weight-{theme.key}"
             self.fields[target] = forms.TypedChoiceField(
-                label=_("Target level for %(theme)s") % {"theme": theme.title},
+                label=interpolate(_("Target level for %(theme)s"), theme=marked(theme, "title")),
                 choices=[("", _("No target"))]
                 + [(f"{score:g}", f"{label} ({score:g})") for score, label in levels],
                 coerce=float,
@@ -56,7 +51,7 @@ class FlexForm(GovukFormMixin, forms.Form):
                 initial="" if theme.target_level is None else f"{theme.target_level:g}",
             )
             self.fields[weight] = forms.FloatField(
-                label=_("Weight for %(theme)s") % {"theme": theme.title},
+                label=interpolate(_("Weight for %(theme)s"), theme=marked(theme, "title")),
                 min_value=0,
                 max_value=10,
                 initial=theme.weight,
@@ -99,58 +94,16 @@ class FlexForm(GovukFormMixin, forms.Form):
         }
 
 
-class ThemeForm(GovukFormMixin, forms.Form):
-    title_en = forms.CharField(label=_("Title in English"), max_length=200)
-    title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
-    description_en = forms.CharField(
-        label=_("Description in English"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-    description_cy = forms.CharField(
-        label=_("Description in Welsh"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-    weight = forms.FloatField(label=_("Weight"), min_value=0, max_value=10, initial=1.0)
+class ThemeForm(ThemeTextsForm):
+    """A new theme: its texts and weight."""
 
 
-class QuestionForm(GovukFormMixin, forms.Form):
+class QuestionForm(QuestionSettingsMixin, QuestionTextsForm):
+    """A new question: its theme and type first, then what every question has."""
+
     theme = forms.ChoiceField(label=_("Theme"))
     kind = forms.ChoiceField(label=_("Type of question"), choices=QuestionKind.choices)
-    text_en = forms.CharField(
-        label=_("Question in English"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-    text_cy = forms.CharField(
-        label=_("Question in Welsh"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        required=False,
-    )
-    help_en = forms.CharField(
-        label=_("Help text in English"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        required=False,
-    )
-    help_cy = forms.CharField(
-        label=_("Help text in Welsh"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        required=False,
-    )
-    roles = forms.MultipleChoiceField(
-        label=_("Who is asked this question?"),
-        help_text=_("Leave all unticked to ask everyone."),
-        choices=Role.choices,
-        widget=GovukCheckboxes,
-        required=False,
-    )
-    required = forms.BooleanField(label=_("An answer is required"), required=False)
-    evidence_required = forms.BooleanField(label=_("Ask for evidence"), required=False)
-    allow_dont_know = forms.BooleanField(
-        label=_("Offer “don’t know”"), required=False, initial=True
-    )
+    field_order = ("theme", "kind")
     options = forms.CharField(
         label=_("Options or levels"),
         help_text=_(
@@ -166,8 +119,23 @@ class QuestionForm(GovukFormMixin, forms.Form):
     def __init__(self, version: FrameworkVersion, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
+        self.fields["allow_dont_know"].initial = True  # a new question offers it
         self.themes = {str(t.pk): t for t in version.themes.all()}
         self.fields["theme"].choices = [(pk, t.title) for pk, t in self.themes.items()]
+        self.add_settings_fields()
+
+    def settings_kind(self) -> str | None:
+        return self["kind"].value()
+
+    def option_count(self) -> int:
+        return len([line for line in (self["options"].value() or "").splitlines() if line.strip()])
+
+    def settings_groups(self):
+        """(kind label, its settings fields) for each kind that takes settings."""
+        return [
+            (QuestionKind(kind).label, [self[name] for name in names])
+            for kind, names in SETTINGS_BY_KIND.items()
+        ]
 
     def clean_theme(self) -> Theme:
         return self.themes[self.cleaned_data["theme"]]
@@ -182,6 +150,7 @@ class QuestionForm(GovukFormMixin, forms.Form):
         elif lines:
             self.add_error("options", _("This type of question does not take options."))
         data["option_list"] = self._parse_options(lines, scored=kind == QuestionKind.RUBRIC)
+        self.clean_settings(data)
         return data
 
     @staticmethod
@@ -209,7 +178,12 @@ class QuestionForm(GovukFormMixin, forms.Form):
         data = self.cleaned_data
         names = "kind text_en text_cy help_en help_cy roles required evidence_required"
         names = [*names.split(), "allow_dont_know"]
-        return {**{n: data[n] for n in names}, "options": data["option_list"] or None}
+        return {
+            **{n: data[n] for n in names},
+            "weight": self.weight(),
+            "options": data["option_list"] or None,
+            "config": self.config(),
+        }
 
 
 class UploadForm(GovukFormMixin, forms.Form):

@@ -1,7 +1,8 @@
 """Evaluation frameworks as versioned data: framework -> version -> themes -> questions.
 
 Every text a respondent reads exists in English (``_en``) and Welsh (``_cy``); ``localised``
-picks the active language and falls back to English. Publishing freezes a version; editing
+(``core.bilingual``, the one rule for typed texts) picks the active language and falls back
+to English. Publishing freezes a version; editing
 works on a new draft, so cycles keep the exact wording they were run with.
 """
 
@@ -9,23 +10,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core.bilingual import localised
 from partnerlens.directory.models import Partnership, Role
 
 
 class FrozenVersionError(Exception):
     """A change was attempted to a published version, whose content never changes."""
-
-
-def localised(obj, field: str) -> str:
-    """``obj.<field>_cy`` when Welsh is active and filled in, else ``obj.<field>_en``."""
-    if (translation.get_language() or "en").startswith("cy"):
-        welsh = getattr(obj, f"{field}_cy", "")
-        if welsh:
-            return welsh
-    return getattr(obj, f"{field}_en", "")
 
 
 class FrameworkQuerySet(models.QuerySet):

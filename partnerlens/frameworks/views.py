@@ -1,5 +1,7 @@
-"""Framework pages, all inside a partnership: list, view, flex, edit a draft, publish,
-download and upload. Thin: check access, validate, call one service, render or redirect."""
+"""Framework pages, all inside a partnership: list, view, flex, add a theme or question to a
+draft, start a draft, download and upload. The editor's other pages are in theme_views,
+question_views and draft_views. Thin: check access, validate, call one service, render or
+redirect."""
 
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from django.views.decorators.http import require_POST
 
 from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.frameworks.access import get_framework_version_for_user, may_change
+from partnerlens.frameworks.editing import refuse, version_to_change
 from partnerlens.frameworks.errors import FrameworkChangeError
 from partnerlens.frameworks.forms import FlexForm, QuestionForm, ThemeForm, UploadForm
-from partnerlens.frameworks.models import Framework, FrameworkVersion, Question
+from partnerlens.frameworks.models import Framework, FrameworkVersion
 from partnerlens.frameworks.schema import DocumentError, to_json, to_yaml
 from partnerlens.frameworks.services import documents, questions, themes, versions
+from partnerlens.frameworks.welsh import welsh_gaps
 
 # Dimension keys used by the built-in frameworks, named for people in both languages.
 DIMENSIONS = {
@@ -32,16 +36,6 @@ DIMENSIONS = {
 
 def _redirect_to_version(partnership, version):
     return redirect("frameworks:version", pk=partnership.pk, version_pk=version.pk)
-
-
-def _draft_for_editing(request, pk, version_pk):
-    """The partnership and its own draft version, for a user who may manage them."""
-    access = get_partnership_for_user(request.user, pk, manage=True)
-    partnership = access.partnership
-    version = get_framework_version_for_user(access, version_pk, manage=True)
-    if not version.is_draft:
-        raise Http404("Only a draft can be edited")
-    return partnership, version
 
 
 @login_required
@@ -81,6 +75,9 @@ def version_detail(request, pk, version_pk):
             "themes": theme_list,
             "prompts": version.reflection_prompts.all(),
             "can_edit": manage and version.is_draft,
+            "welsh_gaps": welsh_gaps(version.framework, theme_list)
+            if manage and version.is_draft
+            else [],
             "can_start_draft": manage and version.is_published,
             "can_flex": access.can_manage and version.is_published,
         },
@@ -119,22 +116,6 @@ def flex(request, pk, version_pk):
 
 @login_required
 @require_POST
-def publish(request, pk, version_pk):
-    access = get_partnership_for_user(request.user, pk, manage=True)
-    partnership = access.partnership
-    version = get_framework_version_for_user(access, version_pk, manage=True)
-    try:
-        versions.publish_version(version, actor=request.user)
-    except FrameworkChangeError as exc:
-        for error in exc.errors:
-            messages.error(request, error)
-    else:
-        messages.success(request, _("Version %(n)s is published.") % {"n": version.number})
-    return _redirect_to_version(partnership, version)
-
-
-@login_required
-@require_POST
 def start_draft(request, pk, version_pk):
     access = get_partnership_for_user(request.user, pk, manage=True)
     partnership = access.partnership
@@ -145,7 +126,9 @@ def start_draft(request, pk, version_pk):
 
 @login_required
 def add_theme(request, pk, version_pk):
-    partnership, version = _draft_for_editing(request, pk, version_pk)
+    partnership, version = version_to_change(request, pk, version_pk)
+    if version.is_published:
+        return refuse(request, partnership, version)
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +151,9 @@ def add_theme(request, pk, version_pk):
 
 @login_required
 def add_question(request, pk, version_pk):
-    partnership, version = _draft_for_editing(request, pk, version_pk)
+    partnership, version = version_to_change(request, pk, version_pk)
+    if version.is_published:
+        return refuse(request, partnership, version)
     form = QuestionForm(version, request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,20 +175,6 @@ def add_question(request, pk, version_pk):
             "form": form,
         },
     )
-
-
-@login_required
-@require_POST
-def remove_question(request, pk, version_pk, question_pk):
-    access = get_partnership_for_user(request.user, pk, manage=True)
-    partnership = access.partnership
-    version = get_framework_version_for_user(access, version_pk, manage=True)
-    question = Question.objects.filter(theme__version=version, pk=question_pk).first()
-    if question is None:
-        raise Http404("No such question in this version")
-    questions.remove_question(question, actor=request.user)
-    messages.success(request, _("The question has been removed."))
-    return _redirect_to_version(partnership, version)
 
 
 @login_required

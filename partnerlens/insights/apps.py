@@ -27,6 +27,20 @@ class InsightsConfig(AppConfig):
         register_minimum_provider(
             lambda cycle: InsightSettings.for_partnership(cycle.partnership).min_group_size
         )
+        # A cycle's page links to its results for whoever may see them (closed: leads only).
+        from partnerlens.enquiries.cycle_links import CycleLink
+        from partnerlens.enquiries.cycle_links import register as register_cycle_link
+
+        register_cycle_link(
+            CycleLink(
+                order=10,
+                label=_("See the results"),
+                url_name="insights:dashboard",
+                shown=_results_shown,
+                id="results-link",
+                note=_release_status,
+            )
+        )
         # The partnership page links here (directory must not import the apps above it).
         register(
             Section(
@@ -38,3 +52,15 @@ class InsightsConfig(AppConfig):
                 url_name="insights:cycle_list",  # takes the partnership's pk only
             )
         )
+
+
+def _results_shown(cycle, access) -> bool:
+    from partnerlens.insights.data import result_cycle_states
+
+    return cycle.state in result_cycle_states(access)
+
+
+def _release_status(cycle, access, request) -> str:
+    from partnerlens.insights.views import release_status_note
+
+    return release_status_note(cycle, access, request)

@@ -28,7 +28,6 @@ from partnerlens.frameworks.models import (
     Question,
     QuestionKind,
     Theme,
-    localised,
 )
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
 from partnerlens.insights.loaders.answers import comments_frame
@@ -51,6 +50,14 @@ RESULT_STATES = (CycleState.CLOSED, CycleState.PUBLISHED)
 
 
 @dataclass(frozen=True)
+class TypedText:
+    """A question's text in both languages; each language's page picks with ``localised``."""
+
+    text_en: str
+    text_cy: str = ""
+
+
+@dataclass(frozen=True)
 class CycleFrames:
     """The frames one cycle's dashboard needs (pure data: no models, no querysets)."""
 
@@ -62,12 +69,12 @@ class CycleFrames:
     framework_slug: str  # the built-in lineage it comes from ("" for a partnership's own)
     themes: pd.DataFrame  # themes_frame of the cycle's version
     history: pd.DataFrame  # respondent theme scores (answers-frame shape), lineage cycles
-    cycles: pd.DataFrame  # cycle_id, order, label: the lineage cycles up to this one
+    cycles: pd.DataFrame  # cycle_id, order, label, label_cy: the lineage cycles up to this one
     # Relationship answers of this cycle (answers-frame shape, one row per valued answer about
-    # a partner: see ``relationship_frame``), the questions (key -> text in the active
-    # language) and how many people gave each question a value.
+    # a partner: see ``relationship_frame``), the questions (key -> text in both languages)
+    # and how many people gave each question a value.
     relationships: pd.DataFrame
-    relationship_questions: dict[str, str]
+    relationship_questions: dict[str, TypedText]
     comments: pd.DataFrame  # comments_frame of this cycle
     organisations: dict[int, str]  # member organisation id -> name
     invited: int
@@ -81,6 +88,10 @@ class CycleFrames:
     # What each lineage cycle's version asked per theme (``lineage_questions``), so trends
     # do not compare a theme whose questions changed between versions. Empty: one version.
     questions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The Welsh beside ``cycle_title`` and ``partnership_name`` (blank: none), so each
+    # language's page and downloads name them in that language (``core.bilingual``).
+    cycle_title_cy: str = ""
+    partnership_name_cy: str = ""
 
     @property
     def answers(self) -> pd.DataFrame:
@@ -169,7 +180,7 @@ def relationships_of(cycle: Cycle) -> tuple[pd.DataFrame, dict[str, str], dict[s
             columns=["question_id", "question_key", "theme_key"],
         ),
     )
-    return frame, {q.key: localised(q, "text") for q in questions}, respondents
+    return frame, {q.key: TypedText(q.text_en, q.text_cy) for q in questions}, respondents
 
 
 def benchmark_others(cycle: Cycle, partnership_kind: str) -> pd.DataFrame:
@@ -283,9 +294,12 @@ def load_cycle(
         lineage = [row for row in lineage if row[0] == cycle.pk or row[0] in members]
     history = theme_scores_for(lineage, members)
     questions = lineage_questions(lineage)
+    welsh = dict(
+        Cycle.objects.filter(pk__in=[pk for pk, _v, _t in lineage]).values_list("pk", "title_cy")
+    )
     cycles = pd.DataFrame(
-        [(pk, order, title) for order, (pk, _v, title) in enumerate(lineage)],
-        columns=["cycle_id", "order", "label"],
+        [(pk, order, title, welsh.get(pk, "")) for order, (pk, _v, title) in enumerate(lineage)],
+        columns=["cycle_id", "order", "label", "label_cy"],
     )
     relationships, relationship_questions, relationship_respondents = relationships_of(cycle)
     organisations = dict(
@@ -310,8 +324,10 @@ def load_cycle(
     return CycleFrames(
         cycle_id=cycle.pk,
         cycle_title=cycle.title,
+        cycle_title_cy=cycle.title_cy,
         partnership_id=partnership.pk,
         partnership_name=partnership.name,
+        partnership_name_cy=partnership.name_cy,
         partnership_kind=partnership.kind,
         framework_slug=framework_slug(cycle),
         themes=themes,

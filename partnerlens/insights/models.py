@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from partnerlens.core.jobs import JobFields
 from partnerlens.directory.models import Role
 from partnerlens.enquiries.models import Cycle, Response
 from partnerlens.frameworks.models import Question, Theme
@@ -294,3 +296,21 @@ class Release(models.Model):
             raise ReleaseImmutable("a release is written once and never changed")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
+
+
+class ReleaseJob(JobFields):
+    """The latest request to build a cycle's release, and how it went (``insights.jobs``):
+    the results page says "being prepared" while it is queued or running, and offers leads
+    "Try again" when it failed. The release itself is a ``Release``; this row only follows
+    the work."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="release_job")
+    reason = models.CharField(max_length=30, choices=ReleaseReason.choices)
+    force = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=30, blank=True)  # make_release's code once done
+
+    def __str__(self) -> str:
+        return f"Release job of cycle {self.cycle_id} ({self.status})"

@@ -15,8 +15,8 @@ def count_submitted_response(sender, response, **kwargs) -> None:
 
 
 def release_on_state_change(sender, cycle, before, target, actor=None, **kwargs) -> None:
-    """A cycle that closes (or is published) gets its results released, inside the same
-    transaction as the change of state (``releases.release_on_state_change``)."""
+    """A cycle that closes (or is published) gets its release queued, built by the task
+    worker once the change of state commits (``releases.release_on_state_change``)."""
     from partnerlens.insights.releases import release_on_state_change as release
 
     release(cycle, before, target, actor)

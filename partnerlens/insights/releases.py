@@ -1,8 +1,9 @@
 """Releases: a cycle's results, built once, checked against every earlier release, stored.
 
-``make_release`` is the one way results become visible. It runs when a cycle closes, when it
-is published (if nothing was released since the last change), when a partnership's insight
-settings change, and from ``manage.py release_insights``. Steps:
+``make_release`` is the one way results become visible. It runs in the task queue
+(``insights.jobs``) after a cycle closes, after it is published (if nothing was released
+since the last change) and after a partnership's insight settings change, and from
+``manage.py release_insights``. Steps:
 
 1. read the cycle's frames (``data.load_cycle``: earlier cycles count with their latest
    release's responses only);
@@ -15,14 +16,17 @@ settings change, and from ``manage.py release_insights``. Steps:
    ``disclosure.secure``), then audit every published table with every earlier release's,
    the first release included (``analytics.releases.secure_release``, which calls
    ``analytics.disclosure.audit``); while the audit finds figures it can pin down exactly,
-   hide more and build again (at most ``engine.AUDIT_ROUNDS`` times), else make no release;
+   hide more and build again (at most ``engine.AUDIT_ROUNDS`` times), else make no release.
+   The reader is a lead, who knows how many people they invited to each role in each
+   school (the Invitee rows, ``engine.invited_cells``): both the engine and the audit take
+   those as upper bounds on hidden counts, and the stored tables keep them (``invited``);
 4. build the page in each language and store it all as one immutable ``Release``.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from django.db import transaction
@@ -54,6 +58,8 @@ TABLE_COLUMNS = (
     "suppression_reason",
     "scale_min",
     "scale_max",
+    "invited",  # the reader's upper bound at the time (``disclosure.with_invited``)
+    "concealed",  # left out of every output when hidden (``suppression.LEFT_OUT``)
 )
 UNIT_COLUMNS = {
     "theme": ("cycle_id", "theme_key"),
@@ -186,6 +192,9 @@ def make_release(cycle: Cycle, *, reason: str, actor=None, force: bool = False) 
         frames = load_cycle(cycle, (CycleState.PUBLISHED,), released=True)
         if "channel" not in frames.history.columns:
             people["channel"] = "invited"  # the breakdowns do not tell channels apart
+        # The lead knows whom they invited: upper bounds for the engine and the audit.
+        invited = engine.invited_cells(frames.invited_by, people)
+        base = replace(base, invited=invited)
         if earlier:
             changed = engine.changed_cells(
                 people,
@@ -269,23 +278,29 @@ def _render(frames, policy, english) -> tuple[dict, dict]:
 
 
 def release_on_state_change(cycle: Cycle, before: str, target: str, actor=None) -> None:
-    """Closing makes a release; publishing makes one if nothing was released since the last
-    change (``make_release`` finds out)."""
+    """Closing asks for a release; publishing asks for one too, which ``make_release`` skips
+    if nothing changed since the last. The build runs in the task queue once the change
+    commits (``insights.jobs``)."""
+    from partnerlens.insights.jobs import request_release
+
     if target == CycleState.CLOSED:
         again = Release.objects.filter(cycle_id=cycle.pk).exists()
         reason = ReleaseReason.REOPENED_AND_CLOSED if again else ReleaseReason.CLOSED
-        make_release(cycle, reason=reason, actor=actor)
+        request_release(cycle, reason=reason, actor=actor)
     elif target == CycleState.PUBLISHED:
-        make_release(cycle, reason=ReleaseReason.PUBLISHED, actor=actor)
+        request_release(cycle, reason=ReleaseReason.PUBLISHED, actor=actor)
 
 
-def release_after_settings(partnership, actor=None) -> list[Outcome]:
-    """New releases of the partnership's closed and published cycles under new settings
-    (made even when k stayed: the benchmarking choice changes what the page shows)."""
+def release_after_settings(partnership, actor=None) -> list:
+    """Ask for new releases of the partnership's closed and published cycles under new
+    settings (made even when k stayed: the benchmarking choice changes what the page shows).
+    Returns the queued jobs."""
+    from partnerlens.insights.jobs import request_release
+
     cycles = Cycle.objects.for_partnership(partnership).filter(
         state__in=(CycleState.CLOSED, CycleState.PUBLISHED)
     )
     return [
-        make_release(cycle, reason=ReleaseReason.SETTINGS, actor=actor, force=True)
-        for cycle in cycles.select_related("partnership", "framework_version__framework")
+        request_release(cycle, reason=ReleaseReason.SETTINGS, actor=actor, force=True)
+        for cycle in cycles
     ]

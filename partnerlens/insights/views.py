@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.enquiries.models import Cycle
@@ -20,6 +23,7 @@ from partnerlens.insights.dashboard import codec
 from partnerlens.insights.data import result_cycle_states
 from partnerlens.insights.exporters import ExportContext, exporters, get_exporter
 from partnerlens.insights.forms import InsightSettingsForm, k_only_up_message
+from partnerlens.insights.jobs import job_for, retry
 from partnerlens.insights.models import InsightSettings
 from partnerlens.insights.releases import LANGUAGES, visible_release
 from partnerlens.insights.services import SettingsRefused, update_insight_settings
@@ -52,18 +56,51 @@ def dashboard(request, pk):
     cycle, access = get_result_cycle_for_user(request.user, pk)
     release = visible_release(request.user, cycle)
     manage = access.can_manage
+    job = job_for(cycle)
+    busy = job is not None and (job.pending or job.failed)  # the status says why, not withheld
     return render(
         request,
         "insights/dashboard.html",
         {
             "cycle": cycle,
             "release": release,
+            "job": job,
             "dashboard": codec.decode(release.page[_language()]) if release else None,
-            "withheld": withheld(cycle, release) if manage else None,
+            "withheld": withheld(cycle, release) if manage and not busy else None,
             "exporters": exporters(),
             "can_manage": manage,
         },
     )
+
+
+@login_required
+@require_POST
+def release_retry(request, pk):
+    """A lead asks again for a release whose build failed ("Try again")."""
+    cycle, access = get_result_cycle_for_user(request.user, pk)
+    if not access.can_manage:
+        raise PermissionDenied("Only the partnership's leads can prepare results")
+    job = job_for(cycle)
+    if job is not None and job.failed:
+        retry(job, actor=request.user)
+    if request.POST.get("back") == "cycle":
+        return redirect("enquiries:cycle", cycle.pk)
+    return redirect("insights:dashboard", cycle.pk)
+
+
+def release_status_note(cycle, access, request) -> str:
+    """The release status on the cycle's page (registered with enquiries' cycle links)."""
+    job = job_for(cycle)
+    if job is None or not (job.pending or job.failed):
+        return ""
+    context = {
+        "job": job,
+        "can_manage": access.can_manage,
+        "back": "cycle",
+        "refresh_url": reverse("enquiries:cycle", args=[cycle.pk]),
+        "release": visible_release(request.user, cycle) if request else None,
+    }
+    return render_to_string("insights/_release_status.html", context, request=request)
 
 
 @login_required

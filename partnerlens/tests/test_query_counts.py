@@ -45,11 +45,15 @@ PINNED = {
     "directory:partnership_list": 4,  # + partnerships with member counts, the user's roles
     "directory:partnership_detail": 6,  # + members, people, pending invitations
     "brokerage:home": 5,  # + scenarios with run counts, active support count
-    "brokerage:profile_list": 6,  # + areas, member schools, their assessments
+    # + areas, filter choices (LAs and phases), member schools counted and paged, their
+    # assessments, the outcome data's age
+    "brokerage:profile_list": 9,
     "brokerage:profile_detail": 6,  # + the member school, its assessments, the areas
-    "brokerage:offer_list": 6,  # + offers, their areas, member schools
-    "brokerage:scenario_detail": 10,  # pinned with its reasons in brokerage's test_views_pages
-    "brokerage:support_list": 4,  # + relationships with schools and note counts
+    # + filter choices, member schools counted and paged, offers, their areas
+    "brokerage:offer_list": 8,
+    "brokerage:scenario_detail": 12,  # pinned with its reasons in brokerage's test_views_pages
+    # + areas (the filter), current and ended relationships with schools and note counts
+    "brokerage:support_list": 6,
     "brokerage:support_detail": 5,  # + the relationship with its schools, its notes
     "frameworks:list": 5,  # + frameworks, their versions
     "frameworks:version": 8,  # + the version, themes, questions, options, prompts
@@ -57,11 +61,12 @@ PINNED = {
     # + the cycle, its roles read (the Access), group size, invited and responded counts by
     # role and school, school names, submitted count
     "enquiries:cycle": 9,
-    # the response by its link; answers, partners, themes, questions and options (read once
-    # for the rows, once again for what stops submission); session and user for the header
-    "enquiries:review": 13,
+    # the response by its link; answers, partners, themes, questions and options for the rows;
+    # session and user for the header. The world's draft has no answer yet, so what stops
+    # submission is not read (the page says nothing has been answered)
+    "enquiries:review": 8,
     "insights:cycle_list": 4,  # + the result cycles
-    "insights:dashboard": 6,  # pinned with its reasons in insights' test_views
+    "insights:dashboard": 7,  # pinned with its reasons in insights' test_views
 }
 
 

@@ -45,7 +45,12 @@ from partnerlens.insights.tests.helpers import fill_cycle, make_results_framewor
 PERSONAS = ("anonymous", "outsider", "member", "lead", "lead_b", "broker", "staff", "superuser")
 # Who answers the published cycle (as insights.tests.helpers.PEOPLE): two teachers at Ash.
 ANSWERING = [(Role.TEACHER, 0, 2, "developing", "3", "networking")]
-LOCMEM = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+# Mail in memory, and background tasks (the published cycle's release) run at once.
+LOCMEM = override_settings(
+    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    TASKS_ENQUEUE_ON_COMMIT=False,
+)
 
 
 def _user(username: str, **flags):

@@ -37,13 +37,16 @@ def test_a_broker_runs_a_scenario_and_accepts_a_pair(page: Page, live_server, cl
     assert_accessible(page)
 
     accept = re.compile(r"^Accept\b.*Cedar Primary supporting Ash Primary")
-    page.get_by_role("button", name=accept).click()
+    page.get_by_role("link", name=accept).click()
+    expect(page.locator("h1")).to_have_text("Accept this match?")
+    assert_accessible(page)
+    assert not SupportRelationship.objects.exists()
+    page.get_by_role("button", name="Yes, accept and tell both schools").click()
     expect(page.locator("main")).to_contain_text("the support relationship has started")
     assert_accessible(page)
     support = SupportRelationship.objects.get()
     assert (support.supporter.name, support.supported.name) == ("Cedar Primary", "Ash Primary")
 
-    page.get_by_role("link", name="Follow progress").click()
     page.get_by_label("Progress note").fill("First joint planning session")
     assert_accessible(page)
     page.get_by_role("button", name="Add note").click()

@@ -84,3 +84,31 @@ def test_a_broker_reads_explanations_reasons_and_areas_in_welsh(
     expect(main).to_contain_text("Categori cymorth Cymru: Coch.")
     assert not INTERNAL.search(main.inner_text()), INTERNAL.search(main.inner_text()).group(0)
     assert_accessible(page)
+
+
+def test_a_broker_accepts_a_pair_in_welsh_after_a_confirmation_page(
+    page: Page, live_server, cluster, welsh_run, smtp_server
+):
+    from partnerlens.brokerage.models import SupportRelationship
+
+    base = f"{live_server.url}/cy/brokerage/partnerships/{cluster['a'].pk}"
+    sign_in(page, live_server.url, "broker_a", "correct-horse-battery")
+    page.goto(f"{base}/scenarios/{welsh_run.pk}/")
+    # Accept is a link to a confirmation page, not a one-click button.
+    page.locator("#proposals a.govuk-button", has_text="Cedar Primary").first.click()
+    expect(page).to_have_url(re.compile(r"/cy/brokerage/.*/proposals/\d+/accept/$"))
+    main = page.locator("main")
+    expect(main).to_contain_text("Ash Primary")
+    expect(main).to_contain_text("Mathemateg")
+    expect(main).to_contain_text("head_cedar@example.org")  # who will be told
+    assert not SupportRelationship.objects.exists()
+    assert not INTERNAL.search(main.inner_text()), INTERNAL.search(main.inner_text()).group(0)
+    assert_accessible(page)
+
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/cy/brokerage/partnerships/\d+/support/\d+/$"))
+    support = SupportRelationship.objects.get()
+    assert (support.supporter, support.supported) == (cluster["cedar"], cluster["ash"])
+    [notice] = smtp_server.to("head_cedar@example.org")
+    assert notice["X-Partnerlens-Reference"].startswith("match:")
+    assert_accessible(page)

@@ -48,6 +48,8 @@ def flex_and_publish(page: Page, base: str, partnership) -> None:
     page.locator('input[name="themes"][value="purpose"]').check()
     page.locator('input[name="themes"][value="engagement"]').check()
     page.get_by_role("button", name="Create our framework").click()
+    page.get_by_role("button", name="Publish this version").click()  # to the confirmation
+    expect(page.get_by_role("heading", name="Publish version")).to_be_visible()
     page.get_by_role("button", name="Publish this version").click()
     expect(page.locator("main")).to_contain_text("ublished")
 
@@ -59,7 +61,7 @@ def create_and_open_cycle(page: Page, base: str, partnership) -> int:
     flexed = FrameworkVersion.objects.get(framework__owner=partnership, status="published")
     today = timezone.localdate()
     page.goto(f"{base}/enquiries/partnerships/{partnership.pk}/new/")
-    page.get_by_label("Title").fill("Spring partnership review")
+    page.get_by_label("Title in English").fill("Spring partnership review")
     page.locator(f'input[name="framework_version"][value="{flexed.pk}"]').check()
     for field, day in (("opens_on", today), ("closes_on", today.replace(year=today.year + 1))):
         page.locator(f"#id_{field}_0").fill(str(day.day))

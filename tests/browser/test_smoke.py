@@ -21,7 +21,6 @@ def lead(django_user_model):
         email="lead@example.org",
         password="a-long-enough-passphrase",
         first_name="Rhian Evans",
-        is_staff=True,
     )
 
 
@@ -66,11 +65,11 @@ def test_a_lead_signs_in_builds_a_partnership_and_reads_it_in_welsh(
     assert_accessible(page)
     page.screenshot(path=f"{SCREENSHOTS}/partnerlens-errors.png", full_page=True)
     summary.get_by_role("link").first.click()
-    expect(page.get_by_label("Name of the partnership")).to_be_focused()
+    expect(page.get_by_label("Name of the partnership in English")).to_be_focused()
 
-    page.get_by_label("Name of the partnership").fill("Northside Learning Cluster")
+    page.get_by_label("Name of the partnership in English").fill("Northside Learning Cluster")
     page.get_by_label("Informal cluster").check()
-    page.get_by_label("Purpose").fill("Sharing curriculum planning across our schools.")
+    page.get_by_label("Purpose in English").fill("Sharing curriculum planning across our schools.")
     page.get_by_role("button", name="Create partnership").click()
 
     expect(page.get_by_role("heading", name="Northside Learning Cluster")).to_be_visible()

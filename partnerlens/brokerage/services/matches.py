@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
+from partnerlens.brokerage import emails
 from partnerlens.brokerage.errors import BrokerageError
 from partnerlens.brokerage.models import (
     Decision,
@@ -70,9 +71,11 @@ def _unpin(proposal: ProposedMatch) -> None:
 
 
 def accept_match(
-    proposal: ProposedMatch, *, actor, started_on: date | None = None
+    proposal: ProposedMatch, *, actor, started_on: date | None = None, notify: bool = True
 ) -> SupportRelationship:
-    """The broker agrees a pair: it becomes a support relationship starting today (or then)."""
+    """The broker agrees a pair: it becomes a support relationship starting today (or then),
+    and both schools' leaders are told by email (emails.match_accepted) unless ``notify`` is
+    False (a history being loaded, as the demo does)."""
     with transaction.atomic():
         proposal = _locked_pending(proposal, _UNDECIDED)
         scenario = proposal.run.scenario
@@ -92,6 +95,11 @@ def accept_match(
             created_by=actor,
         )
         proposal.relationship = relationship
+        notices = (
+            emails.match_accepted(relationship, proposal_pk=proposal.pk, actor=actor)
+            if notify
+            else []
+        )
         _decide(
             proposal,
             Decision.ACCEPTED,
@@ -99,8 +107,12 @@ def accept_match(
             verbs.BROKERAGE_MATCH_ACCEPTED,
             relationship,
             proposal=proposal.pk,
+            notified=sorted(address for notice in notices for address in notice.to),
         )
         _unpin(proposal)
+        # Inside the transaction: the outbox stores each message with the decision, or neither.
+        for notice in notices:
+            notice.send()
     return relationship
 
 

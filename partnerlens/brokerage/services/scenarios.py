@@ -1,8 +1,14 @@
 """Scenarios: create one, run the engine on it and store the proposals, and manage the pins
-and exclusions the next run honours."""
+and exclusions the next run honours.
+
+The scenario page asks for a run (``request_run``); the task worker runs it
+(``run_scenario_job``, which calls ``run_scenario``) and records how it went in the
+scenario's ``ScenarioJob``: a refused run (``BrokerageError``) fails at once with its
+problems as message codes; any other error is tried again after 1, 5 and 25 minutes."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -11,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
-from partnerlens.brokerage import loaders
+from partnerlens.brokerage import loaders, tasks
 from partnerlens.brokerage.engine import InputErrors, match
 from partnerlens.brokerage.errors import BrokerageError
 from partnerlens.brokerage.models import (
@@ -19,13 +25,18 @@ from partnerlens.brokerage.models import (
     ProposedMatch,
     Scenario,
     ScenarioExclusion,
+    ScenarioJob,
     ScenarioPin,
     ScenarioRun,
     UnmetNeed,
+    area_label,
     partnership_areas,
 )
+from partnerlens.core import jobs
 from partnerlens.core.messages import Message
 from partnerlens.directory.models import Partnership
+
+logger = logging.getLogger(__name__)
 
 
 def create_scenario(
@@ -41,7 +52,8 @@ def create_scenario(
     allowed = partnership_areas(partnership)
     outside = [a for a in areas if a not in allowed]
     if outside:
-        raise BrokerageError(_("Not areas of this partnership: %s") % ", ".join(outside))
+        named = ", ".join(area_label(area) for area in outside)  # never the area's code
+        raise BrokerageError(_("Not areas of this partnership: %s") % named)
     if max_km <= 0:
         raise BrokerageError(_("The distance limit must be above 0 km."))
     with transaction.atomic():
@@ -132,6 +144,45 @@ def run_scenario(scenario: Scenario, *, actor) -> ScenarioRun:
             needs_met=result.totals.needs_met,
         )
     return run
+
+
+def request_run(scenario: Scenario, *, actor) -> ScenarioJob:
+    """Queue a run of ``scenario`` (the task worker runs it once the request commits)."""
+    return jobs.ask(
+        ScenarioJob,
+        tasks.run_matching,
+        "scenario_id",
+        scenario.pk,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+        problems=[],
+    )
+
+
+def run_scenario_job(scenario_id: int, generation: int) -> str:
+    """The task's work: run the scenario for this request and record the outcome."""
+    if not jobs.claim(ScenarioJob, "scenario_id", scenario_id, generation):
+        return "not_claimed"
+    job = ScenarioJob.objects.select_related("scenario__partnership", "requested_by").get(
+        scenario_id=scenario_id
+    )
+    try:
+        run = run_scenario(job.scenario, actor=job.requested_by)
+    except BrokerageError as refused:  # a problem people must fix: no retry
+        problems = [
+            m.as_dict() if isinstance(m, Message) else {"code": str(m), "params": {}}
+            for m in refused.messages
+        ]
+        jobs.fail(ScenarioJob, "scenario_id", scenario_id, generation, "refused", problems=problems)
+        return "refused"
+    except Exception as error:  # anything else is tried again, then shown as failed
+        code = type(error).__name__
+        logger.exception("Run of scenario %s failed (attempt %s)", scenario_id, job.attempts)
+        status = jobs.retry_or_fail(
+            ScenarioJob, tasks.run_matching, "scenario_id", scenario_id, generation, code
+        )
+        return f"{status}:{code}"
+    jobs.finish(ScenarioJob, "scenario_id", scenario_id, generation, run=run)
+    return jobs.JobStatus.DONE
 
 
 def remove_pin(pin: ScenarioPin, *, actor) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
+from partnerlens.brokerage import emails
 from partnerlens.brokerage.errors import BrokerageError
 from partnerlens.brokerage.models import ProgressNote, SupportRelationship, SupportStatus
 
@@ -45,9 +46,11 @@ def end_support(
     actor,
 ) -> SupportRelationship:
     """Close a support relationship as completed or ended early (which excludes the pair
-    from later scenarios, as a failed pairing)."""
+    from later scenarios, as a failed pairing), with the reason, and tell both schools."""
     if status not in (SupportStatus.COMPLETED, SupportStatus.ENDED_EARLY):
         raise BrokerageError(_("Choose whether the support was completed or ended early."))
+    if not reason.strip():
+        raise BrokerageError(_("Say why the support is ending."))
     ended_on = ended_on or timezone.localdate()
     with transaction.atomic():
         relationship = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
@@ -55,11 +58,10 @@ def end_support(
             raise BrokerageError(_("This support has already ended."))
         if ended_on < relationship.started_on:
             raise BrokerageError(_("The end date cannot be before the support started."))
-        if status == SupportStatus.ENDED_EARLY and not reason.strip():
-            raise BrokerageError(_("Say why the support ended early."))
         relationship.status, relationship.ended_on = status, ended_on
         relationship.end_reason = reason.strip()
         relationship.save(update_fields=["status", "ended_on", "end_reason"])
+        notices = emails.support_ended(relationship, actor=actor)
         record(
             actor,
             verbs.BROKERAGE_SUPPORT_ENDED,
@@ -67,5 +69,9 @@ def end_support(
             partnership_id=relationship.partnership_id,
             status=status,
             ended_on=ended_on.isoformat(),
+            reason=relationship.end_reason,
+            notified=sorted(address for notice in notices for address in notice.to),
         )
+        for notice in notices:
+            notice.send()
     return relationship

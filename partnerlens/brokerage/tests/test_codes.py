@@ -12,8 +12,14 @@ from django.utils import translation
 
 from partnerlens.brokerage import audit
 from partnerlens.brokerage.audit import Reference
-from partnerlens.brokerage.codes import AREA_LABELS
+from partnerlens.brokerage.codes import (
+    AREA_LABELS,
+    GROUP_LABELS,
+    SOURCE_LABELS,
+    WALES_CATEGORY_LABELS,
+)
 from partnerlens.brokerage.engine import DEFAULT_AREAS, Need, Offer, Pair, Phase, Rules, match
+from partnerlens.brokerage.services.matches import accept_match
 from partnerlens.brokerage.services.scenarios import run_scenario
 from partnerlens.core.messages import Message, is_registered, render
 from partnerlens.directory.models import OutcomeMeasure
@@ -160,10 +166,29 @@ def test_brokerage_pages_never_show_an_internal_code(client, cluster, scenario, 
         organisation=cluster["ash"], measure=audit.WALES_CATEGORY, period="2019", value_text="Red"
     )
     derive_assessments(cluster["a"], actor=cluster["broker"])
-    run_scenario(scenario, actor=cluster["broker"])
+    run = run_scenario(scenario, actor=cluster["broker"])
+    proposal = run.matches.get(need_school=cluster["ash"])
+    support = accept_match(run.matches.get(need_school=cluster["birch"]), actor=cluster["broker"])
     client.force_login(cluster["broker"])
     pk = cluster["a"].pk
     with translation.override(language):
+        on_partnership = {
+            reverse(f"brokerage:{name}", kwargs={"pk": pk}): []
+            for name in ("home", "areas", "offer_list", "support_list", "scenario_create")
+        }
+        on_support = {
+            reverse(f"brokerage:{name}", kwargs={"pk": pk, "support_pk": support.pk}): []
+            for name in ("support_detail", "support_end")
+        }
+        accept = reverse(
+            "brokerage:match_accept",
+            kwargs={"pk": pk, "scenario_pk": scenario.pk, "proposal_pk": proposal.pk},
+        )
+        offer = reverse("brokerage:offer_edit", kwargs={"pk": pk, "school_pk": cluster["cedar"].pk})
+        adjust = reverse(
+            "brokerage:assessment_adjust",
+            kwargs={"pk": pk, "school_pk": cluster["ash"].pk, "area": "behaviour_attendance"},
+        )
         scenario_url = reverse(
             "brokerage:scenario_detail", kwargs={"pk": pk, "scenario_pk": scenario.pk}
         )
@@ -173,10 +198,30 @@ def test_brokerage_pages_never_show_an_internal_code(client, cluster, scenario, 
             reverse(
                 "brokerage:profile_detail", kwargs={"pk": pk, "school_pk": cluster["ash"].pk}
             ): ["Outcome data", "Welsh support category: Red."],
+            accept: ["Mathematics", "Local authority review", "Accept this match?"],
+            offer: ["Strength in Behaviour and attendance"],
+            adjust: ["Behaviour and attendance"],
+            **on_partnership,
+            **on_support,
         }
     for url, english in pages.items():
-        page = client.get(url).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
         text = re.sub(r"<[^>]+>", " ", page)  # ids and URLs may hold codes; the words may not
         assert not INTERNAL.search(text), (url, INTERNAL.search(text).group(0))
         if language == "en":
             assert all(words in text for words in english), url
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [AREA_LABELS, SOURCE_LABELS, GROUP_LABELS, WALES_CATEGORY_LABELS],
+    ids=["areas", "sources", "groups", "categories"],
+)
+def test_every_area_and_evidence_code_has_a_welsh_label(labels):
+    english = {code: str(label) for code, label in labels.items()}
+    with translation.override("cy"):
+        welsh = {code: str(label) for code, label in labels.items()}
+    assert [code for code in labels if welsh[code] == english[code] or not welsh[code]] == []
+    assert not any(INTERNAL.search(text) for text in [*english.values(), *welsh.values()])

@@ -62,7 +62,8 @@ def kwargs_for(world, name):
         "scenario_create": {"pk": a},
         "scenario_detail": scenario,
         "scenario_run": scenario,
-        "match_decide": {**scenario, "proposal_pk": world["proposal"].pk, "action": "accept"},
+        "match_decide": {**scenario, "proposal_pk": world["proposal"].pk, "action": "reject"},
+        "match_accept": {**scenario, "proposal_pk": world["proposal"].pk},
         "pin_remove": {**scenario, "pin_pk": world["pin"].pk},
         "exclusion_remove": {**scenario, "exclusion_pk": world["exclusion"].pk},
         "support_list": {"pk": a},
@@ -99,6 +100,8 @@ CASES = [
     ("scenario_detail", "get", None, 403),
     ("scenario_run", "post", {}, 403),
     ("match_decide", "post", {}, 403),
+    ("match_accept", "get", None, 403),
+    ("match_accept", "post", {}, 403),
     ("pin_remove", "post", {}, 403),
     ("exclusion_remove", "post", {}, 403),
     ("support_list", "get", None, 200),
@@ -108,7 +111,12 @@ CASES = [
     (
         "support_end",
         "post",
-        {"status": "completed", "reason": "", **date_fields("ended_on")},
+        {
+            "status": "completed",
+            "reason": "Targets met",
+            "confirm": "True",
+            **date_fields("ended_on"),
+        },
         403,
     ),
 ]

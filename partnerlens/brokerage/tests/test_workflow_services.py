@@ -138,8 +138,10 @@ def test_progress_is_recorded_and_support_ended_early_excludes_the_pair(cluster,
     relationship = accept_match(proposal(run, cluster["ash"]), actor=broker)
     note = record_progress(relationship, text="First visit: lesson study", actor=broker)
     assert relationship.notes.get() == note
-    with pytest.raises(BrokerageError, match="ended early"):
+    with pytest.raises(BrokerageError, match="why the support is ending"):
         end_support(relationship, status=SupportStatus.ENDED_EARLY, actor=broker)
+    with pytest.raises(BrokerageError, match="why the support is ending"):
+        end_support(relationship, status=SupportStatus.COMPLETED, reason="  ", actor=broker)
     end_support(
         relationship, status=SupportStatus.ENDED_EARLY, reason="Leadership changes", actor=broker
     )
@@ -147,7 +149,7 @@ def test_progress_is_recorded_and_support_ended_early_excludes_the_pair(cluster,
     assert relationship.status == SupportStatus.ENDED_EARLY
     assert relationship.ended_on is not None
     with pytest.raises(BrokerageError, match="already ended"):
-        end_support(relationship, status=SupportStatus.COMPLETED, actor=broker)
+        end_support(relationship, status=SupportStatus.COMPLETED, reason="Done", actor=broker)
     # Ash's need is open again, but Cedar (a failed pairing) is not proposed for it.
     again = run_scenario(scenario, actor=broker)
     assert ("Cedar Primary", "Ash Primary", "maths") not in pairs(again)

@@ -126,13 +126,18 @@ def test_someone_already_signed_in_accepts_with_one_button(client, personas, smt
     assert PartnershipRole.objects.get(user=personas["outsider"]).partnership == personas["a"]
 
 
-def test_a_new_account_is_refused_for_an_email_that_already_has_one(client, personas, smtp_server):
-    invite(client, personas, email="teacher_a@example.org")
+def test_an_address_with_an_account_is_asked_to_sign_in_not_to_make_another(
+    client, personas, smtp_server
+):
+    invite(client, personas, email="Teacher_A@example.org")
     path = link_in(smtp_server.messages[0])
+    page = client.get(path).content.decode()
+    assert "Sign in to accept" in page and "Create your account" not in page
     response = client.post(path, {"name": "Someone Else", "password": "slate-harbour-47"})
-    assert response.status_code == 410
-    assert "already an account" in response.content.decode()
+    assert response.status_code == 200
+    assert "already an account" not in response.content.decode()
     assert get_user_model().objects.filter(email="teacher_a@example.org").count() == 1
+    assert not RoleInvitation.objects.get().accepted_at
 
 
 def test_a_weak_password_is_refused_with_a_message_by_the_field(client, personas, smtp_server):
@@ -178,3 +183,50 @@ def test_the_last_partnership_lead_cannot_be_removed(personas):
         services.end_role(lead_role, actor=personas["lead_a"])
     lead_role.refresh_from_db()
     assert lead_role.ended is None
+
+
+def test_someone_signed_in_as_another_person_is_shown_whose_invitation_it_is(
+    client, personas, smtp_server
+):
+    invite(client, personas, email="ann.jones@example.org")
+    path = link_in(smtp_server.messages[0])
+    client.force_login(personas["outsider"])
+
+    page = client.get(path)
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "a…@example.org" in text and "ann.jones@example.org" not in text
+    assert "Sign out and continue" in text
+    assert client.post(path).status_code == 403
+    assert not PartnershipRole.objects.filter(user=personas["outsider"]).exists()
+    assert RoleInvitation.objects.get().accepted_at is None
+
+    # Signing out there comes back to the invitation, for the invited person to accept.
+    out = client.post(reverse("logout"), {"next": path})
+    assert out["Location"] == path
+    assert "Create your account" in client.get(path).content.decode()
+
+
+def test_the_service_refuses_an_invitation_to_anyone_else(client, personas, smtp_server):
+    invite(client, personas, email="ann.jones@example.org")
+    token = link_in(smtp_server.messages[0]).rstrip("/").rsplit("/", 1)[1]
+    with pytest.raises(services.InvitationError):
+        services.accept_invitation(token, user=personas["outsider"])
+
+
+def test_an_existing_user_invited_again_signs_in_and_accepts(client, personas, smtp_server):
+    """Re-inviting someone who has an account: the link leads through sign-in, back to
+    the invitation, whatever the case of the address the lead typed."""
+    teacher = personas["teacher_a"]
+    invite(client, personas, email="TEACHER_A@example.org", role=Role.GOVERNOR)
+    path = link_in(smtp_server.messages[0])
+    page = client.get(path).content.decode()
+    sign_in = re.search(r'href="([^"]*/accounts/login/\?next=[^"]+)"', page).group(1)
+
+    reply = client.post(
+        sign_in.replace("&amp;", "&"),
+        {"username": "teacher_a@example.org", "password": "correct-horse-battery", "next": path},
+    )
+    assert reply["Location"] == path
+    client.post(path)
+    assert PartnershipRole.objects.filter(user=teacher, role=Role.GOVERNOR).exists()

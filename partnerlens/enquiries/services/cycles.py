@@ -19,6 +19,7 @@ from partnerlens.enquiries.errors import EnquiryError
 from partnerlens.enquiries.models import AnonymityMode, Cycle, CycleState
 from partnerlens.enquiries.receipts import forget_receipts
 from partnerlens.enquiries.services.invitees import send_invitations
+from partnerlens.enquiries.services.reminders import reschedule_reminders
 from partnerlens.enquiries.signals import cycle_state_changed
 from partnerlens.frameworks.models import FrameworkVersion
 
@@ -34,6 +35,9 @@ def create_cycle(
     anonymity_mode: str = AnonymityMode.CONFIDENTIAL,
     audience_roles: list[str] | None = None,
     audience_organisations: list[Organisation] | None = None,
+    title_cy: str = "",
+    introduction: str = "",
+    introduction_cy: str = "",
 ) -> Cycle:
     if not framework_version.is_published:
         raise EnquiryError(_("Only a published framework version can be used for a cycle."))
@@ -65,6 +69,9 @@ def create_cycle(
             partnership=partnership,
             framework_version=framework_version,
             title=title.strip(),
+            title_cy=title_cy.strip(),
+            introduction=introduction.strip(),
+            introduction_cy=introduction_cy.strip(),
             opens_on=opens_on,
             closes_on=closes_on,
             anonymity_mode=anonymity_mode,
@@ -118,6 +125,7 @@ def open_cycle(cycle: Cycle, *, actor) -> int:
     if cycle.closes_on < timezone.localdate():
         raise EnquiryError(_("The closing date has passed. Change it before opening."))
     _move(cycle, CycleState.OPEN, actor)
+    reschedule_reminders(cycle)
     return send_invitations(cycle)
 
 
@@ -133,3 +141,90 @@ def publish_cycle(cycle: Cycle, *, actor) -> Cycle:
         published = _move(cycle, CycleState.PUBLISHED, actor)
         forget_receipts(published)
     return published
+
+
+class DatesRefused(EnquiryError):
+    """New dates a cycle cannot take; ``field`` names the date the message is about."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def check_new_dates(cycle: Cycle, opens_on: date, closes_on: date) -> None:
+    """Raise ``DatesRefused`` unless the cycle, in its state, may take these dates."""
+    today = timezone.localdate()
+    if cycle.state == CycleState.PUBLISHED:
+        raise DatesRefused(_("The results are published, so this cycle's dates cannot change."))
+    if closes_on < opens_on:
+        raise DatesRefused(_("The closing date must be on or after the opening date"), "closes_on")
+    if (opens_on, closes_on) == (cycle.opens_on, cycle.closes_on):
+        raise DatesRefused(_("These are the dates the cycle already has. Change at least one."))
+    if cycle.state == CycleState.OPEN and opens_on > today:
+        raise DatesRefused(
+            _("The cycle is open, so its opening date cannot be after today"), "opens_on"
+        )
+    if cycle.state in (CycleState.DRAFT, CycleState.OPEN) and closes_on < today:
+        raise DatesRefused(
+            _("The closing date cannot be in the past. To stop answers now, close the cycle."),
+            "closes_on",
+        )
+
+
+def change_cycle_dates(cycle: Cycle, *, actor, opens_on: date, closes_on: date) -> Cycle:
+    """Move a cycle's opening and closing dates, and what hangs on them.
+
+    Invitation links last at least until the cycle closes, so a later closing date extends
+    every invitee's link alike (no invitee is singled out, whoever has answered). Reminders
+    are rescheduled once the change is committed.
+    """
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        check_new_dates(locked, opens_on, closes_on)
+        before = {
+            "opens_on": locked.opens_on.isoformat(),
+            "closes_on": locked.closes_on.isoformat(),
+        }
+        locked.opens_on, locked.closes_on = opens_on, closes_on
+        locked.save(update_fields=["opens_on", "closes_on"])
+        locked.invitees.filter(expires_at__lt=locked.closing_moment).update(
+            expires_at=locked.closing_moment
+        )
+        record(
+            actor,
+            verbs.CYCLE_DATES_CHANGED,
+            locked,
+            partnership_id=locked.partnership_id,
+            before=before,
+            after={"opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat()},
+        )
+        transaction.on_commit(lambda: reschedule_reminders(locked))
+    cycle.opens_on, cycle.closes_on = opens_on, closes_on
+    return locked
+
+
+def change_cycle_texts(cycle: Cycle, *, actor, **texts: str) -> Cycle:
+    """Change a cycle's title and introduction in either language (any state: wording
+    people read, not what they answered); the audit entry lists the fields changed."""
+    changed = {
+        name: value.strip()
+        for name, value in texts.items()
+        if name in TEXT_FIELDS and getattr(cycle, name) != value.strip()
+    }
+    if not changed:
+        return cycle
+    with transaction.atomic():
+        for name, value in changed.items():
+            setattr(cycle, name, value)
+        cycle.save(update_fields=list(changed))
+        record(
+            actor,
+            verbs.CYCLE_TEXTS_CHANGED,
+            cycle,
+            partnership_id=cycle.partnership_id,
+            fields=sorted(changed),
+        )
+    return cycle
+
+
+TEXT_FIELDS = ("title", "title_cy", "introduction", "introduction_cy")

@@ -30,6 +30,7 @@ from partnerlens.enquiries.invitee_files import (
 )
 from partnerlens.enquiries.models import Cycle, CycleState, Invitee
 from partnerlens.enquiries.receipts import responders_among
+from partnerlens.outbox.services import delivery_connection
 
 REMINDER_GAP = timedelta(days=3)
 MAX_REMINDERS = 3
@@ -109,7 +110,9 @@ REMINDER_FIELDS = [
 
 
 def _send_each(invitees, kind: str) -> int:
-    """Send one email per invitee; each row is saved only once its email was accepted."""
+    """Queue one email per invitee (settings.EMAIL_BACKEND is the outbox), each just after
+    the invitee's new link is saved. The two are separate transactions, so no transaction
+    id joins an invitee row to anything else stored (see docs/anonymity.md)."""
     sent = 0
     connection = get_connection()
     with connection:
@@ -132,7 +135,7 @@ def _send_each(invitees, kind: str) -> int:
                         "last_reminded_at",
                     ]
                 )
-                connection.send_messages([build_message(kind, invitee, token)])
+            connection.send_messages([build_message(kind, invitee, token)])
             sent += 1
     return sent
 
@@ -172,10 +175,20 @@ def _remind_blindly(cycle: Cycle, due: list[Invitee]) -> int:
     """Anonymous cycles: every invitee due gets the same bookkeeping (a fresh link, the
     count, the time), responders included, in one transaction; only the email is kept
     from those whose receipt shows they answered. So the database records nobody as a
-    non-responder; only the mail server sees who was written to."""
+    non-responder; only the mail server sees who was written to.
+
+    For the same reason these reminders bypass the outbox (which stores every message):
+    they go straight to the mail server, and if it cannot be reached nothing is written
+    and ``EnquiryError`` says so (the scheduled reminder task tries again later)."""
     if not due:
         return 0
-    connection = get_connection()
+    connection = delivery_connection()
+    try:
+        connection.open()
+    except OSError as error:
+        raise EnquiryError(
+            _("The mail server cannot be reached, so no reminders were sent. Try again later.")
+        ) from error
     with connection:
         now = timezone.now()
         tokens = {}

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerlens.core.bilingual import localised
 from partnerlens.enquiries.errors import EnquiryError
 from partnerlens.enquiries.models import Cycle, Reflection
 from partnerlens.frameworks.models import ReflectionPrompt
@@ -54,7 +55,11 @@ def export_reflections(user, fmt: str = "csv") -> str:
     if fmt == "txt":
         blocks = []
         for r in reflections:
-            where = f"{r.cycle.partnership.name}: {r.cycle.title}" if r.cycle else ""
+            where = (
+                f"{localised(r.cycle.partnership, 'name')}: {localised(r.cycle, 'title')}"
+                if r.cycle
+                else ""
+            )
             blocks.append(
                 f"{r.prompt.version.framework.name_en} {where}\n"
                 f"{timezone.localtime(r.updated_at):%Y-%m-%d}\n"
@@ -68,8 +73,8 @@ def export_reflections(user, fmt: str = "csv") -> str:
         writer.writerow(
             [
                 r.prompt.version.framework.name_en,
-                r.cycle.partnership.name if r.cycle else "",
-                r.cycle.title if r.cycle else "",
+                localised(r.cycle.partnership, "name") if r.cycle else "",
+                localised(r.cycle, "title") if r.cycle else "",
                 r.prompt.text,
                 r.text,
                 timezone.localtime(r.updated_at).isoformat(timespec="minutes"),

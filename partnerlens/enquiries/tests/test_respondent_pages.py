@@ -132,7 +132,7 @@ def test_check_your_answers_lists_every_answer_with_a_change_link(started, clien
     page = client.get(f"/enquiries/r/{token}/check/")
     assert "Check your answers before submitting" in page.text
     assert "Leading" in page.text and "Joint training" in page.text
-    assert f'href="/enquiries/r/{token}/theme/1/#q{ids["shared-aims"]}"' in page.text
+    assert f'href="/enquiries/r/{token}/theme/1/?from=check#q{ids["shared-aims"]}"' in page.text
 
 
 def test_submitting_twice_says_it_was_already_submitted(started, client):
@@ -147,7 +147,8 @@ def test_submitting_twice_says_it_was_already_submitted(started, client):
 
 
 def test_submitting_with_gaps_returns_to_the_check_page_with_the_reason(started, client):
-    _cycle, token, _ids, _response = started
+    _cycle, token, ids, _response = started
+    client.post(f"/enquiries/r/{token}/theme/2/", {f"q{ids['visits']}": "4"})
     reply = client.post(f"/enquiries/r/{token}/submit/", follow=True)
     assert "1 question still needs an answer or evidence." in reply.text
     assert "Answer this question: How well do partners share their aims?" in reply.text
@@ -184,10 +185,11 @@ def test_an_open_link_asks_the_role_then_gives_a_private_link(make_cycle, cluste
     page = client.get(f"/enquiries/p/{public}/")
     assert "Teacher" in page.text and "Governor" not in page.text
     reply = client.post(f"/enquiries/p/{public}/", {"role": "headteacher"}, follow=True)
-    assert "it is your private link" in reply.text
+    assert "Your private link" in reply.text
     response = Response.objects.get()
     assert (response.role, response.invitee) == ("headteacher", None)
     assert reply.redirect_chain[-1][0].startswith("/enquiries/r/")
+    assert reply.redirect_chain[-1][0].endswith("/link/")
 
 
 def test_numbers_are_stored_exactly_as_typed(started, client):

@@ -30,6 +30,19 @@ from partnerlens.frameworks.services.documents import (
 )
 from partnerlens.frameworks.services.versions import ensure_draft, partnership_id
 
+# What a draft question's page changes directly (its settings go into ``config``).
+EDITED_FIELDS = (
+    "text_en",
+    "text_cy",
+    "help_en",
+    "help_cy",
+    "roles",
+    "required",
+    "evidence_required",
+    "allow_dont_know",
+    "weight",
+)
+
 
 def _question_doc(fields: dict[str, Any], options: list[dict[str, Any]]) -> QuestionDoc:
     try:
@@ -114,20 +127,7 @@ def update_question(
     ``options``, if given, replaces the options (document format)."""
     theme = question.theme
     ensure_draft(theme.version)
-    allowed = {
-        "kind",
-        "text_en",
-        "text_cy",
-        "help_en",
-        "help_cy",
-        "roles",
-        "required",
-        "evidence_required",
-        "allow_dont_know",
-        "weight",
-        "config",
-        "key",
-    }
+    allowed = {*EDITED_FIELDS, "kind", "config", "key"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise FrameworkChangeError([Problem(name, "change.fixed_field") for name in unknown])

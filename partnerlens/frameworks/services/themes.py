@@ -1,4 +1,5 @@
-"""Themes of a draft: add one at the end, or remove one with its questions."""
+"""Themes of a draft: add one at the end, change it, or remove it with its questions
+(``drafts.move`` moves one)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,48 @@ def remove_theme(theme: Theme, *, actor=None) -> None:
         key=theme.key,
     )
     theme.delete()
+
+
+@transaction.atomic
+def update_theme(
+    theme: Theme,
+    *,
+    title_en: str,
+    title_cy: str = "",
+    description_en: str = "",
+    description_cy: str = "",
+    weight: float = 1.0,
+    target_level: float | None = None,
+    actor=None,
+) -> Theme:
+    """Change a draft theme's texts (both languages), weight and target level."""
+    ensure_draft(theme.version)
+    problems = []
+    if not title_en.strip():
+        problems.append(Problem("title_en", "change.theme_title"))
+    if weight < 0:
+        problems.append(Problem("weight", "change.weight"))
+    if problems:
+        raise FrameworkChangeError(problems)
+    values = {
+        "title_en": title_en.strip(),
+        "title_cy": title_cy.strip(),
+        "description_en": description_en.strip(),
+        "description_cy": description_cy.strip(),
+        "weight": weight,
+        "target_level": target_level,
+    }
+    changed = [name for name, value in values.items() if getattr(theme, name) != value]
+    for name in changed:
+        setattr(theme, name, values[name])
+    if changed:
+        theme.save(update_fields=changed)
+        record(
+            actor,
+            verbs.FRAMEWORK_THEME_UPDATED,
+            theme,
+            partnership_id=partnership_id(theme.version),
+            key=theme.key,
+            changed=changed,
+        )
+    return theme

@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
 from partnerlens.directory.models import Partnership
-from partnerlens.frameworks.errors import FrameworkChangeError
+from partnerlens.frameworks.errors import FrameworkChangeError, PublishedVersionError
 from partnerlens.frameworks.models import (
     Framework,
     FrameworkVersion,
-    FrozenVersionError,
     VersionStatus,
 )
 from partnerlens.frameworks.schema import (
@@ -46,9 +46,10 @@ BUILTIN_DIR = Path(__file__).resolve().parent.parent / "builtin"
 
 
 def ensure_draft(version: FrameworkVersion) -> None:
+    """Raise ``PublishedVersionError`` unless ``version`` is (still) a draft."""
     version.refresh_from_db(fields=["status"])
     if not version.is_draft:
-        raise FrozenVersionError(str(Problem("", "change.published", {"number": version.number})))
+        raise PublishedVersionError(version.number)
 
 
 def partnership_id(version_or_framework) -> int | None:
@@ -134,19 +135,31 @@ def load_builtin_frameworks(*, actor=None) -> list[tuple[FrameworkVersion, bool]
 # --- lifecycle ------------------------------------------------------------------------
 
 
+def publish_problems(version: FrameworkVersion) -> list[Problem]:
+    """What stops a draft being published: no theme at all, or themes with no question.
+
+    Each empty theme's problem carries its ``key`` (and title in the active language), so a
+    page can link to the theme, where the lead adds a question or removes the theme.
+    """
+    themes = list(version.themes.annotate(n=Count("questions")).order_by("order", "id"))
+    if not themes:
+        return [Problem("", "change.no_themes")]
+    return [
+        Problem("", "change.empty_theme", {"title": t.title, "key": t.key})
+        for t in themes
+        if not t.n
+    ]
+
+
 @transaction.atomic
 def publish_version(version: FrameworkVersion, *, actor=None) -> FrameworkVersion:
     """Freeze a draft. From now on its themes, questions and options never change."""
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         return version
-    empty = [t.title_en for t in version.themes.all() if not t.questions.exists()]
-    if not version.themes.exists():
-        raise FrameworkChangeError(Problem("", "change.no_themes"))
-    if empty:
-        raise FrameworkChangeError(
-            [Problem("", "change.empty_theme", {"title": title}) for title in empty]
-        )
+    problems = publish_problems(version)
+    if problems:
+        raise FrameworkChangeError(problems)
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])

@@ -31,6 +31,7 @@ def urls_for(w, partnership, version):
     """(method, url, changes_something) for every page, pointed at one version."""
     p, v = partnership.pk, version.pk
     question = version.questions_for()[0]
+    option = question.options.all()[0]
     return [
         ("get", reverse("frameworks:list", args=[p]), False),
         ("get", reverse("frameworks:version", args=[p, v]), False),
@@ -42,6 +43,17 @@ def urls_for(w, partnership, version):
         ("post", reverse("frameworks:remove_question", args=[p, v, question.pk]), True),
         ("post", reverse("frameworks:publish", args=[p, v]), True),
         ("post", reverse("frameworks:start_draft", args=[p, v]), True),
+        ("get", reverse("frameworks:preview", args=[p, v]), False),
+        ("post", reverse("frameworks:discard", args=[p, v]), True),
+        ("post", reverse("frameworks:edit_details", args=[p, v]), True),
+        ("post", reverse("frameworks:edit_theme", args=[p, v, question.theme_id]), True),
+        ("post", reverse("frameworks:move_theme", args=[p, v, question.theme_id]), True),
+        ("post", reverse("frameworks:remove_theme", args=[p, v, question.theme_id]), True),
+        ("post", reverse("frameworks:edit_question", args=[p, v, question.pk]), True),
+        ("post", reverse("frameworks:move_question", args=[p, v, question.pk]), True),
+        ("post", reverse("frameworks:add_option", args=[p, v, question.pk]), True),
+        ("post", reverse("frameworks:edit_option", args=[p, v, option.pk]), True),
+        ("post", reverse("frameworks:remove_option", args=[p, v, option.pk]), True),
         ("get", reverse("frameworks:upload", args=[p]), True),
     ]
 
@@ -137,7 +149,7 @@ def test_flexing_without_a_theme_is_refused_with_a_message(client, world):
     client.force_login(world["lead_a"])
     url = reverse("frameworks:flex", args=[world["a"].pk, world["base"].pk])
     page = client.post(url, {"weight-purpose": "1"}).content.decode()
-    assert "govuk-error-summary" in page and "This field is required." in page
+    assert "govuk-error-summary" in page and "Select an answer for “Themes to include”" in page
     assert Framework.objects.filter(owner=world["a"]).count() == 1
 
 

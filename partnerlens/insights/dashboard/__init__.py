@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from partnerlens.core.bilingual import localised
 from partnerlens.insights.analytics import frames as engine_frames
 from partnerlens.insights.analytics.maturity import priorities
 from partnerlens.insights.analytics.multiplicity import release_findings
@@ -144,8 +145,8 @@ def _dashboard(
     tables: dict | None = None,
 ) -> Dashboard:
     return Dashboard(
-        frames.cycle_title,
-        frames.partnership_name,
+        localised(frames, "cycle_title"),
+        localised(frames, "partnership_name"),
         context.policy.threshold(),
         context.policy.threshold("parent"),
         respondents,

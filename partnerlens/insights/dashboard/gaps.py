@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop, ngettext
 from partnerlens.directory.models import Role
 from partnerlens.insights import charts
 from partnerlens.insights.analytics.gaps import ROLE_ORDER
+from partnerlens.insights.analytics.suppression import published_rows
 from partnerlens.insights.charts.base import fmt, fmt_interval
 from partnerlens.insights.dashboard.labels import (
     VERDICTS,
@@ -127,7 +128,7 @@ def role_section(context: Context, role_gaps: pd.DataFrame, optimism: pd.DataFra
 def _group_rows(rows: pd.DataFrame, first: Callable[[Any], list[str]]):
     """Printed rows of a group's theme figures: ``first(row)`` names it, hidden ones say so."""
     body, hidden = [], [suppressed_text()] * 3
-    for row in rows.itertuples(index=False):
+    for row in published_rows(rows).itertuples(index=False):  # hidden tiny groups left out
         if row.suppressed:
             body.append([*first(row), *hidden])
         else:

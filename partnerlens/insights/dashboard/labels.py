@@ -7,10 +7,10 @@ import math
 from typing import Any
 
 import pandas as pd
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from partnerlens.core.bilingual import localised
 from partnerlens.directory.models import Role
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
 from partnerlens.insights.analytics.suppression import LEADERS, OTHERS
@@ -40,16 +40,11 @@ def suppressed_text() -> str:
     return _(SUPPRESSED)
 
 
-def _welsh() -> bool:
-    return (translation.get_language() or "en").startswith("cy")
-
-
 def theme_labels(themes: pd.DataFrame) -> dict[str, str]:
-    labels = {}
-    for row in themes.itertuples(index=False):
-        title = getattr(row, "title_cy", "") if _welsh() else ""
-        labels[row.theme_key] = title or getattr(row, "title_en", "") or row.theme_key
-    return labels
+    return {
+        row.theme_key: localised(row, "title") or row.theme_key
+        for row in themes.itertuples(index=False)
+    }
 
 
 def role_label(role: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from partnerlens.core.bilingual import localised
 from partnerlens.insights import charts
 from partnerlens.insights.analytics import maturity
 from partnerlens.insights.analytics.frames import NO_ORGANISATION
@@ -19,7 +20,8 @@ def sections(context: Context) -> tuple[list[Section], list[ExportTable]]:
     if answers.empty:
         return found, exports
     names = {int(k): v for k, v in context.frames.organisations.items()}
-    for key, text in context.frames.relationship_questions.items():
+    for key, question in context.frames.relationship_questions.items():
+        text = localised(question, "text")
         mine = answers[answers["question_key"] == key]
         if mine.empty:
             continue

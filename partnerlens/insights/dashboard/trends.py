@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from partnerlens.core.bilingual import localised
 from partnerlens.insights import charts
 from partnerlens.insights.analytics.trends import fair_trend, trend
 from partnerlens.insights.charts.base import fmt_interval
@@ -34,8 +35,8 @@ def changes(context: Context) -> pd.DataFrame | None:
 
 
 def _labels(context: Context) -> dict:
-    cycles = context.frames.cycles
-    return dict(zip(cycles["cycle_id"], cycles["label"], strict=True))
+    """Each cycle's title in the page's language (``label_cy`` beside ``label``)."""
+    return {row.cycle_id: localised(row, "label") for row in context.frames.cycles.itertuples()}
 
 
 def _verdict(row) -> str:

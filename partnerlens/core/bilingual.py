@@ -1,0 +1,156 @@
+"""Texts people type in two languages: the one rule for which of the two a reader sees.
+
+A typed text is stored twice on its object: the English in ``<field>_en`` (or, where the
+field kept its first name, plain ``<field>``, as ``Partnership.name`` and ``Cycle.title``)
+and the Welsh in ``<field>_cy``, blank until someone writes it. A reader of a Welsh page
+sees the Welsh when it exists, otherwise the English, which pages mark ``lang="en"`` so a
+screen reader switches voice: ``marked`` here for HTML built in Python (choice labels,
+table cells), ``{% reader_text %}`` in ``templatetags/bilingual.py`` for templates.
+A text "lacks Welsh" when it has English and no Welsh (``lacks_welsh``); editors see the
+"Welsh missing" tag (``missing_tag``) wherever that holds.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.template.defaultfilters import linebreaksbr
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+WELSH = "cy"
+ENGLISH = "en"
+
+
+def welsh_active() -> bool:
+    return (translation.get_language() or ENGLISH).startswith(WELSH)
+
+
+def english_of(obj: Any, field: str) -> str:
+    """The English text: ``<field>_en`` if the object has one, else ``<field>`` itself."""
+    value = getattr(obj, f"{field}_en", None)
+    if value is None:
+        value = getattr(obj, field, "")
+    return value or ""
+
+
+def welsh_of(obj: Any, field: str) -> str:
+    return getattr(obj, f"{field}_{WELSH}", "") or ""
+
+
+def pick(obj: Any, field: str) -> tuple[str, str]:
+    """(text, language of that text) for the active language: Welsh on a Welsh page when it
+    exists, else English."""
+    if welsh_active():
+        welsh = welsh_of(obj, field)
+        if welsh:
+            return welsh, WELSH
+    return english_of(obj, field), ENGLISH
+
+
+def localised(obj: Any, field: str) -> str:
+    """The text of ``field`` in the active language, falling back to English."""
+    return pick(obj, field)[0]
+
+
+def mark_english(html: str) -> SafeString:
+    """Escaped text (or safe HTML) marked as English when the page is Welsh."""
+    shown = conditional_escape(html)
+    if shown and welsh_active():
+        return format_html('<span lang="en">{}</span>', shown)
+    return shown
+
+
+def marked(obj: Any, field: str, linebreaks: bool = False) -> SafeString:
+    """The text of ``field`` as HTML in the active language: escaped, and an English
+    fallback on a Welsh page wrapped in ``<span lang="en">``."""
+    text, language = pick(obj, field)
+    shown = linebreaksbr(text, autoescape=True) if linebreaks else conditional_escape(text)
+    return mark_english(shown) if language == ENGLISH else shown
+
+
+def interpolate(template: str, **values: Any) -> SafeString:
+    """A translated sentence holding typed texts, as HTML: the sentence escaped, each value
+    kept as it is if already HTML (``marked``) and escaped if not. For labels built in
+    Python, e.g. ``interpolate(_("Weight for %(theme)s"), theme=marked(theme, "title"))``."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(conditional_escape(template) % escaped)  # noqa: S308 (all escaped)
+
+
+def lacks_welsh(english: Any, welsh: Any) -> bool:
+    """A text with English and no Welsh (a blank English needs no Welsh)."""
+    return bool(str(english or "").strip()) and not str(welsh or "").strip()
+
+
+def welsh_missing(obj: Any, *fields: str) -> list[str]:
+    """The fields of ``obj`` that lack Welsh."""
+    return [f for f in fields if lacks_welsh(english_of(obj, f), welsh_of(obj, f))]
+
+
+def english_fallbacks(objects: Iterable[Any], *fields: str) -> set[str]:
+    """The English texts a Welsh reader is shown in place of missing Welsh: each of
+    ``fields`` of each object that lacks Welsh (for ``mark_within`` and ``mark_svg``)."""
+    return {english_of(obj, f) for obj in objects for f in welsh_missing(obj, *fields)}
+
+
+def missing_tag() -> SafeString:
+    """The editors' "Welsh missing" tag."""
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--yellow partnerlens-welsh-missing">{}</strong>',
+        _("Welsh missing"),
+    )
+
+
+def text_field(
+    label, *, welsh: bool = False, rows: int = 0, required: bool = False, **options
+) -> forms.CharField:
+    """A form field for one language of a typed text. Its input carries ``lang`` (and the
+    Welsh one spell-checking), so browsers check and screen readers read the right language.
+    ``rows`` makes it a text area; ``options`` go to ``CharField`` (``max_length``,
+    ``help_text``, ``error_messages``)."""
+    attrs = {"lang": WELSH, "spellcheck": "true"} if welsh else {"lang": ENGLISH}
+    if rows:
+        widget = forms.Textarea(attrs={"rows": rows, **attrs})
+    else:
+        widget = forms.TextInput(attrs=attrs)
+    return forms.CharField(label=label, required=required, widget=widget, **options)
+
+
+def _pattern(english: Iterable[str], escape) -> re.Pattern | None:
+    """One regex for the escaped texts, longest first, each whole (not inside a word); a
+    text with no letter in it (a number) is no language's."""
+    words = {t for t in english if any(c.isalpha() for c in t)}
+    texts = sorted({escape(t) for t in words}, key=len, reverse=True)
+    if not texts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, texts)) + r")(?!\w)")
+
+
+def mark_within(text: Any, english: Iterable[str]) -> Any:
+    """Stored text (a release's sentence or table cell) as HTML, with each of the ``english``
+    texts in it marked ``lang="en"`` on a Welsh page: for pages that show words saved in
+    the reader's language with the English fallbacks already in them. Not text: unchanged."""
+    if not isinstance(text, str):
+        return text
+    shown = conditional_escape(text)
+    pattern = _pattern(english, conditional_escape) if welsh_active() else None
+    if pattern is None:
+        return shown
+    return mark_safe(pattern.sub(r'<span lang="en">\g<0></span>', shown))  # noqa: S308 (escaped)
+
+
+def mark_svg(svg: str, english: Iterable[str]) -> str:
+    """A chart's SVG with each ``<text>`` that is one of the ``english`` texts given
+    ``lang="en"`` on a Welsh page (SVG text cannot hold a span)."""
+    pattern = _pattern(english, partial(html.escape, quote=False)) if welsh_active() else None
+    if pattern is None or not svg:
+        return svg
+    labels = re.compile(r"<text\b([^>]*)>(" + pattern.pattern + r")</text>")
+    return labels.sub(r'<text\1 lang="en">\2</text>', svg)

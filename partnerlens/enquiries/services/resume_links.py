@@ -1,0 +1,50 @@
+"""A respondent's private link: where it points, and emailing it to the respondent.
+
+Open-link respondents get a private link to their own draft when they start; nobody else
+knows it. They may email it to themselves: the address is used to send that one message and
+is not stored with the response (the mail system keeps the message only to deliver it).
+In an anonymous cycle the link is never emailed, since a stored message holding an address
+and the link would tie that person to their answers (docs/anonymity.md, "Open links").
+"""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from partnerlens.enquiries.emails import respond_url
+from partnerlens.enquiries.errors import EnquiryError
+from partnerlens.enquiries.models import Language, Response
+
+
+def can_email(response: Response) -> bool:
+    """Whether this response's private link may be emailed (never in anonymous cycles)."""
+    return not response.cycle.is_anonymous and not response.is_submitted
+
+
+def email_resume_link(response: Response, token: str, address: str, *, language: str) -> None:
+    """Send the private link to ``address`` in ``language`` first, then the other language.
+
+    The address goes only into the message; nothing about it is written to the response.
+    """
+    if not can_email(response):
+        raise EnquiryError(_("This link cannot be sent by email."))
+    cycle = response.cycle
+    first = language if language in Language.values else Language.ENGLISH
+    order = [first, *[code for code in Language.values if code != first]]
+    subjects, parts = [], []
+    for code in order:
+        with translation.override(code):
+            context = {
+                "cycle": cycle,
+                "partnership": cycle.partnership,
+                "link": respond_url(token, code),
+                "closes": formats.date_format(cycle.closes_on, "j F Y"),
+            }
+            subject = render_to_string(f"enquiries/email/resume_link_subject_{code}.txt", context)
+            subjects.append(subject.strip())
+            parts.append(render_to_string(f"enquiries/email/resume_link_{code}.txt", context))
+    body = "\n\n-----\n\n".join(part.strip() for part in parts) + "\n"
+    EmailMessage(subject=" / ".join(subjects), body=body, to=[address]).send()
