@@ -34,6 +34,26 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+def one_request_per_connection(server) -> None:
+    """Make a live server close each connection after its response (HTTP/1.0).
+
+    Django's live server handles each connection in a thread that it never waits for. A
+    browser's kept-alive connection kept such a thread alive after the server stopped; when
+    it ended it closed a database connection no longer shared with it (on SQLite: an error
+    in the thread, PytestUnhandledThreadExceptionWarning; on PostgreSQL: a connection left
+    open, "the test database is being accessed by other users")."""
+    httpd = server.thread.httpd
+    handler = httpd.RequestHandlerClass
+    httpd.RequestHandlerClass = type(handler.__name__, (handler,), {"protocol_version": "HTTP/1.0"})
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, with no request thread outliving it."""
+    one_request_per_connection(live_server)
+    return live_server
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_english(settings):
     """Cheap password hashing for personas, and English unless a test switches language.
@@ -111,7 +131,7 @@ def smtp_server(settings):
     controller.start()
     settings.EMAIL_BACKEND = "partnerlens.outbox.backend.QueuedEmailBackend"
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.OUTBOX_ENQUEUE_ON_COMMIT = False
+    settings.TASKS_ENQUEUE_ON_COMMIT = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
@@ -154,12 +174,11 @@ class MailServer:
 @pytest.fixture
 def mail_server(settings):
     """Production-like mail: the database task backend (run tasks with the real worker, see
-    outbox/tests/conftest.py) and SMTP delivery to a server that is down until started."""
+    core/testing_tasks.py) and SMTP delivery to a server that is down until started."""
     server = MailServer(_free_port())
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.EMAIL_BACKEND = "partnerlens.outbox.backend.QueuedEmailBackend"
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.OUTBOX_ENQUEUE_ON_COMMIT = True
     settings.TASKS_ENQUEUE_ON_COMMIT = True
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port

@@ -55,8 +55,9 @@ INSTALLED_APPS = [
 
 # Sign-in by email address in any case (directory/backends.py), behind django-axes'
 # throttle, which axes wants first so a locked-out name is refused before any password check.
+# Axes needs the request (the address it counts against): pass one to authenticate().
 AUTHENTICATION_BACKENDS = [
-    "partnerlens.directory.backends.ThrottleBackend",
+    "axes.backends.AxesStandaloneBackend",
     "partnerlens.directory.backends.EmailBackend",
 ]
 
@@ -173,7 +174,6 @@ EMAIL_BACKEND = "partnerlens.outbox.backend.QueuedEmailBackend"
 OUTBOX_DELIVERY_BACKEND = env_str(
     "OUTBOX_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
-OUTBOX_ENQUEUE_ON_COMMIT = True  # deliver once the sender's transaction commits
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 1025)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -192,7 +192,7 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# Other tasks (release building, matching runs) are enqueued when the asking page's
+# Tasks (mail delivery, release building, matching runs) are enqueued when the asking page's
 # transaction commits; tests turn this off and run tasks at once (root conftest.py).
 TASKS_ENQUEUE_ON_COMMIT = True
 # The demo mail catcher of `make run` (scripts/run) writes a maildir here; the Mailbox page

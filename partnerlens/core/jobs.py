@@ -8,8 +8,12 @@ task that calls ``claim`` / ``finish`` / ``retry_or_fail`` around its work:
   the task with that generation once the caller's transaction commits (``enqueue``);
 - the task claims its generation (queued -> running) with one conditional UPDATE, so a
   duplicate task, or one a newer request has overtaken, does nothing;
-- failures are tried again after 1, 5 and 25 minutes (as the outbox does), then the row is
-  marked failed with a short error code; the page offers "Try again".
+- failures are tried again after ``BACKOFF`` (1, 5 and 25 minutes; the outbox's deliveries
+  use the same schedule), then the row is marked failed with a short error code; the page
+  offers "Try again".
+
+``enqueue`` never raises into the page that asked: if the task backend cannot take the task
+once the change has committed, the error is logged and the row stays queued.
 
 Tests set ``TASKS_ENQUEUE_ON_COMMIT = False`` with the immediate backend (tests run inside a
 transaction that never commits), so the work is done when ``ask`` returns.
@@ -17,13 +21,17 @@ transaction that never commits), so the work is done when ``ask`` returns.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25))
 MAX_ATTEMPTS = len(BACKOFF) + 1
@@ -60,9 +68,13 @@ class JobFields(models.Model):
         return self.status == JobStatus.FAILED
 
 
-def enqueue(task, *args, delay: timedelta | None = None) -> None:
+def enqueue(task, *args, delay: timedelta | None = None, on_error=None) -> None:
     """Enqueue ``task(*args)`` when the surrounding transaction commits (at once outside one,
-    or when ``TASKS_ENQUEUE_ON_COMMIT`` is off); ``delay`` defers it (queues that can wait)."""
+    or when ``TASKS_ENQUEUE_ON_COMMIT`` is off); ``delay`` defers it (queues that can wait).
+
+    The change has committed by then, so a task backend that is down must not turn the
+    page into an error: the failure is logged and handed to ``on_error(code)`` (which marks
+    the work failed, so people can try again), and the page carries on."""
 
     def send():
         chosen = task
@@ -70,8 +82,16 @@ def enqueue(task, *args, delay: timedelta | None = None) -> None:
             chosen = chosen.using(run_after=timezone.now() + delay)
         chosen.enqueue(*args)
 
+    def send_after_commit():
+        try:
+            send()
+        except Exception as error:  # the task backend is down or refuses the task
+            logger.exception("Could not enqueue %s%r", getattr(task, "name", task), args)
+            if on_error is not None:
+                on_error(type(error).__name__)
+
     if getattr(settings, "TASKS_ENQUEUE_ON_COMMIT", True):
-        transaction.on_commit(send)
+        transaction.on_commit(send_after_commit, robust=True)
     else:
         send()
 
@@ -89,8 +109,15 @@ def ask(model, task, target_field: str, target_id: int, **fields) -> JobFields:
         for name, value in fields.items():
             setattr(job, name, value)
         job.save()
-        enqueue(task, target_id, job.generation)
+        enqueue(task, target_id, job.generation, on_error=partial(_not_queued, model, job))
     return job
+
+
+def _not_queued(model, job: JobFields, code: str) -> None:
+    """The task for this request could not be queued: show it failed ("Try again")."""
+    model.objects.filter(pk=job.pk, generation=job.generation, status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED, finished_at=timezone.now(), error=code[:100]
+    )
 
 
 def claim(model, target_field: str, target_id: int, generation: int) -> bool:
@@ -136,7 +163,7 @@ def retry_or_fail(model, task, target_field: str, target_id: int, generation: in
         rows.update(
             status=JobStatus.QUEUED, error=code[:100], next_attempt_at=timezone.now() + delay
         )
-        enqueue(task, target_id, generation, delay=delay)
+        enqueue(task, target_id, generation, delay=delay, on_error=partial(_not_queued, model, job))
         return JobStatus.QUEUED
     fail(model, target_field, target_id, generation, code)
     return JobStatus.FAILED

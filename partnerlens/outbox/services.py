@@ -1,8 +1,9 @@
 """The outbox: store messages, deliver them with retries, and report each one's status.
 
 A message is stored first (``store``), then a ``deliver_mail`` task sends it over the real
-backend named by ``settings.OUTBOX_DELIVERY_BACKEND``. A failure is retried after 1, 5 and
-25 minutes, then the mail is marked failed; nothing here ever raises into a page.
+backend named by ``settings.OUTBOX_DELIVERY_BACKEND``. A failure is retried on the back-off
+schedule of every background job (``core.jobs.BACKOFF``: 1, 5 and 25 minutes), then the
+mail is marked failed; nothing here ever raises into a page.
 Callers that want to follow a message give it the header ``X-Partnerlens-Reference:
 <kind>:<pk>``; ``latest`` returns each reference's newest mail.
 """
@@ -12,25 +13,20 @@ from __future__ import annotations
 import email
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
 from email.message import Message
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.utils import timezone
 
+from partnerlens.core import jobs
 from partnerlens.outbox import tasks
 from partnerlens.outbox.models import MailStatus, OutgoingMail
 
 logger = logging.getLogger(__name__)
 
 REFERENCE_HEADER = "X-Partnerlens-Reference"
-BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25))
-MAX_ATTEMPTS = len(BACKOFF) + 1
-
-
 QUEUED_BACKEND = "partnerlens.outbox.backend.QueuedEmailBackend"
 
 
@@ -54,23 +50,15 @@ def store(message: EmailMessage) -> OutgoingMail:
         subject=str(message.subject)[:998],
         mime=message.message().as_bytes(),
     )
-    schedule(mail.pk)
+    jobs.enqueue(tasks.deliver_mail, mail.pk, on_error=partial(_not_queued, mail.pk))
     return mail
 
 
-def schedule(mail_id: int, *, delay: timedelta | None = None) -> None:
-    """Enqueue delivery when the surrounding transaction commits (at once outside one)."""
-    if delay is None and not getattr(settings, "OUTBOX_ENQUEUE_ON_COMMIT", True):
-        _enqueue(mail_id, None)
-    else:
-        transaction.on_commit(partial(_enqueue, mail_id, delay))
-
-
-def _enqueue(mail_id: int, delay: timedelta | None) -> None:
-    task = tasks.deliver_mail
-    if delay is not None:
-        task = task.using(run_after=timezone.now() + delay)
-    task.enqueue(mail_id)
+def _not_queued(mail_id: int, code: str) -> None:
+    """The task queue would not take the delivery: the mail is failed, so it can be re-sent."""
+    OutgoingMail.objects.filter(pk=mail_id, status=MailStatus.QUEUED).update(
+        status=MailStatus.FAILED, last_error=f"{code}: the task queue could not be reached"
+    )
 
 
 class _WireMessage(Message):
@@ -127,12 +115,14 @@ def deliver(mail_id: int) -> str:
 def _failed(mail: OutgoingMail, error: Exception) -> str:
     text = f"{type(error).__name__}: {error}"[:1000]
     can_wait = getattr(tasks.deliver_mail.get_backend(), "supports_defer", False)
-    if mail.attempts < MAX_ATTEMPTS and can_wait:
-        delay = BACKOFF[mail.attempts - 1]
+    if mail.attempts < jobs.MAX_ATTEMPTS and can_wait:
+        delay = jobs.BACKOFF[mail.attempts - 1]
         OutgoingMail.objects.filter(pk=mail.pk).update(
             last_error=text, next_attempt_at=timezone.now() + delay
         )
-        schedule(mail.pk, delay=delay)
+        jobs.enqueue(
+            tasks.deliver_mail, mail.pk, delay=delay, on_error=partial(_not_queued, mail.pk)
+        )
         logger.warning("Mail %s not sent (attempt %s), retrying: %s", mail.pk, mail.attempts, text)
         return MailStatus.QUEUED
     OutgoingMail.objects.filter(pk=mail.pk).update(status=MailStatus.FAILED, last_error=text)

@@ -65,6 +65,9 @@ PINNED = {
     # session and user for the header. The world's draft has no answer yet, so what stops
     # submission is not read (the page says nothing has been answered)
     "enquiries:review": 8,
+    # + the cycle, its roles read (the Access), invitees with their schools, the latest
+    # invitation mail of each, whether any was sent (what may be removed)
+    "enquiries:invitees": 7,
     "insights:cycle_list": 4,  # + the result cycles
     "insights:dashboard": 7,  # pinned with its reasons in insights' test_views
 }

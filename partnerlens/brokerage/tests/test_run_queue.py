@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from partnerlens.brokerage.models import ScenarioJob
 from partnerlens.brokerage.services.matches import pin_match
 from partnerlens.brokerage.services.scenarios import run_scenario
+from partnerlens.core.testing_tasks import run_worker
 from partnerlens.directory.models import Membership
-from partnerlens.outbox.tests.conftest import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

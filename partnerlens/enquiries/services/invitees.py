@@ -179,7 +179,9 @@ def _remind_blindly(cycle: Cycle, due: list[Invitee]) -> int:
 
     For the same reason these reminders bypass the outbox (which stores every message):
     they go straight to the mail server, and if it cannot be reached nothing is written
-    and ``EnquiryError`` says so (the scheduled reminder task tries again later)."""
+    and ``EnquiryError`` says so (the scheduled reminder task tries again later). If it
+    refuses them part way, the round stands as written (redoing it would remind some people
+    twice) and ``EnquiryError`` says so, rather than failing the page."""
     if not due:
         return 0
     connection = delivery_connection()
@@ -206,7 +208,15 @@ def _remind_blindly(cycle: Cycle, due: list[Invitee]) -> int:
         ]
         if not messages:
             return 0
-        return connection.send_messages(messages) or 0
+        try:
+            return connection.send_messages(messages) or 0
+        except OSError as error:  # smtplib's errors too: refused, or dropped part way
+            raise EnquiryError(
+                _(
+                    "The mail server did not accept all the reminders, so some people may "
+                    "not have been reminded. They will be reminded in the next round."
+                )
+            ) from error
 
 
 def create_open_link(cycle: Cycle, *, actor) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from partnerlens.core import jobs
 from partnerlens.enquiries import tasks
 from partnerlens.enquiries.errors import EnquiryError
 from partnerlens.enquiries.models import Cycle, CycleState
@@ -49,9 +50,11 @@ def reschedule_reminders(cycle: Cycle) -> list[datetime]:
         return []
     if not getattr(tasks.remind_cycle.get_backend(), "supports_defer", False):
         return []
-    moments = reminder_moments(cycle)
+    now = timezone.now()
+    moments = reminder_moments(cycle, now=now)
     for moment in moments:
-        tasks.remind_cycle.using(run_after=moment).enqueue(cycle.pk, schedule_of(cycle))
+        # On commit, and never failing the page that opened the cycle or moved its dates.
+        jobs.enqueue(tasks.remind_cycle, cycle.pk, schedule_of(cycle), delay=moment - now)
     return moments
 
 

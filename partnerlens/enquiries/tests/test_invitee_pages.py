@@ -1,5 +1,5 @@
 """Managing invitees with the mail server down, then up: the real database task backend
-and the real worker command (outbox/tests/conftest.py), and the lead's invitee pages."""
+and the real worker command (core/testing_tasks.py), and the lead's invitee pages."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from partnerlens.core.testing_tasks import UNREACHABLE, make_due, run_worker
 from partnerlens.enquiries.errors import LinkError
 from partnerlens.enquiries.models import Invitee
 from partnerlens.enquiries.services.responses import follow_link, submit_response
 from partnerlens.enquiries.tests.conftest import answer_everything, link_from
 from partnerlens.outbox.models import MailStatus, OutgoingMail
-from partnerlens.outbox.tests.conftest import make_due, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -195,3 +195,30 @@ def test_the_status_shown_is_the_outbox_status(make_cycle, lead, mail_server):
     ann = Invitee.objects.get(email="ann@example.org")
     OutgoingMail.objects.filter(reference=f"invitee:{ann.pk}").update(status=MailStatus.SENT)
     assert _statuses(lead.get(f"/enquiries/cycles/{cycle.pk}/invitees/")) == ["sent", "queued"]
+
+
+def test_with_the_task_queue_down_opening_and_correcting_still_work_and_show_failed(
+    make_cycle, lead, mail_server, settings, caplog
+):
+    cycle = make_cycle()
+    lead.post(f"/enquiries/cycles/{cycle.pk}/invite/", {"rows": PEOPLE})
+    settings.TASKS = {"default": {"BACKEND": UNREACHABLE}}
+    reply = lead.post(f"/enquiries/cycles/{cycle.pk}/open/", follow=True)
+    assert reply.status_code == 200  # the cycle opened; its invitations and reminders wait
+    bob = Invitee.objects.get(email="bob@example.org")
+    corrected = lead.post(
+        f"/enquiries/cycles/{cycle.pk}/invitees/{bob.pk}/correct/", {"email": "rob@example.org"}
+    )
+    assert corrected.status_code == 302
+    assert "Could not enqueue" in caplog.text
+    page = lead.get(f"/enquiries/cycles/{cycle.pk}/invitees/")
+    assert _statuses(page) == ["failed", "failed"]
+    assert "Send all 2 failed invitations again" in page.text
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    mail_server.start()
+    lead.post(f"/enquiries/cycles/{cycle.pk}/invitees/resend/")
+    run_worker()
+    assert _statuses(lead.get(f"/enquiries/cycles/{cycle.pk}/invitees/")) == ["sent", "sent"]
+    [message] = mail_server.to("rob@example.org")
+    assert follow_link(link_from(_body(message))).cycle == cycle

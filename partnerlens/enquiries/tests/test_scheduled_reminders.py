@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from partnerlens.core.testing_tasks import make_due, run_worker
 from partnerlens.enquiries.models import Cycle, Invitee
 from partnerlens.enquiries.services.cycles import open_cycle
 from partnerlens.enquiries.services.reminders import reschedule_reminders
-from partnerlens.outbox.tests.conftest import make_due, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROUND = "partnerlens.enquiries.tasks.remind_cycle"
@@ -107,3 +107,31 @@ def test_the_daily_command_goes_on_past_a_cycle_it_cannot_remind(opened, mail_se
     assert out.getvalue().strip().endswith("2 reminders sent")  # queued for the other cycle
     counts = dict(Invitee.objects.values_list("cycle_id", "reminder_count").distinct())
     assert counts == {anonymous.pk: 0, confidential.pk: 1}
+
+
+class RefusingEveryone:
+    """An SMTP server that answers but refuses every recipient (e.g. a relay misconfigured)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return "550 5.7.1 Relaying denied"
+
+
+def test_a_mail_server_refusing_anonymous_reminders_is_told_not_a_500(
+    opened, client, cluster, mail_server, settings
+):
+    from aiosmtpd.controller import Controller
+
+    cycle = opened("anonymous")
+    Invitee.objects.update(sent_at=timezone.now() - timedelta(days=4))
+    mail_server.stop()
+    refusing = Controller(RefusingEveryone(), hostname="127.0.0.1", port=mail_server.port)
+    refusing.start()
+    try:
+        client.force_login(cluster["lead_a"])
+        reply = client.post(f"/enquiries/cycles/{cycle.pk}/remind/", follow=True)
+    finally:
+        refusing.stop()
+    assert reply.status_code == 200
+    assert "did not accept all the reminders" in reply.text
+    for person in ("ann@example.org", "bob@example.org"):
+        assert len(mail_server.to(person)) == 1  # the invitation; no reminder got through

@@ -16,11 +16,11 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from partnerlens.core.testing_tasks import UNREACHABLE, make_due, run_worker
 from partnerlens.enquiries.services.cycles import publish_cycle
 from partnerlens.insights.models import Release, ReleaseJob
 from partnerlens.insights.services import update_insight_settings
 from partnerlens.insights.tests.helpers import fill_cycle, make_results_framework
-from partnerlens.outbox.tests.conftest import make_due, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TASK = "partnerlens.insights.tasks.build_release"
@@ -191,3 +191,25 @@ def test_a_build_asked_for_before_reopening_makes_no_release(closed, personas):
     run_worker()
     assert ReleaseJob.objects.get(cycle=closed).outcome == "reopened"
     assert not Release.objects.filter(cycle=closed).exists()
+
+
+def test_with_the_task_queue_down_publishing_works_and_the_release_can_be_tried_again(
+    client, closed, personas, settings
+):
+    client.force_login(personas["lead_a"])
+    settings.TASKS = {"default": {"BACKEND": UNREACHABLE}}
+    answer = client.post(reverse("enquiries:cycle_action", args=[closed.pk, "publish"]))
+    assert answer.status_code == 302
+    closed.refresh_from_db()
+    assert closed.state == "published"
+    job = ReleaseJob.objects.get(cycle=closed)
+    assert (job.status, job.error) == ("failed", "ConnectionRefusedError")
+    results, page = pages(client, closed)
+    for html in (results, page):
+        assert "Results could not be prepared" in html and 'id="release-retry"' in html
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.post(reverse("insights:release_retry", args=[closed.pk]))
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.outcome) == ("done", "made")

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from partnerlens.core.testing_tasks import make_due, run_worker
 from partnerlens.outbox import services
 from partnerlens.outbox.models import MailStatus, OutgoingMail
-from partnerlens.outbox.tests.conftest import make_due, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

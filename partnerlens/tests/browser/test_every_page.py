@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from conftest import pass_second_factor
+from conftest import one_request_per_connection, pass_second_factor
 from partnerlens.tests.browser import pages
 
 OVERFLOW = """() => {
@@ -73,6 +73,7 @@ def server(committed_world):
     from pytest_django.live_server_helper import LiveServer
 
     live = LiveServer("localhost")
+    one_request_per_connection(live)  # no request thread outlives the server
     live._live_server_modified_settings.enable()
     yield live
     live._live_server_modified_settings.disable()
