@@ -29,9 +29,14 @@ from partnerlens.directory.forms import CodeForm
 FRESH_CODES = "partnerlens.fresh_backup_codes"
 
 
+def _wanted(request) -> str:
+    """The ``next`` asked for (posted back by the form, or in the address), as given."""
+    return request.POST.get("next") or request.GET.get("next") or ""
+
+
 def _next_url(request, default: str = "directory:partnership_list") -> str:
     """Where to go once done: the ``next`` asked for, if it is on this site."""
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    wanted = _wanted(request)
     if wanted and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -65,12 +70,12 @@ def two_factor_setup(request):
     form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         if accounts.confirm_app(device, form.cleaned_data["code"]):
-            otp_login(request, device)
-            accounts.remember_two_factor(request)
+            otp_login(request, device)  # verified from now on: the middleware asks no more
             request.session[FRESH_CODES] = accounts.new_backup_codes(user)
             messages.success(request, _("Two-factor sign-in is on."))
-            query = _next_query(request)
-            return redirect(reverse("account") + (f"?{query}" if query else ""))
+            wanted = _wanted(request)
+            query = f"?{urlencode({'next': wanted})}" if wanted else ""
+            return redirect(reverse("account") + query)
         form.add_error("code", _("The code is not right. Enter the code your app shows now"))
     key = _grouped_base32(device)
     context = {
@@ -80,7 +85,7 @@ def two_factor_setup(request):
         ),
         "key": key,
         "required": accounts.requires_two_factor(user),
-        "next": request.GET.get("next", "") or request.POST.get("next", ""),
+        "next": _wanted(request),
     }
     return render(request, "registration/two_factor_setup.html", context)
 
@@ -100,7 +105,6 @@ def two_factor_verify(request):
         device = accounts.check_code(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            accounts.remember_two_factor(request)
             return redirect(_next_url(request))
         form.add_error(
             "code",
@@ -109,7 +113,7 @@ def two_factor_verify(request):
                 "After several wrong codes, wait a little before trying again"
             ),
         )
-    context = {"form": form, "next": request.GET.get("next", "") or request.POST.get("next", "")}
+    context = {"form": form, "next": _wanted(request)}
     return render(request, "registration/two_factor_verify.html", context)
 
 
@@ -152,11 +156,6 @@ def locked_out(request, original_response=None, credentials=None):
     """The page axes shows instead of signing in (settings.AXES_LOCKOUT_CALLABLE)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
-
-
-def _next_query(request) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    return urlencode({"next": wanted}) if wanted else ""
 
 
 def _grouped_base32(device) -> str:

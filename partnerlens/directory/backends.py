@@ -6,14 +6,14 @@ invitation). Addresses are not case-sensitive in practice, so "Ann@School.org" a
 the username and the email address, and checks the password of each account it finds (two
 only where an administrator made both).
 
-In front of it, ``ThrottleBackend`` is django-axes' guard: too many wrong passwords for one
-name from one address lock that pair out for a while (settings AXES_*). Axes counts the name
-as ``throttle_name`` reads it, in lower case, so "ANN@..." and "ann@..." share one count.
+In front of it is django-axes' own backend (settings AUTHENTICATION_BACKENDS): too many wrong
+passwords for one name from one address lock that pair out for a while (settings AXES_*). It
+needs the request, so every call of ``authenticate`` passes one. Axes counts the name as
+``throttle_name`` reads it, in lower case, so "ANN@..." and "ann@..." share one count.
 """
 
 from __future__ import annotations
 
-from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
@@ -38,20 +38,6 @@ class EmailBackend(ModelBackend):
             if user.check_password(password) and self.user_can_authenticate(user):
                 return user
         return None
-
-
-class ThrottleBackend(AxesStandaloneBackend):
-    """Axes' lockout check for sign-ins through a web request.
-
-    Code that authenticates without a request (a management command, a test of the demo
-    password) has no address to count against, so it is not throttled, where axes itself
-    would refuse it.
-    """
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
-            return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def throttle_name(request, credentials) -> str:

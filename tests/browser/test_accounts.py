@@ -28,6 +28,19 @@ def broker(django_user_model):
     return user
 
 
+def assert_fits_a_phone(page: Page) -> None:
+    """The page as it stands, 320 px wide, does not scroll sideways (pages the every-page
+    test cannot reach: the code after the password, and the lockout)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})
+    try:
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= 320, f"{page.url} scrolls sideways to {scroll_width} px"
+    finally:
+        if size:
+            page.set_viewport_size(size)
+
+
 def password_step(page: Page, base: str, language: str = "") -> None:
     page.goto(f"{base}{language}/accounts/login/")
     page.locator("#id_username").fill("Broker@Example.org")
@@ -60,6 +73,7 @@ def test_a_broker_sets_up_two_factor_sign_in_and_uses_it(page: Page, live_server
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
+    assert_fits_a_phone(page)
 
 
 def test_the_lockout_and_reset_pages_are_accessible(page: Page, live_server, broker, settings):
@@ -72,6 +86,7 @@ def test_the_lockout_and_reset_pages_are_accessible(page: Page, live_server, bro
         page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Signing in is paused")).to_be_visible()
     assert_accessible(page)
+    assert_fits_a_phone(page)
     page.get_by_role("link", name="Reset your password").click()
     page.get_by_role("button", name="Send the link").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your email address")

@@ -3,6 +3,7 @@ sign-in throttle, and sessions that end when idle or old."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from urllib.parse import urlsplit
 
@@ -72,6 +73,55 @@ def test_an_unknown_address_is_told_the_same_and_nothing_is_sent(client, persona
     assert smtp_server.messages == []
 
 
+def test_an_expired_reset_link_says_it_cannot_be_used_and_offers_a_new_one(
+    client, personas, settings, smtp_server, monkeypatch
+):
+    from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+    client.post(reverse("password_reset"), {"email": "lead_a@example.org"})
+    link = reset_link(smtp_server)
+    made = PasswordResetTokenGenerator._now
+    later = datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: made(self) + later)
+    page = client.get(link, follow=True).content.decode()
+    assert "This link cannot be used" in page and "has expired" in page
+    assert f'href="{reverse("password_reset")}"' in page, "offers a new link"
+    assert signs_in("lead_a", PASSWORD), "the password is unchanged"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter your email address"),
+        ("not-an-address", "Enter an email address like name@example.org"),
+    ],
+)
+def test_the_reset_form_names_a_missing_or_malformed_address(client, personas, typed, message):
+    page = client.post(reverse("password_reset"), {"email": typed}).content.decode()
+    assert message in page and 'class="govuk-error-summary"' in page
+
+
+def test_a_blank_password_form_names_each_missing_field(client, personas):
+    client.force_login(personas["teacher_a"])
+    page = client.post(reverse("password_change"), {}).content.decode()
+    for message in ("Enter your current password", "Enter a new password"):
+        assert message in page
+    assert 'href="#id_old_password"' in page and 'href="#id_new_password1"' in page
+
+
+def test_a_new_password_is_checked_and_the_problem_named_in_welsh(client, personas):
+    """Django's password rules answer in Welsh on Welsh pages too (the project catalogue)."""
+    client.force_login(personas["teacher_a"])
+    url = "/cy/accounts/password/change/"
+    fields = {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"}
+    common = client.post(url, fields).content.decode()
+    assert "Mae'r cyfrinair hwn yn rhy gyffredin." in common.replace("&#x27;", "'")
+    fields.update(new_password1=NEW_PASSWORD, new_password2=NEW_PASSWORD + "x")
+    mismatch = client.post(url, fields).content.decode().replace("&#x27;", "'")
+    assert "Nid yw'r ddau gyfrinair yr un fath." in mismatch
+    assert signs_in("teacher_a", PASSWORD), "nothing changed"
+
+
 def test_the_reset_form_names_its_problem_in_welsh_too(client, personas):
     page = client.post("/cy/accounts/password/reset/", {"email": ""}).content.decode()
     assert 'href="#id_email"' in page, "the error summary links to the field"
@@ -109,6 +159,18 @@ def test_repeated_wrong_passwords_lock_the_name_then_even_the_right_one_is_refus
     # Another account, and the same account from another address, are not affected.
     assert signs_in("teacher_a", PASSWORD)
     assert signs_in("lead_a", PASSWORD, address="192.0.2.7")
+
+
+def test_signing_in_without_a_request_is_refused_not_let_through_unthrottled(personas):
+    """The throttle counts by the request, so code that signs in must pass one (as the sign-in
+    page does): without it, axes refuses rather than letting the password be tried freely."""
+    from axes.exceptions import AxesBackendRequestParameterRequired
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        authenticate(username="lead_a", password=PASSWORD)
+    assert authenticate(RequestFactory().post("/"), username="lead_a", password=PASSWORD)
 
 
 def test_the_lock_lifts_after_the_cool_off(personas, settings):

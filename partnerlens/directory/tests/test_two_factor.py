@@ -122,6 +122,23 @@ def test_after_the_password_a_wrong_code_is_refused_and_a_right_one_lets_in(brok
     assert client.get(reverse("directory:partnership_list")).status_code == 200
 
 
+def test_set_up_names_a_missing_or_wrong_code_and_stays_off(personas):
+    client = Client()
+    sign_in(client, "teacher_a")
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(confirmed=False)
+    right = code_for(device)
+    for code, message in (
+        ("", "Enter the code"),
+        (f"{(int(right) + 1) % 10**6:06d}", "The code is not right"),
+    ):
+        page = client.post(reverse("two_factor_setup"), {"code": code})
+        assert page.status_code == 200
+        assert message in page.content.decode() and "govuk-error-summary" in page.content.decode()
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
+    assert "Off." in client.get(reverse("account")).content.decode()
+
+
 def test_a_backup_code_signs_in_once(personas):
     client = Client()
     sign_in(client, "teacher_a")
