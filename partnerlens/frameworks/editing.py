@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from partnerlens.core.messages import render as word
 from partnerlens.directory.access import get_partnership_for_user
@@ -98,17 +99,20 @@ def confirm(
     )
 
 
+def sentence(problem) -> str:
+    """A problem as a sentence, without the document path (``question.options``) that an
+    upload's errors name: on an editor page the path means nothing to the reader."""
+    return capfirst(word(problem.code, problem.params))
+
+
 def add_problems(form, error: FrameworkChangeError) -> None:
     """Each problem on the field it names (``question.config.max`` -> ``max``,
-    ``text.en`` -> ``text_en``), else at the top of the form with its path."""
+    ``text.en`` -> ``text_en``), else at the top of the form."""
     for problem in error.problems:
         path = problem.path.removeprefix("question.")
         candidates = [path.replace(".", "_"), path.rsplit(".", 1)[-1]]
         field = next((c for c in candidates if c in form.fields), None)
-        if field:
-            form.add_error(field, word(problem.code, problem.params))
-        else:
-            form.add_error(None, str(problem))
+        form.add_error(field, sentence(problem))
 
 
 def form_page(
@@ -154,7 +158,7 @@ def removal_page(request, partnership, version, remove, *, removed, anchor="", *
         except PublishedVersionError as exc:
             return refuse(request, partnership, version, exc)
         except FrameworkChangeError as exc:
-            problems = [("#main-content", message) for message in exc.errors]
+            problems = [("#main-content", sentence(p)) for p in exc.problems]
         else:
             messages.success(request, removed)
             return to_version(partnership, version, anchor)

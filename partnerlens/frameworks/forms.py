@@ -97,6 +97,9 @@ class FlexForm(GovukFormMixin, forms.Form):
 class ThemeForm(ThemeTextsForm):
     """A new theme: its texts and weight."""
 
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
 
 class QuestionForm(QuestionSettingsMixin, QuestionTextsForm):
     """A new question: its theme and type first, then what every question has."""
@@ -179,6 +182,7 @@ class QuestionForm(QuestionSettingsMixin, QuestionTextsForm):
         names = "kind text_en text_cy help_en help_cy roles required evidence_required"
         names = [*names.split(), "allow_dont_know"]
         return {
+            "theme": data["theme"],
             **{n: data[n] for n in names},
             "weight": self.weight(),
             "options": data["option_list"] or None,

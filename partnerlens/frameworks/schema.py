@@ -364,9 +364,11 @@ def check_question(question: QuestionDoc, path: str, roles: Iterable[str]) -> li
         for o, option in enumerate(options):
             if option.score is None:
                 errors.append(Problem(f"{path}.options[{o}].score", "rules.rubric_score"))
-        scores = [o.score for o in options if o.score is not None]
-        if len(set(scores)) != len(scores):
-            errors.append(Problem(f"{path}.options", "rules.rubric_shared_score"))
+        seen = set()
+        for o, option in enumerate(options):
+            if option.score is not None and option.score in seen:
+                errors.append(Problem(f"{path}.options[{o}].score", "rules.rubric_shared_score"))
+            seen.add(option.score)
     if kind in CHOICE_KINDS and len(options) < 2:
         errors.append(Problem(f"{path}.options", "rules.choice_options", {"kind": kind}))
     allowed = ALLOWED_CONFIG.get(kind, set())

@@ -5,6 +5,8 @@ redirect."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.frameworks.access import get_framework_version_for_user, may_change
-from partnerlens.frameworks.editing import refuse, version_to_change
+from partnerlens.frameworks.editing import form_page, version_to_change
 from partnerlens.frameworks.errors import FrameworkChangeError
 from partnerlens.frameworks.forms import FlexForm, QuestionForm, ThemeForm, UploadForm
 from partnerlens.frameworks.models import Framework, FrameworkVersion
@@ -127,53 +129,28 @@ def start_draft(request, pk, version_pk):
 @login_required
 def add_theme(request, pk, version_pk):
     partnership, version = version_to_change(request, pk, version_pk)
-    if version.is_published:
-        return refuse(request, partnership, version)
-    form = ThemeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            themes.add_theme(version, actor=request.user, **form.cleaned_data)
-        except FrameworkChangeError as exc:
-            for error in exc.errors:
-                form.add_error(None, error)
-        else:
-            return _redirect_to_version(partnership, version)
-    return render(
+    return form_page(
         request,
-        "frameworks/theme_form.html",
-        {
-            "partnership": partnership,
-            "version": version,
-            "form": form,
-        },
+        partnership,
+        version,
+        ThemeForm,
+        partial(themes.add_theme, version),
+        saved=_("The theme has been added."),
+        template="frameworks/theme_form.html",
     )
 
 
 @login_required
 def add_question(request, pk, version_pk):
     partnership, version = version_to_change(request, pk, version_pk)
-    if version.is_published:
-        return refuse(request, partnership, version)
-    form = QuestionForm(version, request.POST or None, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
-        try:
-            questions.add_question(
-                form.cleaned_data["theme"], actor=request.user, **form.service_kwargs()
-            )
-        except FrameworkChangeError as exc:
-            for error in exc.errors:
-                form.add_error(None, error)
-        else:
-            messages.success(request, _("The question has been added."))
-            return _redirect_to_version(partnership, version)
-    return render(
+    return form_page(
         request,
-        "frameworks/question_form.html",
-        {
-            "partnership": partnership,
-            "version": version,
-            "form": form,
-        },
+        partnership,
+        version,
+        partial(QuestionForm, version, initial=request.GET.dict()),
+        questions.add_question,
+        saved=_("The question has been added."),
+        template="frameworks/question_form.html",
     )
 
 

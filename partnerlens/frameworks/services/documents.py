@@ -91,6 +91,20 @@ def export_version(version: FrameworkVersion) -> dict[str, Any]:
     return dump_document(version_document(version))
 
 
+def option_documents(question: Question) -> list[dict[str, Any]]:
+    """A question's options in page order, in the document format (``value``, ``label``,
+    ``descriptor``, ``score``), as ``questions.update_question`` takes them."""
+    return [
+        {
+            "value": o.value,
+            "label": bilingual(o, "label"),
+            "descriptor": bilingual(o, "descriptor"),
+            "score": o.score,
+        }
+        for o in question.options.all()
+    ]
+
+
 def option_rows(question: Question, options: Iterable[OptionDoc]) -> list[Option]:
     return [
         Option(
@@ -191,10 +205,16 @@ def framework_texts(doc: FrameworkDoc) -> dict[str, str]:
     }
 
 
-def update_framework_texts(framework: Framework, doc: FrameworkDoc) -> None:
-    texts = framework_texts(doc)
-    changed = [name for name, value in texts.items() if getattr(framework, name) != value]
+def save_changed(obj, values: dict[str, Any]) -> list[str]:
+    """Set and save only the fields of ``obj`` whose value differs; their names, in order
+    (empty when nothing changed, and then nothing is written)."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
     for name in changed:
-        setattr(framework, name, texts[name])
+        setattr(obj, name, values[name])
     if changed:
-        framework.save(update_fields=changed)
+        obj.save(update_fields=changed)
+    return changed
+
+
+def update_framework_texts(framework: Framework, doc: FrameworkDoc) -> None:
+    save_changed(framework, framework_texts(doc))

@@ -11,6 +11,7 @@ from partnerlens.audit.services import record
 from partnerlens.frameworks.errors import FrameworkChangeError
 from partnerlens.frameworks.models import Framework, FrameworkVersion, Question, Theme
 from partnerlens.frameworks.schema import Problem
+from partnerlens.frameworks.services.documents import save_changed
 from partnerlens.frameworks.services.versions import ensure_draft, partnership_id
 
 UP, DOWN = "up", "down"
@@ -85,11 +86,8 @@ def update_details(
         "summary_en": summary_en.strip(),
         "summary_cy": summary_cy.strip(),
     }
-    changed = [name for name, value in texts.items() if getattr(framework, name) != value]
-    for name in changed:
-        setattr(framework, name, texts[name])
+    changed = save_changed(framework, texts)
     if changed:
-        framework.save(update_fields=changed)
         record(
             actor,
             verbs.FRAMEWORK_DETAILS_UPDATED,

@@ -13,21 +13,9 @@ from django.db import transaction
 from partnerlens.frameworks.errors import FrameworkChangeError
 from partnerlens.frameworks.models import Option, Question, QuestionKind
 from partnerlens.frameworks.schema import FIXED_SCALE_KINDS, NO_OPTION_KINDS, Problem, slugify_key
-from partnerlens.frameworks.services.documents import bilingual
+from partnerlens.frameworks.services.documents import option_documents
 from partnerlens.frameworks.services.questions import update_question
 from partnerlens.frameworks.services.versions import ensure_draft
-
-
-def _as_documents(question: Question) -> list[dict[str, Any]]:
-    return [
-        {
-            "value": o.value,
-            "label": bilingual(o, "label"),
-            "descriptor": bilingual(o, "descriptor"),
-            "score": o.score,
-        }
-        for o in question.options.order_by("order", "id")
-    ]
 
 
 def _editable(question: Question) -> None:
@@ -72,7 +60,7 @@ def save_option(
     ``option``, a new one at the end (a rubric level scored one above the highest if no score
     is given)."""
     _editable(question)
-    documents = _as_documents(question)
+    documents = option_documents(question)
     texts = _texts(label_en, label_cy, descriptor_en, descriptor_cy)
     if option is None:
         value = slugify_key(label_en[:40], [d["value"] for d in documents])[:40]
@@ -90,7 +78,7 @@ def remove_option(option: Option, *, actor=None) -> Question:
     """Remove one option; refused when the question would have fewer than two."""
     question = option.question
     _editable(question)
-    documents = [d for d in _as_documents(question) if d["value"] != option.value]
+    documents = [d for d in option_documents(question) if d["value"] != option.value]
     if len(documents) < 2:
         raise FrameworkChangeError(
             Problem("options", "change.last_options", {"kind": question.get_kind_display()})

@@ -23,8 +23,8 @@ from partnerlens.frameworks.schema import (
 )
 from partnerlens.frameworks.services.documents import (
     ROLE_CODES,
-    bilingual,
     next_after,
+    option_documents,
     option_rows,
     question_row,
 )
@@ -124,7 +124,8 @@ def update_question(
     question: Question, *, options: list[dict[str, Any]] | None = None, actor=None, **changes
 ) -> Question:
     """Change a draft's question. ``changes`` use model field names (``text_cy=...``);
-    ``options``, if given, replaces the options (document format)."""
+    ``options``, if given, replaces the options (document format). The audit entry names
+    the fields whose value differs (and ``options`` when they were given)."""
     theme = question.theme
     ensure_draft(theme.version)
     allowed = {*EDITED_FIELDS, "kind", "config", "key"}
@@ -133,18 +134,11 @@ def update_question(
         raise FrameworkChangeError([Problem(name, "change.fixed_field") for name in unknown])
     current = {name: getattr(question, name) for name in allowed}
     merged = {**current, **changes}
-    if options is None:
-        options = [
-            {
-                "value": o.value,
-                "label": bilingual(o, "label"),
-                "descriptor": bilingual(o, "descriptor"),
-                "score": o.score,
-            }
-            for o in question.options.all()
-        ]
-        if merged["kind"] in STANDARD_OPTIONS:
-            options = []
+    changed = sorted(name for name, value in changes.items() if value != current[name])
+    if options is not None:
+        changed.append("options")
+    else:
+        options = [] if merged["kind"] in STANDARD_OPTIONS else option_documents(question)
     fields = {
         "key": merged["key"],
         "kind": merged["kind"],
@@ -173,7 +167,7 @@ def update_question(
         verbs.FRAMEWORK_QUESTION_UPDATED,
         row,
         partnership_id=partnership_id(theme.version),
-        changed=sorted(changes) + (["options"] if options else []),
+        changed=changed,
     )
     return row
 

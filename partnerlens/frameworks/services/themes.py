@@ -10,8 +10,18 @@ from partnerlens.audit.services import record
 from partnerlens.frameworks.errors import FrameworkChangeError
 from partnerlens.frameworks.models import FrameworkVersion, Theme
 from partnerlens.frameworks.schema import Problem, slugify_key
-from partnerlens.frameworks.services.documents import next_after
+from partnerlens.frameworks.services.documents import next_after, save_changed
 from partnerlens.frameworks.services.versions import ensure_draft, partnership_id
+
+
+def _checked(title_en: str, weight: float) -> list[Problem]:
+    """What is wrong with a theme's English title and weight (both are needed to save one)."""
+    problems = []
+    if not title_en.strip():
+        problems.append(Problem("title_en", "change.theme_title"))
+    if weight < 0:
+        problems.append(Problem("weight", "change.weight"))
+    return problems
 
 
 @transaction.atomic
@@ -32,12 +42,11 @@ def add_theme(
     ensure_draft(version)
     taken = set(version.themes.values_list("key", flat=True))
     key = key or slugify_key(title_en, taken)
+    problems = _checked(title_en, weight)
     if key in taken:
-        raise FrameworkChangeError(Problem("key", "change.theme_key_taken", {"key": key}))
-    if not title_en.strip():
-        raise FrameworkChangeError(Problem("title_en", "change.theme_title"))
-    if weight < 0:
-        raise FrameworkChangeError(Problem("weight", "change.weight"))
+        problems.insert(0, Problem("key", "change.theme_key_taken", {"key": key}))
+    if problems:
+        raise FrameworkChangeError(problems)
     order = next_after(version.themes, "order")
     theme = Theme.objects.create(
         version=version,
@@ -84,11 +93,7 @@ def update_theme(
 ) -> Theme:
     """Change a draft theme's texts (both languages), weight and target level."""
     ensure_draft(theme.version)
-    problems = []
-    if not title_en.strip():
-        problems.append(Problem("title_en", "change.theme_title"))
-    if weight < 0:
-        problems.append(Problem("weight", "change.weight"))
+    problems = _checked(title_en, weight)
     if problems:
         raise FrameworkChangeError(problems)
     values = {
@@ -99,11 +104,8 @@ def update_theme(
         "weight": weight,
         "target_level": target_level,
     }
-    changed = [name for name, value in values.items() if getattr(theme, name) != value]
-    for name in changed:
-        setattr(theme, name, values[name])
+    changed = save_changed(theme, values)
     if changed:
-        theme.save(update_fields=changed)
         record(
             actor,
             verbs.FRAMEWORK_THEME_UPDATED,

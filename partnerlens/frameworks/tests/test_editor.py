@@ -11,29 +11,10 @@ from django.urls import reverse
 from partnerlens.frameworks.models import Framework, FrameworkVersion, Option, Question, Theme
 from partnerlens.frameworks.services.questions import add_question
 from partnerlens.frameworks.services.themes import add_theme
-from partnerlens.frameworks.services.versions import flex_framework, publish_version, start_draft
+from partnerlens.frameworks.services.versions import publish_version, start_draft
+from partnerlens.frameworks.tests.addresses import url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(personas, builtins):
-    return flex_framework(
-        personas["a"], builtins["partnership-quality"], theme_keys=["purpose", "trust"]
-    )
-
-
-@pytest.fixture
-def lead(client, personas):
-    client.force_login(personas["lead_a"])
-    return client
-
-
-def url(name, version, **kwargs):
-    return reverse(
-        f"frameworks:{name}",
-        kwargs={"pk": version.framework.owner_id, "version_pk": version.pk, **kwargs},
-    )
 
 
 def choice_question(theme, kind, text_en, labels):
@@ -190,6 +171,11 @@ def test_a_published_version_refuses_every_change_with_a_reason(lead, draft):
         ("get", url("add_question", published), {}),
         ("post", url("discard", published), {}),
         ("get", url("edit_details", published), {}),
+        ("get", url("add_theme", published), {}),
+        ("post", url("add_theme", published), {"title_en": "x", "weight": "1"}),
+        ("get", url("remove_theme", published, theme_pk=theme.pk), {}),
+        ("post", url("add_option", published, question_pk=question.pk), {"label_en": "x"}),
+        ("post", url("edit_option", published, option_pk=option.pk), {"label_en": "x"}),
     ]
     for method, address, data in attempts:
         response = getattr(lead, method)(address, data)
