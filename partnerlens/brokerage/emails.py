@@ -18,8 +18,7 @@ from partnerlens.brokerage.models import SupportRelationship, area_label
 from partnerlens.directory.access import SCHOOL_LEAD_ROLES
 from partnerlens.directory.emails import language_order
 from partnerlens.directory.models import Nation, Organisation, PartnershipRole
-
-REFERENCE_HEADER = "X-Partnerlens-Reference"
+from partnerlens.outbox.services import REFERENCE_HEADER
 
 
 def school_contacts(partnership_id: int, organisation: Organisation) -> list[str]:

@@ -143,7 +143,16 @@ def _header(column: Column, key: str, descending: bool, kept) -> Header:
 # --- filter forms (GET) -----------------------------------------------------------------------
 
 
-class SchoolFilterForm(GovukFormMixin, forms.Form):
+class FilterForm(GovukFormMixin, forms.Form):
+    """A GET filter form: a value it cannot read (an unknown area, a typed local authority)
+    is shown as that field's error and ignored; the other filters still apply."""
+
+    def valid_data(self) -> dict:
+        self.is_valid()  # runs the checks once; cleaned_data then holds only the valid fields
+        return self.cleaned_data
+
+
+class SchoolFilterForm(FilterForm):
     """Search by name or URN, and narrow by local authority and phase."""
 
     q = forms.CharField(label=_("School name or URN"), required=False, max_length=100)
@@ -163,9 +172,7 @@ class SchoolFilterForm(GovukFormMixin, forms.Form):
 
     def narrow(self, schools, prefix: str = ""):
         """``schools`` (or rows whose school is at ``prefix``) narrowed by the valid filters."""
-        if not self.is_valid():
-            return schools
-        data = self.cleaned_data
+        data = self.valid_data()
         if text := data.get("q", "").strip():
             query = Q(**{f"{prefix}name__icontains": text})
             if text.isdigit():
@@ -195,7 +202,7 @@ class OfferFilterForm(SchoolFilterForm):
     )
 
 
-class ProposalFilterForm(GovukFormMixin, forms.Form):
+class ProposalFilterForm(FilterForm):
     q = forms.CharField(label=_("School name or URN"), required=False, max_length=100)
     area = forms.ChoiceField(label=_("Area"), required=False)
     decision = forms.ChoiceField(
@@ -210,9 +217,7 @@ class ProposalFilterForm(GovukFormMixin, forms.Form):
     def narrow(self, rows: list, schools=("need_school", "support_school")) -> list:
         """The run's proposals (or, with ``schools=("school",)``, unmet needs) that fit, in
         Python: the page has them all loaded already for the plot."""
-        if not self.is_valid():
-            return rows
-        data = self.cleaned_data
+        data = self.valid_data()
         text = data.get("q", "").strip().lower()
 
         def named(row) -> bool:
@@ -228,7 +233,7 @@ class ProposalFilterForm(GovukFormMixin, forms.Form):
         ]
 
 
-class SupportFilterForm(GovukFormMixin, forms.Form):
+class SupportFilterForm(FilterForm):
     q = forms.CharField(label=_("School name or URN"), required=False, max_length=100)
     area = forms.ChoiceField(label=_("Area"), required=False)
 
@@ -238,9 +243,7 @@ class SupportFilterForm(GovukFormMixin, forms.Form):
         self.fields["area"].choices = [("", _("All areas")), *[(a, labels[a]) for a in areas]]
 
     def narrow(self, relationships):
-        if not self.is_valid():
-            return relationships
-        data = self.cleaned_data
+        data = self.valid_data()
         if text := data.get("q", "").strip():
             query = Q(supporter__name__icontains=text) | Q(supported__name__icontains=text)
             if text.isdigit():

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-OUTCOME_DATA = "outcome_data"  # audit.OUTCOME_DATA, the evidence source these come from
+from partnerlens.brokerage.audit import OUTCOME_DATA
+
 DEFAULT_STALE_YEARS = 2
 
 _ACADEMIC = re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$")

@@ -149,8 +149,8 @@ def profile_list(request, pk):
     form = NeedFilterForm(request.GET, schools=members, areas=areas)
     schools = form.narrow(members)
     assessments = AreaAssessment.objects.for_partnership(partnership).filter(area__in=areas)
-    if form.is_valid() and form.cleaned_data["need_area"]:
-        needing = assessments.needs().filter(area=form.cleaned_data["need_area"])
+    if need_area := form.valid_data().get("need_area"):
+        needing = assessments.needs().filter(area=need_area)
         schools = schools.filter(pk__in=needing.values("organisation_id"))
     schools = schools.annotate(
         total_need=Coalesce(

@@ -40,9 +40,9 @@ def offer_list(request, pk):
     form = OfferFilterForm(request.GET, schools=members)
     schools = form.narrow(members)
     offering = SupportOffer.objects.filter(partnership=partnership)
-    if form.is_valid() and form.cleaned_data["offers"]:
+    if wanted := form.valid_data().get("offers"):
         with_areas = offering.filter(areas__isnull=False).values("organisation_id")
-        if form.cleaned_data["offers"] == "yes":
+        if wanted == "yes":
             schools = schools.filter(pk__in=with_areas)
         else:
             schools = schools.exclude(pk__in=with_areas)

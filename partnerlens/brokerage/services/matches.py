@@ -71,11 +71,10 @@ def _unpin(proposal: ProposedMatch) -> None:
 
 
 def accept_match(
-    proposal: ProposedMatch, *, actor, started_on: date | None = None, notify: bool = True
+    proposal: ProposedMatch, *, actor, started_on: date | None = None
 ) -> SupportRelationship:
     """The broker agrees a pair: it becomes a support relationship starting today (or then),
-    and both schools' leaders are told by email (emails.match_accepted) unless ``notify`` is
-    False (a history being loaded, as the demo does)."""
+    and both schools' leaders are told by email (emails.match_accepted, through the outbox)."""
     with transaction.atomic():
         proposal = _locked_pending(proposal, _UNDECIDED)
         scenario = proposal.run.scenario
@@ -95,11 +94,7 @@ def accept_match(
             created_by=actor,
         )
         proposal.relationship = relationship
-        notices = (
-            emails.match_accepted(relationship, proposal_pk=proposal.pk, actor=actor)
-            if notify
-            else []
-        )
+        notices = emails.match_accepted(relationship, proposal_pk=proposal.pk, actor=actor)
         _decide(
             proposal,
             Decision.ACCEPTED,

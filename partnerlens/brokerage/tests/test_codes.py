@@ -214,6 +214,41 @@ def test_brokerage_pages_never_show_an_internal_code(client, cluster, scenario, 
             assert all(words in text for words in english), url
 
 
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_ending_support_never_shows_an_internal_code(client, cluster, scenario, language):
+    """The confirmation page (a POST's answer, so not in the list above) and the pages that
+    show ended support word the area and how it ended, in the reader's language."""
+    run = run_scenario(scenario, actor=cluster["broker"])
+    support = accept_match(run.matches.get(need_school=cluster["birch"]), actor=cluster["broker"])
+    client.force_login(cluster["broker"])
+    kwargs = {"pk": cluster["a"].pk, "support_pk": support.pk}
+    data = {
+        "status": "ended_early",
+        "reason": "The school asked to pause.",
+        "ended_on_0": support.started_on.day,
+        "ended_on_1": support.started_on.month,
+        "ended_on_2": support.started_on.year,
+    }
+    internal = re.compile(rf"{INTERNAL.pattern}|\b(ended_early|completed|active)\b")
+    with translation.override(language):
+        end = reverse("brokerage:support_end", kwargs=kwargs)
+        confirm = client.post(end, data).content.decode()
+        assert 'name="confirm"' in confirm
+        assert client.post(end, {**data, "confirm": "True"}).status_code == 302
+        pages = {
+            "confirm": confirm,
+            "list": client.get(reverse("brokerage:support_list", kwargs={"pk": kwargs["pk"]})),
+            "detail": client.get(reverse("brokerage:support_detail", kwargs=kwargs)),
+        }
+    expected = {"en": ("Mathematics", "Ended early"), "cy": ("Mathemateg", "Daeth i ben yn gynnar")}
+    for name, page in pages.items():
+        html = page if isinstance(page, str) else page.content.decode()
+        text = re.sub(r"<[^>]+>", " ", html)
+        found = internal.search(text)
+        assert not found, (name, found and found.group(0))
+        assert all(words in text for words in expected[language]), name
+
+
 @pytest.mark.parametrize(
     "labels",
     [AREA_LABELS, SOURCE_LABELS, GROUP_LABELS, WALES_CATEGORY_LABELS],

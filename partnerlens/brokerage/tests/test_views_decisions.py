@@ -179,3 +179,7 @@ def test_the_support_list_shows_ended_support_apart_with_its_reason(client, lead
     assert "Damson Primary" in current and "Cedar Primary" not in current
     assert "Cedar Primary" in ended and "The headteacher left" in ended
     assert f"/support/{kept.pk}/" not in ended
+    url = reverse("brokerage:support_list", kwargs={"pk": leaders["a"].pk})
+    current, ended = client.get(url + "?q=damson").content.decode().split('id="ended"')
+    assert "Damson Primary" in current
+    assert "No ended support matches these filters." in ended and "Cedar Primary" not in ended

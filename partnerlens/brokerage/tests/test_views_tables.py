@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from partnerlens.brokerage import audit
 from partnerlens.brokerage.models import SupportOffer
 from partnerlens.brokerage.outcome_age import outcome_age
+from partnerlens.brokerage.services.matches import accept_match
 from partnerlens.brokerage.services.offers import declare_offer
 from partnerlens.brokerage.services.profiles import adjust_assessment, derive_assessments
 from partnerlens.brokerage.services.scenarios import run_scenario
@@ -167,3 +170,95 @@ def test_offers_are_typed_in_both_languages_and_shown_in_the_readers(client, clu
         welsh = page(client, "offer_list", cluster)
     assert re.search(r'lang="en">Only in English\.<', welsh)
     assert "Cymraeg ar goll" in welsh or "Welsh missing" in welsh
+
+
+def error_messages(html):
+    return re.findall(r'class="govuk-error-message"[^>]*>.*?</span>\s*(.*?)</p>', html, re.S)
+
+
+def test_a_filter_value_that_cannot_be_read_is_named_and_the_other_filters_still_apply(
+    client, crowd
+):
+    client.force_login(crowd["broker"])
+    html = page(client, "profile_list", crowd, "?need_area=password&la=Trafford")
+    assert error_messages(html) == [
+        "Select a valid choice. password is not one of the available choices."
+    ]
+    assert set(row_names(html)) == {
+        "Ash Primary",
+        "Birch Primary",
+        "Cedar Primary",
+        "Damson Primary",
+    }
+    offers = page(client, "offer_list", crowd, "?offers=maybe&q=cedar")
+    assert len(error_messages(offers)) == 1 and row_names(offers) == ["Cedar Primary"]
+    support = page(client, "support_list", crowd, "?area=nowhere")
+    assert len(error_messages(support)) == 1
+    with translation.override("cy"):
+        welsh = page(client, "profile_list", crowd, "?need_area=password")
+    [said] = error_messages(welsh)
+    assert "password" in said and "Select a valid choice" not in said
+
+
+def test_a_page_number_that_cannot_be_read_or_is_past_the_end_gives_a_real_page(client, crowd):
+    client.force_login(crowd["broker"])
+    # Django's Paginator.get_page: not a number, the first page; out of range, the last.
+    first = row_names(page(client, "profile_list", crowd))
+    for bad in ("abc", "1.5", ""):
+        html = page(client, "profile_list", crowd, f"?page={bad}")
+        assert row_names(html) == first and "page 1 of 2." in html, bad
+    for beyond in ("99", "0", "-1"):
+        html = page(client, "profile_list", crowd, f"?page={beyond}")
+        assert "page 2 of 2." in html and len(row_names(html)) == 10, beyond
+
+
+FILTERED = {
+    "profile_list": "?la=Salford&phase=secondary&need_area=science&sort=need&dir=desc&page=2",
+    "offer_list": "?offers=no&q=High&sort=la&page=2",
+    "support_list": "?q=Primary&area=maths&sort=area",
+    "scenario_detail": "?q=primary&area=maths&sort=km&dir=desc",
+}
+
+
+def filtered_queries(client, cluster, scenario) -> dict:
+    counts = {}
+    for name, query in FILTERED.items():
+        kwargs = {"scenario_pk": scenario.pk} if name == "scenario_detail" else {}
+        url = reverse(f"brokerage:{name}", kwargs={"pk": cluster["a"].pk, **kwargs}) + query
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        counts[name] = len(captured)
+    return counts
+
+
+def test_filtered_sorted_pages_cost_the_same_queries_with_over_a_hundred_schools(
+    client, crowd, scenario, make_school
+):
+    """tests/test_query_counts.py pins the plain pages; this pins them filtered, sorted and
+    paged, from 35 member schools to 135 (a query per row would show at once)."""
+    run = run_scenario(scenario, actor=crowd["broker"])
+    accept_match(run.matches.get(need_school=crowd["ash"]), actor=crowd["broker"])
+    client.force_login(crowd["broker"])
+    client.get(reverse("brokerage:home", kwargs={"pk": crowd["a"].pk}))  # warm caches
+    few = filtered_queries(client, crowd, scenario)
+    for number in range(100):
+        school = make_school(
+            f"Wigan {number:03d} High",
+            phase=Phase.SECONDARY,
+            la_name="Salford" if number % 2 else "Wigan",
+            easting=400_000 + number * 40,
+            northing=300_500,
+        )
+        Membership.objects.create(partnership=crowd["a"], organisation=school)
+        adjust_assessment(
+            crowd["a"],
+            school,
+            "science" if number % 2 else "maths",
+            need_level=1 + number % 3,
+            expertise_level=0,
+            reason="Review",
+            actor=crowd["broker"],
+        )
+    run = run_scenario(scenario, actor=crowd["broker"])
+    accept_match(run.matches.exclude(need_school=crowd["ash"]).first(), actor=crowd["broker"])
+    assert filtered_queries(client, crowd, scenario) == few
