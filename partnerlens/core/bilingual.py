@@ -7,15 +7,19 @@ sees the Welsh when it exists, otherwise the English, which pages mark ``lang="e
 screen reader switches voice: ``marked`` here for HTML built in Python (choice labels,
 table cells), ``{% reader_text %}`` in ``templatetags/bilingual.py`` for templates.
 A text "lacks Welsh" when it has English and no Welsh (``lacks_welsh``); editors see the
-"Welsh missing" tag (``missing_tag``) wherever that holds.
+"Welsh missing" tag (``missing_tag``) wherever that holds. Words built now and shown later
+(an insights release) keep the English texts ``pick`` fell back to (``recording_fallbacks``)
+so the page can mark them inside the stored words (``mark_within``, ``mark_svg``).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
-from functools import partial
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache, partial
 from typing import Any
 
 from django import forms
@@ -27,6 +31,9 @@ from django.utils.translation import gettext as _
 
 WELSH = "cy"
 ENGLISH = "en"
+
+# The English texts ``pick`` has shown in place of missing Welsh, while one is recording.
+_fallbacks: ContextVar[set[str] | None] = ContextVar("english_fallbacks", default=None)
 
 
 def welsh_active() -> bool:
@@ -48,11 +55,28 @@ def welsh_of(obj: Any, field: str) -> str:
 def pick(obj: Any, field: str) -> tuple[str, str]:
     """(text, language of that text) for the active language: Welsh on a Welsh page when it
     exists, else English."""
-    if welsh_active():
-        welsh = welsh_of(obj, field)
-        if welsh:
-            return welsh, WELSH
-    return english_of(obj, field), ENGLISH
+    if not welsh_active():
+        return english_of(obj, field), ENGLISH
+    welsh = welsh_of(obj, field)
+    if welsh:
+        return welsh, WELSH
+    english = english_of(obj, field)
+    recording = _fallbacks.get()
+    if recording is not None and english:
+        recording.add(english)
+    return english, ENGLISH
+
+
+@contextmanager
+def recording_fallbacks() -> Iterator[set[str]]:
+    """Collect the English texts shown in place of missing Welsh while the block runs (in
+    this thread): a release builds its Welsh page inside one and stores what it collected."""
+    found: set[str] = set()
+    token = _fallbacks.set(found)
+    try:
+        yield found
+    finally:
+        _fallbacks.reset(token)
 
 
 def localised(obj: Any, field: str) -> str:
@@ -123,14 +147,20 @@ def text_field(
     return forms.CharField(label=label, required=required, widget=widget, **options)
 
 
-def _pattern(english: Iterable[str], escape) -> re.Pattern | None:
+@lru_cache(maxsize=64)
+def _pattern(english: frozenset[str], svg: bool = False) -> re.Pattern | None:
     """One regex for the escaped texts, longest first, each whole (not inside a word); a
-    text with no letter in it (a number) is no language's."""
+    text with no letter in it (a number) is no language's. Cached: a page marks all its
+    cells with the one set (pass the same ``frozenset``)."""
+    escape = partial(html.escape, quote=False) if svg else conditional_escape
     words = {t for t in english if any(c.isalpha() for c in t)}
     texts = sorted({escape(t) for t in words}, key=len, reverse=True)
     if not texts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, texts)) + r")(?!\w)")
+    body = r"(?<!\w)(?:" + "|".join(map(re.escape, texts)) + r")(?!\w)"
+    if svg:
+        return re.compile(r"<text\b([^>]*)>(" + body + r")</text>")
+    return re.compile(body)
 
 
 def mark_within(text: Any, english: Iterable[str]) -> Any:
@@ -140,7 +170,7 @@ def mark_within(text: Any, english: Iterable[str]) -> Any:
     if not isinstance(text, str):
         return text
     shown = conditional_escape(text)
-    pattern = _pattern(english, conditional_escape) if welsh_active() else None
+    pattern = _pattern(frozenset(english)) if welsh_active() else None
     if pattern is None:
         return shown
     return mark_safe(pattern.sub(r'<span lang="en">\g<0></span>', shown))  # noqa: S308 (escaped)
@@ -149,8 +179,9 @@ def mark_within(text: Any, english: Iterable[str]) -> Any:
 def mark_svg(svg: str, english: Iterable[str]) -> str:
     """A chart's SVG with each ``<text>`` that is one of the ``english`` texts given
     ``lang="en"`` on a Welsh page (SVG text cannot hold a span)."""
-    pattern = _pattern(english, partial(html.escape, quote=False)) if welsh_active() else None
-    if pattern is None or not svg:
+    if not svg or not welsh_active():
         return svg
-    labels = re.compile(r"<text\b([^>]*)>(" + pattern.pattern + r")</text>")
+    labels = _pattern(frozenset(english), svg=True)
+    if labels is None:
+        return svg
     return labels.sub(r'<text\1 lang="en">\2</text>', svg)

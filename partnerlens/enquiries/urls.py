@@ -1,17 +1,17 @@
 from django.urls import path
 
-from partnerlens.enquiries import invitee_views, views
+from partnerlens.enquiries import invitee_views, respondent_views, views
 
 app_name = "enquiries"
 urlpatterns = [
-    # Respondents: the token in the address is the only identification.
-    path("r/<str:token>/", views.start, name="start"),
-    path("r/<str:token>/theme/<int:number>/", views.theme, name="theme"),
-    path("r/<str:token>/check/", views.review, name="review"),
-    path("r/<str:token>/submit/", views.submit, name="submit"),
-    path("r/<str:token>/link/", views.resume_link, name="resume_link"),
-    path("submitted/", views.submitted, name="submitted"),
-    path("p/<str:token>/", views.open_link_start, name="open_link"),
+    # Respondents (respondent_views.py): the token in the address is the only identification.
+    path("r/<str:token>/", respondent_views.start, name="start"),
+    path("r/<str:token>/theme/<int:number>/", respondent_views.theme, name="theme"),
+    path("r/<str:token>/check/", respondent_views.review, name="review"),
+    path("r/<str:token>/submit/", respondent_views.submit, name="submit"),
+    path("r/<str:token>/link/", respondent_views.resume_link, name="resume_link"),
+    path("submitted/", respondent_views.submitted, name="submitted"),
+    path("p/<str:token>/", respondent_views.open_link_start, name="open_link"),
     # Leads and members.
     path("partnerships/<int:partnership_pk>/", views.cycle_list, name="cycle_list"),
     path("partnerships/<int:partnership_pk>/new/", views.cycle_create, name="cycle_create"),

@@ -20,7 +20,8 @@ since the last change) and after a partnership's insight settings change, and fr
    The reader is a lead, who knows how many people they invited to each role in each
    school (the Invitee rows, ``engine.invited_cells``): both the engine and the audit take
    those as upper bounds on hidden counts, and the stored tables keep them (``invited``);
-4. build the page in each language and store it all as one immutable ``Release``.
+4. build the page in each language and store it all as one immutable ``Release``; each
+   page other than English keeps the English texts that stood in for missing Welsh.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from django.utils import timezone, translation
 
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
+from partnerlens.core import bilingual
 from partnerlens.enquiries.models import Cycle, CycleState, Response
 from partnerlens.insights import dashboard as dashboards
 from partnerlens.insights.aggregates import lock_cycles
@@ -255,8 +257,12 @@ def _encoded(language: str, dashboard) -> tuple[dict, list]:
 
 
 def _in_language(language: str, frames, policy, tables) -> tuple[dict, list]:
-    with translation.override(language):
-        return _encoded(language, dashboards.build(frames, policy, tables=tables))
+    """The page and downloads in another language. The page keeps the English texts that
+    stood in for missing Welsh (``english``), for the results page to mark ``lang="en"``."""
+    with translation.override(language), bilingual.recording_fallbacks() as fallbacks:
+        page, exports = _encoded(language, dashboards.build(frames, policy, tables=tables))
+    page["english"] = sorted(fallbacks)
+    return page, exports
 
 
 def _render(frames, policy, english) -> tuple[dict, dict]:

@@ -214,3 +214,51 @@ def test_the_partnership_list_shows_welsh_missing_to_those_who_manage(client, pe
     assert warning not in client.get(url).content.decode()
     Partnership.objects.filter(pk=personas["a"].pk).update(purpose="Raising attainment together")
     assert warning in client.get(url).content.decode()
+
+
+def test_the_results_page_marks_what_its_release_was_built_with(client, english_only):
+    """The English in a stored release stays marked after Welsh is added to a text (the
+    stored Welsh page still holds the English), and marking costs the page no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partnerlens.enquiries.models import Cycle
+    from partnerlens.frameworks.models import Theme
+    from partnerlens.insights.models import Release
+
+    cycle = english_only["published"]
+    release = Release.objects.get(cycle=cycle)
+    stored = set(release.page["cy"]["english"])
+    assert cycle.title in stored and "Northside Cluster" in stored
+    assert release.page["en"].get("english") is None  # an English page has no fallback
+    theme = Theme.objects.filter(version=english_only["version"]).first()
+    assert theme.title_en in stored
+    Theme.objects.filter(pk=theme.pk).update(title_cy="Thema wedi ei chyfieithu wedyn")
+    Cycle.objects.filter(pk=cycle.pk).update(title_cy="Cylch wedi ei gyfieithu wedyn")
+    client.force_login(english_only["lead"])
+    url = reverse("insights:dashboard", args=[cycle.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as english_queries:
+        client.get(url)
+    with CaptureQueriesContext(connection) as welsh_queries:
+        page = client.get(welsh(url)).content.decode()
+    assert len(welsh_queries) == len(english_queries)
+    body = page.split('id="release"')[1]  # the stored release, not the live heading
+    _shown, wrong = unmarked(body, {theme.title_en, cycle.title})
+    assert theme.title_en in body and not wrong, wrong
+
+
+def test_a_release_built_before_it_kept_its_english_is_marked_from_the_texts_of_today(
+    english_only,
+):
+    from partnerlens.insights.models import Release
+    from partnerlens.insights.templatetags.release_text import english_fallbacks
+
+    cycle = english_only["published"]
+    release = Release.objects.get(cycle=cycle)
+    kept = frozenset(release.page["cy"].pop("english"))  # as a release built before it
+    with translation.override("cy"):
+        today = english_fallbacks(release, cycle)
+    assert kept and kept <= today  # nothing was translated since: every text is still found
+    with translation.override("en"):
+        assert english_fallbacks(release, cycle) == frozenset()

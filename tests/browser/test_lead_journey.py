@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from partnerlens.core.testing import assert_accessible, sign_in
-from partnerlens.outbox.tests.conftest import make_due, run_worker
+from partnerlens.core.testing_tasks import make_due, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

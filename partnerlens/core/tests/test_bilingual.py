@@ -157,3 +157,18 @@ def test_english_fallbacks_inside_stored_welsh_words_are_marked_whole():
     with translation.override("en"):
         assert bilingual.mark_within("Trust <b>", english) == "Trust &lt;b&gt;"
         assert bilingual.mark_svg(svg, english) == svg
+
+
+def test_recording_collects_the_english_shown_for_missing_welsh_and_nothing_else():
+    texts = [cycle("Spring review"), cycle("Summer review", "Adolygiad yr haf"), cycle("")]
+    with translation.override("cy"), bilingual.recording_fallbacks() as english:
+        shown = [bilingual.localised(c, "title") for c in texts]
+        bilingual.marked(theme(), "title")
+    assert shown == ["Spring review", "Adolygiad yr haf", ""]
+    assert english == {"Spring review", "Clarity of purpose"}
+    with translation.override("en"), bilingual.recording_fallbacks() as on_english_page:
+        bilingual.localised(texts[0], "title")
+    assert on_english_page == set()  # English is no fallback on an English page
+    with translation.override("cy"):
+        bilingual.localised(cycle("Autumn review"), "title")  # after the block: not recorded
+    assert "Autumn review" not in english

@@ -191,6 +191,39 @@ def test_dates_an_open_cycle_cannot_take_are_explained_on_their_field(
     assert not AuditEvent.objects.filter(verb=verbs.CYCLE_DATES_CHANGED).exists()
 
 
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"opens_on_0": "", "opens_on_1": "", "opens_on_2": ""}, "opens_on", "Enter “Opens on”"),
+        ({"closes_on_1": ""}, "closes_on", "Closes on must include a month"),
+        ({"opens_on_0": "31", "opens_on_1": "2"}, "opens_on", "Opens on must be a real date"),
+        ({"closes_on_2": "27"}, "closes_on", "Closes on must be a real date"),
+    ],
+)
+def test_dates_typed_wrongly_are_explained_on_their_field(
+    make_cycle, client, cluster, typed, field, message
+):
+    cycle = make_cycle()
+    client.force_login(cluster["lead_a"])
+    posted = {**_dates(cycle.opens_on, cycle.closes_on + timedelta(days=7)), **typed}
+    page = client.post(f"/enquiries/cycles/{cycle.pk}/dates/", {**posted, "confirm": "1"})
+    assert page.status_code == 400
+    assert f'href="#id_{field}_0"' in page.text and message in page.text
+    assert Cycle.objects.get().closes_on == cycle.closes_on
+
+
+def test_a_draft_cannot_be_given_a_closing_date_in_the_past(make_cycle, client, cluster):
+    cycle = make_cycle()
+    today = timezone.localdate()
+    client.force_login(cluster["lead_a"])
+    page = client.post(
+        f"/enquiries/cycles/{cycle.pk}/dates/",
+        _dates(today - timedelta(days=9), today - timedelta(days=1)),
+    )
+    assert page.status_code == 400 and 'href="#id_closes_on_0"' in page.text
+    assert "The closing date cannot be in the past." in page.text
+
+
 def test_the_same_dates_again_change_nothing(make_cycle, client, cluster):
     cycle = make_cycle()
     client.force_login(cluster["lead_a"])

@@ -225,6 +225,15 @@ def test_a_mistyped_address_is_explained_on_its_field(open_link, client, smtp_se
     assert smtp_server.messages == []
 
 
+def test_an_empty_address_asks_for_one(open_link, client, smtp_server):
+    _cycle, public = open_link()
+    _token, page_url = _start_from_open_link(client, public)
+    page = client.post(page_url, {"email": "  "})
+    assert page.status_code == 400
+    assert 'href="#id_email"' in page.text and "Enter your email address" in page.text
+    assert "We have emailed" not in page.text and smtp_server.messages == []
+
+
 def test_in_an_anonymous_cycle_the_link_is_shown_but_never_emailed(open_link, client, smtp_server):
     _cycle, public = open_link("anonymous")
     token, page_url = _start_from_open_link(client, public)

@@ -211,6 +211,7 @@ def test_every_page_that_shows_answers_may_not_be_stored_by_the_browser(started,
     ]
     open_link = create_open_link(cycle, actor=None)
     pages.append(client.get(f"/enquiries/p/{open_link}/"))
+    pages.append(client.get(f"/enquiries/r/{token}/link/"))  # the private link's own page
     for page in pages:
         assert page.status_code in (200, 302), page.status_code
         assert "no-store" in page.headers.get("Cache-Control", ""), page.request["PATH_INFO"]
