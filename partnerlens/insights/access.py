@@ -35,17 +35,24 @@ def get_result_cycle_for_user(user, pk) -> tuple[Cycle, Access]:
 class Withheld:
     """For the lead: the cycle has responses its latest release does not count, because
     they changed the partnership by fewer than k people (message code ``too_few_changed``),
-    or because no release exists yet (``no_release``)."""
+    because the latest build was withheld by the disclosure audit (``audit_failed``), or
+    because no release exists yet (``no_release``)."""
 
     code: str
     k: int
 
 
-def withheld(cycle: Cycle, release) -> Withheld | None:
-    """Why the cycle's results differ from its responses, if they do (one count query)."""
+def withheld(cycle: Cycle, release, job=None) -> Withheld | None:
+    """Why the cycle's results differ from its responses, if they do (one count query).
+    ``job``: the cycle's ``ReleaseJob``, whose outcome tells an audit that withheld the
+    latest build (``releases.AUDIT_FAILED``) from a release that was never asked for."""
     from partnerlens.enquiries.models import Response
     from partnerlens.insights.models import InsightSettings
+    from partnerlens.insights.releases import AUDIT_FAILED
 
+    if job is not None and job.outcome == AUDIT_FAILED:
+        settings = InsightSettings.for_partnership(cycle.partnership)
+        return Withheld(AUDIT_FAILED, release.k if release else settings.min_group_size)
     submitted = Response.objects.submitted().for_cycle(cycle).count()
     if release is None:
         if not submitted:

@@ -66,7 +66,7 @@ def dashboard(request, pk):
             "release": release,
             "job": job,
             "dashboard": codec.decode(release.page[_language()]) if release else None,
-            "withheld": withheld(cycle, release) if manage and not busy else None,
+            "withheld": withheld(cycle, release, job) if manage and not busy else None,
             "exporters": exporters(),
             "can_manage": manage,
         },

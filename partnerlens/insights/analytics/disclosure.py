@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .disclosure_lp import BIG, _Release, _signed, solve_units
+from .disclosure_lp import BIG, _Release, solve_units
 from .suppression import (
     CELL_COLUMNS,
     COMPLEMENTARY,
@@ -63,7 +63,9 @@ from .suppression import (
     cell_keys,
     cell_universe,
     concealed_for,
+    hiding_order,
     relations_for,
+    signed_matrix,
     thresholds_for,
 )
 
@@ -229,9 +231,9 @@ def secure(
     caps = np.full(status.shape[1], BIG) if caps is None else np.asarray(caps, dtype=float)
     stuffable = np.zeros(status.shape[1], bool) if stuffable is None else stuffable
     known = np.zeros(status.shape, bool) if known is None else np.atleast_2d(known)
-    signed = _signed(relations, status.shape[1])
+    signed = signed_matrix(relations, status.shape[1])
     parts_of = [np.array(r.parts, dtype=int) for r in relations]
-    order_key = size * 1e6 + n + np.arange(n.shape[1]) * 1e-6
+    order_key = hiding_order(n, size)
     pending = list(range(status.shape[0]))
     for _ in range(max_rounds):
         problems, owners, patterns = [], [], {}
@@ -429,7 +431,7 @@ def audit(
     keys = cell_keys(universe)
     thresholds = thresholds_for(universe, policy)
     relations = relations_for(universe, {role: LEADERS for role in leaders}, role_sources)
-    signed = _signed(relations, len(keys))
+    signed = signed_matrix(relations, len(keys))
     concealed = concealed_for(universe, concealed_groups)
     cells = len(keys)
     policy_caps = caps_for(universe, policy)

@@ -23,8 +23,6 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-from .suppression import Relation
-
 TOLERANCE = 1e-7
 SCREENS = 8
 BIG = 1e9
@@ -58,14 +56,6 @@ class _Program:
     index: np.ndarray  # (releases, cells): unknown number, -1 for a published figure
     constant: np.ndarray  # (releases, cells): published figure (0 where unknown)
     target: np.ndarray  # (cells,): cells of the latest release that are not ghosts
-
-
-def _signed(relations: Sequence[Relation], cells: int) -> np.ndarray:
-    signed = np.zeros((len(relations), cells))
-    for row, relation in enumerate(relations):
-        signed[row, relation.total] = 1.0
-        signed[row, list(relation.parts)] = -1.0
-    return signed
 
 
 def _program(releases: Sequence[_Release], signed: np.ndarray) -> _Program:

@@ -172,6 +172,21 @@ class Relation:
     prefer_total: bool = False
 
 
+def signed_matrix(relations: Sequence[Relation], cells: int) -> np.ndarray:
+    """The relations as rows of a matrix over the cells: +1 for the total, -1 per part."""
+    signed = np.zeros((len(relations), cells))
+    for row, relation in enumerate(relations):
+        signed[row, relation.total] = 1.0
+        signed[row, list(relation.parts)] = -1.0
+    return signed
+
+
+def hiding_order(n: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Which cell to hide first when several would do: the smallest; ties in size go to the
+    cell with fewer values, then to the earlier cell (deterministic)."""
+    return size * 1e6 + n + np.arange(n.shape[-1]) * 1e-6
+
+
 def _candidate(order_key: np.ndarray, allowed: np.ndarray) -> int | None:
     if not allowed.any():
         return None
@@ -230,13 +245,9 @@ def protect(
     small = ((n > 0) & (n < thresholds)) | ((size > 0) & (size < thresholds))
     status[forced & (size > 0)] = CHANGED
     status[small] = SMALL_GROUP
-    signed = np.zeros((len(relations), n.shape[1]))
-    for index, relation in enumerate(relations):
-        signed[index, relation.total] = 1.0
-        signed[index, list(relation.parts)] = -1.0
+    signed = signed_matrix(relations, n.shape[1])
     parts_of = [np.array(r.parts, dtype=int) for r in relations]
-    # Ties in size go to the cell with fewer values, then to the earlier cell: deterministic.
-    order_key = size * 1e6 + n + np.arange(n.shape[1]) * 1e-6
+    order_key = hiding_order(n, size)
     for unit in range(n.shape[0]):
         if not (status[unit] != VISIBLE).any():
             continue
@@ -556,7 +567,3 @@ def _policy_masks(
                     mask[unit, cell] = True
         masks.append(mask)
     return masks[0], masks[1]
-
-
-# Free text: ``comment_groups`` (re-exported here; it builds on this module).
-from .comment_groups import visible_comments  # noqa: E402, F401

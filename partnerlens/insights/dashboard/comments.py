@@ -1,7 +1,7 @@
 """What people wrote: comments by role, only for roles large enough to show.
 
 Comments reach the dashboard as raw free text (``loaders.answers.comments_frame``: every non-empty
-text answer of a submitted response); ``suppression.visible_comments`` keeps those from
+text answer of a submitted response); ``comment_groups.visible_comments`` keeps those from
 roles with at least k respondents (protected like score cells, so the left-over comments
 never come from one small role). Here they are also redacted (email addresses, telephone
 numbers and web addresses become "[removed]") and put in a fixed order (theme, role, then
@@ -16,8 +16,8 @@ import re
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from partnerlens.insights.analytics.comment_groups import visible_comments
 from partnerlens.insights.analytics.frames import respondents
-from partnerlens.insights.analytics.suppression import visible_comments
 from partnerlens.insights.dashboard.parts import Context, ExportTable, Section, Table
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -216,3 +216,44 @@ def test_a_hidden_group_fewer_than_k_were_invited_to_is_left_out_like_an_empty_o
     # Without the list, the hidden row is printed (the reader knows no upper bound).
     plain = protect_breakdown(cells, SuppressionPolicy(), ["cycle_id"])
     assert (published_rows(plain)["role"] == "external_adviser").any()
+
+
+def test_a_release_the_audit_cannot_secure_is_withheld_and_the_page_says_why(
+    personas, make_school, client
+):
+    # A release stored before the invitation bounds were modelled (its tables protected
+    # without them) already lets the lead pin the hidden headteacher counts. No later
+    # release can undo that: the audit withholds it, nothing is stored, and the lead's page
+    # keeps the earlier release and says why.
+    from django.urls import reverse
+
+    from partnerlens.insights.jobs import request_release
+    from partnerlens.insights.models import ReleaseJob
+    from partnerlens.insights.releases import AUDIT_FAILED, table_records
+
+    cycle, _schools = _one_head_per_school(personas, make_school)
+    first = Release.objects.get(cycle=cycle)
+    frames = load_cycle(cycle)
+    weak = dashboards.build(frames, SuppressionPolicy()).protected
+    invited = invited_cells(frames.invited_by, people_frame(cycle))
+    assert disclosure.audit([weak["theme"]], SuppressionPolicy(invited=invited)).exact > 0
+    Release(
+        cycle=cycle,
+        number=2,
+        created_at=timezone.now(),
+        reason="rebuilt",
+        k=first.k,
+        parent_k=first.parent_k,
+        respondents=first.respondents,
+        members=first.members,
+        page=first.page,
+        exports=first.exports,
+        tables={level: table_records(weak[level], level) for level in LEVELS},
+    ).save()
+    request_release(cycle, reason="rebuilt", actor=personas["lead_a"], force=True)
+    assert ReleaseJob.objects.get(cycle=cycle).outcome == AUDIT_FAILED
+    assert list(Release.objects.filter(cycle=cycle).values_list("number", flat=True)) == [1, 2]
+    client.force_login(personas["lead_a"])
+    page = client.get(reverse("insights:dashboard", args=[cycle.pk])).content.decode()
+    assert 'id="withheld"' in page and "found no way to show them safely" in page
+    assert "You see the results released before." in page and 'id="release"' in page

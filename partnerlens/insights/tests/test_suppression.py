@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnerlens.insights.analytics import scores
+from partnerlens.insights.analytics.comment_groups import visible_comments
 from partnerlens.insights.analytics.suppression import (
     LEADER_ROLES,
     PolicyError,
     SuppressionPolicy,
-    visible_comments,
 )
 
 from .helpers import answers, themes
