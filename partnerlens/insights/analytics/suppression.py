@@ -167,9 +167,6 @@ class SuppressionPolicy:
 class Relation:
     total: int
     parts: tuple[int, ...]
-    # For totals that only re-add other cells (leaders = the leader roles), hiding the total
-    # costs less than hiding one more part that people came to see.
-    prefer_total: bool = False
 
 
 def signed_matrix(relations: Sequence[Relation], cells: int) -> np.ndarray:
@@ -312,11 +309,7 @@ def _protect_unit(
                 allowed = np.zeros(secret.shape, dtype=bool)
                 allowed[parts] = True
                 allowed &= free & ~secret
-                cell = None
-                if relation.prefer_total and total_free:
-                    cell = relation.total
-                if cell is None:
-                    cell = _candidate(order_key, allowed)
+                cell = _candidate(order_key, allowed)
                 if cell is None and total_free:
                     cell = relation.total
                 if cell is None:
@@ -418,15 +411,17 @@ def relations_for(
         for label, group_cell in cells_of.items():
             members = [c for r, c in role_cells.items() if mapping.get(r, default) == label]
             if members:
-                relations.append(
-                    Relation(group_cell, tuple(int(c) for c in members), prefer_total=True)
-                )
+                relations.append(Relation(group_cell, tuple(int(c) for c in members)))
     pairs = group == "role_organisation"
     for r, role_cell in role_cells.items():
         add(role_cell, pairs & (role == r))
     org_mask = group == "organisation"
     for o, org_cell in zip(organisation[org_mask], cell[org_mask], strict=True):
         add(org_cell, pairs & (organisation == o))
+    # The narrowest relations first: when a hidden cell needs a partner, one found among few
+    # parts (another role of the same role group) keeps the wide totals (leaders, others,
+    # self, peer, external) that a part of the partnership-wide sum would cost.
+    relations.sort(key=lambda relation: len(relation.parts))
     return relations
 
 
