@@ -14,6 +14,7 @@ from partnerlens.insights.dashboard import scores as score_section
 from partnerlens.insights.dashboard.parts import Context
 
 from .helpers import answers, themes
+from .reference import reference_interval
 
 RUBRIC = {"kind": "rubric", "item_min": 1.0, "item_max": 4.0}
 AGREEMENT = {"kind": "agreement", "item_min": 1.0, "item_max": 5.0}
@@ -168,11 +169,19 @@ def test_coverage_on_a_small_simulation_of_very_skewed_answers_is_above_a_floor(
 
 
 @pytest.mark.parametrize(
-    "shares", [[0.10, 0.20, 0.40, 0.20, 0.10], [0.05, 0.10, 0.15, 0.20, 0.50]], ids=str
+    "shares",
+    [
+        [0.10, 0.20, 0.40, 0.20, 0.10],
+        [0.05, 0.10, 0.15, 0.20, 0.50],
+        [0.02, 0.03, 0.05, 0.10, 0.80],
+        [0.80, 0.10, 0.05, 0.03, 0.02],
+    ],
+    ids=["symmetric", "skewed", "very skewed", "very skewed to the bottom"],
 )
 def test_five_people_get_an_interval_that_is_not_wider_than_it_needs_to_be(shares):
-    # Symmetric and skewed answers, groups of five: inside the band, not far above it (the
-    # previous rule, a beta with Student's allowance squared, held 98-99% on these groups).
+    # Groups of five: inside the band, not far above it. A beta with Student's allowance
+    # squared held 98-99% on the first two; the score interval with 2.5% on each side held
+    # 98% on the very skewed ones, whose intervals could only ever miss on one side.
     coverage, _t = _coverage(np.random.default_rng(11), shares, people=5, items=3, replicates=600)
     assert 0.93 <= coverage <= 0.975
 
@@ -184,6 +193,82 @@ def test_near_the_top_of_the_scale_the_interval_has_more_room_below_than_above()
     low, high = intervals.interval(np.array([400.0]), np.array([3.0]), np.array([1.0]), 1.0, 5.0)
     half = stats.t.ppf(0.975, 399) / 20
     assert (low[0], high[0]) == pytest.approx((3.0 - half, 3.0 + half), abs=0.005)
+
+
+def test_one_dissenting_answer_never_makes_a_group_look_surer_than_unanimity():
+    for n in range(3, 61):
+        unanimous, _ = intervals.interval(np.array([n]), np.array([5.0]), np.array([0.0]), 1, 5)
+        for dissent in (4.75, 4.0, 3.0, 1.0):
+            values = np.array([5.0] * (n - 1) + [dissent])
+            low, high = intervals.interval(
+                np.array([n]), np.array([values.mean()]), np.array([values.std(ddof=1)]), 1, 5
+            )
+            assert low[0] < unanimous[0] and high[0] <= 5.0
+
+
+def test_the_interval_matches_one_written_out_independently():
+    # scipy's beta moments, t quantile and a root finder (tests/reference.py) against the
+    # engine's closed form, table of t quantiles and Newton steps.
+    rng = np.random.default_rng(5)
+    for _ in range(80):
+        n = int(rng.integers(2, 60))
+        shares = rng.dirichlet(np.full(5, rng.uniform(0.2, 3.0)))
+        values = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0], n, p=shares)
+        low, high = intervals.interval(
+            np.array([n]), np.array([values.mean()]), np.array([values.std(ddof=1)]), 1, 5
+        )
+        assert (low[0], high[0]) == pytest.approx(reference_interval(values.tolist()), abs=1e-4)
+
+
+def test_the_degrees_of_freedom_are_what_the_beta_model_gives():
+    n = np.full(3, 11.0)
+    # A narrow bell in the middle of the scale: Student's n - 1. Answers only at the two
+    # ends: the dispersion follows from the mean, so the normal quantile (no allowance).
+    assert intervals.degrees_of_freedom(n, np.full(3, 0.5), np.full(3, 1e-9)) == pytest.approx(
+        10.0, rel=1e-6
+    )
+    assert (intervals.degrees_of_freedom(n, np.array([0.2, 0.5, 0.9]), np.ones(3)) >= 1e6).all()
+    # In between, against scipy's skewness and kurtosis of the beta (delta method).
+    for q in (0.1, 0.3, 0.5, 0.8, 0.95):
+        for phi in (0.05, 0.2, 0.5, 0.8):
+            size = 1 / phi - 1
+            skew, kurt = stats.beta(q * size, (1 - q) * size).stats(moments="sk")
+            g = (1 - 2 * q) * np.sqrt(phi / (q * (1 - q)))
+            d = float(kurt) + 2 - 2 * g * float(skew) + g * g
+            found = intervals.degrees_of_freedom(np.array([11.0]), np.array([q]), np.array([phi]))
+            assert found[0] == pytest.approx(20 / d, rel=1e-9)
+
+
+def _wilson(successes, n, z):
+    p, r = successes / n, z * z / n
+    centre, half = (p + r / 2) / (1 + r), np.sqrt(r * p * (1 - p) + r * r / 4) / (1 + r)
+    return centre - half, centre + half
+
+
+def test_near_an_end_of_the_scale_the_test_spends_its_whole_five_percent():
+    # Yes/no answers (the two ends of the scale only): the dispersion is known, so far from
+    # the ends the interval is Wilson's with 1.96 on each side.
+    half_and_half = np.array([0.0] * 100 + [1.0] * 100)
+    low, high = intervals.interval(
+        np.array([200]), np.array([0.5]), np.array([half_and_half.std(ddof=1)]), 0, 1
+    )
+    assert (low[0], high[0]) == pytest.approx(_wilson(100, 200, 1.96), abs=1e-4)
+    # 18 of 20 "yes": at the upper end the top is under one standard error away, so the
+    # test's high side can use none of its 2.5% and the low side takes all 5%: the upper
+    # end is Wilson's one-sided one. The lower end, far from the bottom, is two-sided.
+    mostly = np.array([0.0] * 2 + [1.0] * 18)
+    low, high = intervals.interval(
+        np.array([20]), np.array([0.9]), np.array([mostly.std(ddof=1)]), 0, 1
+    )
+    assert high[0] == pytest.approx(_wilson(18, 20, 1.645)[1], abs=1e-4)
+    assert low[0] == pytest.approx(_wilson(18, 20, 1.96)[0], abs=1e-4)
+    # 190 of 200: the top is about two standard errors above the upper end, so the high side
+    # keeps part of its share and the upper end lies strictly between the two.
+    mostly = np.array([0.0] * 10 + [1.0] * 190)
+    low, high = intervals.interval(
+        np.array([200]), np.array([0.95]), np.array([mostly.std(ddof=1)]), 0, 1
+    )
+    assert _wilson(190, 200, 1.645)[1] + 0.001 < high[0] < _wilson(190, 200, 1.96)[1] - 0.001
 
 
 def test_the_aggregates_and_the_raw_answers_give_the_same_interval():
