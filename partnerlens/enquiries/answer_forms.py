@@ -21,6 +21,14 @@ DONT_KNOW = "dont-know"
 CHOICE_KINDS = {QuestionKind.RUBRIC, QuestionKind.AGREEMENT, QuestionKind.SINGLE_CHOICE}
 
 
+def text_limit(question: Question) -> int:
+    """The most characters an answer may have: the question's own ``max_length`` setting
+    (set in the framework editor), never above the service's limit for its kind."""
+    ceiling = MAX_SHORT_TEXT if question.kind == QuestionKind.SHORT_TEXT else MAX_TEXT
+    own = question.config.get("max_length")
+    return min(int(own), ceiling) if own else ceiling
+
+
 def _length_error(text: str, limit: int) -> str:
     return _(
         "Your answer is %(length)s characters; the limit is %(limit)s. "
@@ -193,6 +201,12 @@ class ThemeAnswers:
             if chosen and dont_know:
                 errors[name] = _("Either tick options or tick “I don't know”, not both")
                 return None
+            most = question.config.get("max_choices")
+            if most and len(set(chosen)) > most:
+                errors[name] = _(
+                    "Choose up to %(most)s options; you chose %(chosen)s. Untick %(over)s."
+                ) % {"most": most, "chosen": len(set(chosen)), "over": len(set(chosen)) - most}
+                return None
             return AnswerValue(choices=sorted(set(chosen), key=allowed.index), dont_know=dont_know)
         raw = self.data.get(name, "").strip()
         if raw and dont_know:
@@ -200,7 +214,7 @@ class ThemeAnswers:
             return None
         if kind == QuestionKind.NUMBER:
             return self._parse_number(question, name, raw, dont_know, errors)
-        limit = MAX_SHORT_TEXT if kind == QuestionKind.SHORT_TEXT else MAX_TEXT
+        limit = text_limit(question)
         if len(raw) > limit:
             errors[name] = _length_error(raw, limit)
             return None
@@ -229,6 +243,13 @@ class ThemeAnswers:
             return None
         if number != number.to_integral_value() and question.config.get("integer"):
             errors[name] = _("Enter a whole number")
+            return None
+        step = question.config.get("step")
+        if step and (number - Decimal(str(low or 0))) % Decimal(str(step)):
+            errors[name] = _("Enter a number in steps of %(step)s from %(start)s") % {
+                "step": step,
+                "start": low or 0,
+            }
             return None
         return AnswerValue(number=number.normalize() if number == number.to_integral() else number)
 
@@ -262,8 +283,8 @@ class ThemeAnswers:
             name = f"q{question.id}"
             errors = self.errors.get(question.id, {})
             block = Block(question, number, name, question.kind, errors=errors)
-            if question.kind == QuestionKind.SHORT_TEXT:
-                block.max_length = MAX_SHORT_TEXT
+            if question.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+                block.max_length = text_limit(question)
             options = options_for(question)
             descriptors = {o.value: marked(o, "descriptor") for o in question.options.all()}
             stored_any = [v for (q, _o), v in self.stored.items() if q == question.id]

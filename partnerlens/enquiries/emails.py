@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from partnerlens.enquiries.models import Invitee, Language
+from partnerlens.outbox.services import CONFIDENTIAL_HEADER, REFERENCE_HEADER
 
 
 def respond_url(token: str, language: str) -> str:
@@ -50,14 +51,13 @@ def build_message(kind: str, invitee: Invitee, token: str) -> EmailMessage:
     subject = " / ".join(subjects)
     body = "\n\n-----\n\n".join(part.strip() for part in parts) + "\n"
     # Only invitations carry the outbox reference the invitee page shows. Reminders go only
-    # to people who have not answered, so showing their status would tell who has.
-    headers = {"X-Partnerlens-Reference": invitee_reference(invitee.pk)}
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        to=[invitee.email],
-        headers=headers if kind == "invitation" else {},
-    )
+    # to people who have not answered, so showing their status, or listing them to staff,
+    # would tell who has: they are marked confidential.
+    if kind == "invitation":
+        headers = {REFERENCE_HEADER: invitee_reference(invitee.pk)}
+    else:
+        headers = {CONFIDENTIAL_HEADER: "1"}
+    return EmailMessage(subject=subject, body=body, to=[invitee.email], headers=headers)
 
 
 def invitee_reference(pk: int) -> str:

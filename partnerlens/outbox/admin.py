@@ -12,6 +12,11 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     search_fields = ("to", "reference", "subject")
     exclude = ("mime",)
 
+    def get_queryset(self, request):
+        # A reminder goes only to people who have not answered: listing it would tell staff
+        # who has (docs/anonymity.md, "A staff admin"). Leads see their own on the cycle.
+        return super().get_queryset(request).filter(confidential=False)
+
     def has_add_permission(self, request):
         return False
 

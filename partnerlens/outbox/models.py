@@ -17,6 +17,9 @@ class OutgoingMail(models.Model):
     emptied once the mail is sent, so live links in it are not kept longer than needed."""
 
     reference = models.CharField(max_length=100, blank=True, db_index=True)
+    # A message whose mere existence says something about its recipient (a reminder goes
+    # only to people who have not answered): kept out of the staff admin (docs/anonymity.md).
+    confidential = models.BooleanField(default=False)
     to = models.TextField(help_text="Recipients as shown to people, comma-separated")
     recipients = models.JSONField(default=list, help_text="Envelope recipients (to, cc, bcc)")
     from_email = models.CharField(max_length=320)

@@ -27,6 +27,9 @@ from partnerlens.outbox.models import MailStatus, OutgoingMail
 logger = logging.getLogger(__name__)
 
 REFERENCE_HEADER = "X-Partnerlens-Reference"
+# Set on a message whose existence tells something about its recipient; taken off before
+# the message is stored or sent, and kept as OutgoingMail.confidential.
+CONFIDENTIAL_HEADER = "X-Partnerlens-Confidential"
 QUEUED_BACKEND = "partnerlens.outbox.backend.QueuedEmailBackend"
 
 
@@ -42,8 +45,10 @@ def delivery_connection(**kwargs):
 def store(message: EmailMessage) -> OutgoingMail:
     """Keep the message as it will go on the wire, and deliver it once the caller commits."""
     reference = str(message.extra_headers.get(REFERENCE_HEADER, ""))[:100]
+    confidential = bool(message.extra_headers.pop(CONFIDENTIAL_HEADER, ""))
     mail = OutgoingMail.objects.create(
         reference=reference,
+        confidential=confidential,
         to=", ".join(message.to),
         recipients=list(message.recipients()),
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,

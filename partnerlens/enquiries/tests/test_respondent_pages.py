@@ -215,3 +215,58 @@ def test_every_page_that_shows_answers_may_not_be_stored_by_the_browser(started,
     for page in pages:
         assert page.status_code in (200, 302), page.status_code
         assert "no-store" in page.headers.get("Cache-Control", ""), page.request["PATH_INFO"]
+
+
+# --- The settings the lead gave a question in the framework editor are the respondent's rules
+
+
+def _configure(question_id: int, **config) -> None:
+    # The version is published, so its content is frozen against save(); a queryset update
+    # stands in for a framework published with these settings.
+    from partnerlens.frameworks.models import Question
+
+    Question.objects.filter(pk=question_id).update(config=config)
+
+
+def test_a_question_s_own_character_limit_is_the_one_checked_and_shown(started, client):
+    _cycle, token, ids, response = started
+    _configure(ids["story"], max_length=100)
+    story = f"q{ids['story']}"
+    page = client.get(f"/enquiries/r/{token}/theme/2/").text
+    assert 'data-maxlength="100"' in page and "You can enter up to 100 characters" in page
+    refused = client.post(f"/enquiries/r/{token}/theme/2/", {story: "x" * 101})
+    assert refused.status_code == 400
+    assert "Your answer is 101 characters; the limit is 100. Shorten it by 1" in refused.text
+    assert not Answer.objects.filter(response=response, question_id=ids["story"]).exists()
+    client.post(f"/enquiries/r/{token}/theme/2/", {story: "x" * 100})
+    assert Answer.objects.get(response=response, question_id=ids["story"]).text == "x" * 100
+
+
+def test_no_more_choices_than_the_question_allows(started, client):
+    _cycle, token, ids, response = started
+    _configure(ids["activities"], max_choices=2)
+    name = f"q{ids['activities']}"
+    page = client.get(f"/enquiries/r/{token}/theme/2/").text
+    assert "Choose up to 2." in page
+    refused = client.post(f"/enquiries/r/{token}/theme/2/", {name: ["cpd", "review", "moderation"]})
+    assert refused.status_code == 400
+    assert "Choose up to 2 options; you chose 3. Untick 1." in refused.text
+    client.post(f"/enquiries/r/{token}/theme/2/", {name: ["cpd", "moderation"]})
+    assert Answer.objects.get(response=response, question_id=ids["activities"]).choices == [
+        "cpd",
+        "moderation",
+    ]
+
+
+def test_a_number_keeps_to_its_step_and_shows_its_unit(started, client):
+    _cycle, token, ids, response = started
+    _configure(ids["visits"], min=0, max=40, step=0.5, unit="hours")
+    name = f"q{ids['visits']}"
+    page = client.get(f"/enquiries/r/{token}/theme/2/").text
+    assert '<div class="govuk-input__suffix" aria-hidden="true">hours</div>' in page
+    assert '<span class="govuk-visually-hidden"> (hours)</span>' in page
+    refused = client.post(f"/enquiries/r/{token}/theme/2/", {name: "2.25"})
+    assert refused.status_code == 400
+    assert "Enter a number in steps of 0.5 from 0" in refused.text
+    client.post(f"/enquiries/r/{token}/theme/2/", {name: "2.5"})
+    assert Answer.objects.get(response=response, question_id=ids["visits"]).number == 2.5

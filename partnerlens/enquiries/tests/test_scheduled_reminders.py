@@ -135,3 +135,30 @@ def test_a_mail_server_refusing_anonymous_reminders_is_told_not_a_500(
     assert "did not accept all the reminders" in reply.text
     for person in ("ann@example.org", "bob@example.org"):
         assert len(mail_server.to(person)) == 1  # the invitation; no reminder got through
+
+
+def test_staff_never_see_who_was_reminded_and_the_mark_stays_off_the_wire(
+    opened, mail_server, client, admin_user
+):
+    from django.urls import reverse
+
+    from partnerlens.outbox.models import OutgoingMail
+    from partnerlens.outbox.services import CONFIDENTIAL_HEADER
+
+    opened()
+    Invitee.objects.update(sent_at=timezone.now() - timedelta(days=4))
+    DBTaskResult.objects.filter(pk=_rounds().first().pk).update(run_after=timezone.now())
+    run_worker()
+    reminders = OutgoingMail.objects.filter(confidential=True)
+    invitations = OutgoingMail.objects.filter(confidential=False)
+    assert reminders.count() == 2 and invitations.count() == 2
+    reminder = mail_server.to("ann@example.org")[1]
+    assert "Reminder" in reminder["Subject"] or "Nodyn" in reminder["Subject"]
+    assert CONFIDENTIAL_HEADER not in reminder
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:outbox_outgoingmail_changelist")).text
+    assert "2 outgoing mails" in page  # the invitations, which staff may see
+    found = client.get(reverse("admin:outbox_outgoingmail_changelist") + "?q=ann%40example.org")
+    assert "1 outgoing mail" in found.text
+    hidden = client.get(reverse("admin:outbox_outgoingmail_change", args=[reminders.first().pk]))
+    assert hidden.status_code == 302  # the admin's "does not exist" answer

@@ -120,7 +120,9 @@ def _themes_sentence(context: Context, visible: pd.DataFrame) -> str:
             "theme": context.labels.get(only["theme_key"]),
             "mean": fmt(only["mean"]),
         }
-    return _("Too few people answered for any theme's score to be shown.")
+    # The same words whatever hid the scores (too few answers, or a count that the
+    # invitation list would pin): no output says why a figure is hidden (docs/anonymity.md).
+    return _("No theme's score can be shown without putting someone's anonymity at risk.")
 
 
 def _gap_sentence(context: Context, found: Findings) -> str:

@@ -53,15 +53,17 @@ def section(
     frames = context.frames
     if len(frames.cycles) < 2 or frames.history.empty or found is None:
         return None, None
+    names = _labels(context)
+    # Each cycle's title in the reader's language, in the chart and the tables alike.
+    cycles = frames.cycles.assign(label=frames.cycles["cycle_id"].map(names))
     table = trend(
         frames.history,
         context.themes,
-        frames.cycles,
+        cycles,
         policy=context.policy,
         groupings=("partnership",),
     )
     chart = charts.trend_lines(table, context.labels, translate=_)
-    names = _labels(context)
     by_cycle = found.set_index(["theme_key", "cycle_id"]) if len(found) else None
     rows: list[list[Cell]] = []
     for row in table.sort_values(["theme_key", "order"]).itertuples(index=False):

@@ -221,6 +221,22 @@ def test_trends_follow_the_questions_across_versions_of_the_framework(personas, 
     assert cycles == {"Autumn", "Spring"}
 
 
+def test_a_welsh_reader_sees_each_cycle_by_its_welsh_title_in_the_trends(personas, results_schools):
+    from django.utils import translation
+
+    first = make_results_framework("lineage")
+    second = make_results_framework(previous=first)
+    old = fill_cycle(personas["a"], personas["lead_a"], results_schools, first, title="Autumn")
+    new = fill_cycle(personas["a"], personas["lead_a"], results_schools, second, title="Spring")
+    old.title_cy, new.title_cy = "Hydref", "Gwanwyn"
+    old.save(update_fields=["title_cy"])
+    new.save(update_fields=["title_cy"])
+    with translation.override("cy"):
+        trends = dashboard.build(data.load_cycle(new)).section("trends")
+    assert {row[1] for row in trends.tables[0].rows} == {"Hydref", "Gwanwyn"}
+    assert "Hydref" in trends.svg and "Autumn" not in trends.svg
+
+
 def test_a_member_sees_no_trend_from_a_cycle_that_is_only_closed(personas, results_schools):
     from partnerlens.directory.access import get_access
 
@@ -328,3 +344,15 @@ def test_the_deep_and_tight_framework_places_the_partnership_on_the_plane(
     assert axes["Tightness: firmness of shared structures"] == "0.50"
     assert built.section("spectrum") is not None
     assert built.section("maturity") is None
+
+
+def test_a_cycle_whose_scores_are_all_hidden_says_so_without_saying_why(personas, results_schools):
+    # Three teachers: fewer than k, so every theme is hidden. The summary must not claim a
+    # reason ("too few answered"): the same words serve a cycle hidden because the invitation
+    # list would pin its counts, and no output tells those apart (docs/anonymity.md).
+    version = make_results_framework()
+    people = [(Role.TEACHER, 0, 3, "embedded", "4", "networking")]
+    cycle = fill_cycle(personas["a"], personas["lead_a"], results_schools, version, people)
+    text = " ".join(dashboard.build(data.load_cycle(cycle)).summary)
+    assert "No theme's score can be shown without putting someone's anonymity at risk." in text
+    assert "few" not in text.lower()
