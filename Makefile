@@ -23,6 +23,7 @@ lint:
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports --no-cache
+	.venv/bin/bandit -q -r partnerlens -x '*/tests/*' --severity-level high  # docs/decisions.md
 	$(PY) manage.py makemigrations --check --dry-run
 
 check-deploy:

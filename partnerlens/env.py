@@ -79,3 +79,28 @@ def database_from_url(url: str, sqlite_default: str) -> dict:
     raise SettingError(
         f"DATABASE_URL scheme {parts.scheme!r} is not supported (postgres or sqlite)"
     )
+
+
+# Django's own deployment check (security.W009) uses the same three tests; production
+# refuses to start on them rather than only warning when someone runs `check --deploy`.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+INSECURE_KEY_PREFIX = "django-insecure-"
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why ``key`` is too weak to sign production sessions and links, or None if it is not."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if key.startswith(INSECURE_KEY_PREFIX):
+        return (
+            f"SECRET_KEY starts with {INSECURE_KEY_PREFIX!r}, so it was generated for development"
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"SECRET_KEY has {len(key)} characters; it needs at least {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        return (
+            f"SECRET_KEY uses {len(set(key))} different characters; "
+            f"it needs at least {SECRET_KEY_MIN_DISTINCT}"
+        )
+    return None

@@ -8,9 +8,19 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from partnerlens.env import SettingError, database_from_url, env_bool, env_int, env_list, env_str
+from partnerlens.env import (
+    SettingError,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    weak_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,8 +30,13 @@ if DJANGO_ENV not in ("development", "production"):
 PRODUCTION = DJANGO_ENV == "production"
 
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else "dev-only-insecure-key-change-me")
-if PRODUCTION and len(SECRET_KEY) < 50:
-    raise SettingError("SECRET_KEY must be set to at least 50 random characters in production")
+if PRODUCTION and (weakness := weak_secret_key(SECRET_KEY)):
+    # Refuse to start at all (every process: web, worker, manage.py), not only warn in
+    # `check --deploy`: a guessable key lets anyone forge sessions and emailed links.
+    raise ImproperlyConfigured(
+        f"{weakness}. In production set SECRET_KEY to at least 50 random characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
@@ -42,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "partnerlens.core",
     "partnerlens.outbox",
     "partnerlens.audit",
@@ -50,6 +66,7 @@ INSTALLED_APPS = [
     "partnerlens.enquiries",
     "partnerlens.insights",
     "partnerlens.brokerage",
+    "partnerlens.api",
     "partnerlens.demo",
 ]
 
@@ -62,7 +79,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its line has the final status and the whole time (core/request_log.py).
+    "partnerlens.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # above whitenoise, so static files get the header too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "partnerlens.directory.middleware.SessionTimeoutMiddleware",
     "partnerlens.directory.middleware.TwoFactorMiddleware",
+    "partnerlens.audit.middleware.RefusalMiddleware",  # records 403/404s of signed-in people
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
@@ -156,6 +177,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "partnerlens" / "static"]  # GOV.UK Frontend build, our CSS/JS
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Files kept through Django's default storage (on disk here unless STORAGES says otherwise);
+# docs/operations.md says how to back them up with the database.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -214,6 +238,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: only this site's own files run or
+# style a page. Pages have no inline script, <style> or style attribute (charts are inline
+# SVG drawn with presentation attributes, which a policy does not restrict); a template that
+# truly needs an inline script or <style> gives it nonce="{{ request.csp_nonce }}", and
+# django-csp then adds that request's nonce to the header. See docs/deployment.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
@@ -221,13 +261,50 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe the servers directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs go to stderr through one handler whose filters (partnerlens/core/request_log.py) stamp
+# each line with its request id and keep link tokens, query strings, credentials and request
+# bodies out of it. LOG_FORMAT json (production's default) writes one JSON object a line;
+# LOG_REQUESTS (on in production) adds a line per request: method, masked path, status, time.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise SettingError(f"LOG_FORMAT={LOG_FORMAT!r}: use json or text")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "partnerlens.core.request_log.RequestIdFilter"},
+        "redact": {"()": "partnerlens.core.request_log.RedactFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own handlers give way to the one above, so nothing escapes its filters.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "partnerlens.requests": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
+        # SQL and its parameters (answers among them) are never logged, whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -15,6 +15,8 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("api/v1/", include("partnerlens.api.v1.urls")),  # the API: no language prefix
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -26,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("frameworks/", include("partnerlens.frameworks.urls")),
     path("enquiries/", include("partnerlens.enquiries.urls")),
     path("insights/", include("partnerlens.insights.urls")),
+    path("", include("partnerlens.api.urls")),  # the lead's API token pages
     path("mailbox/", include("partnerlens.outbox.urls")),  # demo mail catcher (DEBUG only)
     prefix_default_language=False,
 )

@@ -72,6 +72,19 @@ BROKERAGE_PAIR_EXCLUDED = "brokerage.pair_excluded"
 BROKERAGE_PROGRESS_RECORDED = "brokerage.progress_recorded"
 BROKERAGE_SUPPORT_ENDED = "brokerage.support_ended"
 
+# api (names of events, not secrets: hence the noqa for bandit's password rule, S105)
+API_TOKEN_CREATED = "api.token_created"  # noqa: S105
+API_TOKEN_REVOKED = "api.token_revoked"  # noqa: S105
+API_TOKEN_USED = "api.token_used"  # noqa: S105 (one per request a token opens; method, path)
+API_TOKEN_REFUSED = "api.token_refused"  # noqa: S105 (revoked, expired, or read-only writing)
+
+# access (audit app): sign-ins, refusals and downloads; models.ACCESS_VERBS lists them
+ACCOUNT_SIGNED_IN = "account.signed_in"  # a password accepted (a second factor may follow)
+ACCOUNT_SIGN_IN_FAILED = "account.sign_in_failed"  # object: the account named, if any
+ACCOUNT_LOCKED_OUT = "account.locked_out"  # django-axes refused a name from an address
+ACCESS_REFUSED = "access.refused"  # a signed-in person given 403 or 404 by one of our pages
+EXPORT_DOWNLOADED = "export.downloaded"  # detail: which export and format, never its content
+
 
 def all_verbs() -> dict[str, str]:
     """Each constant's name and its verb."""

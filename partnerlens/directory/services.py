@@ -67,10 +67,18 @@ def create_partnership(
             start_date=start_date,
             end_date=end_date,
         )
-        PartnershipRole.objects.create(
+        role = PartnershipRole.objects.create(
             partnership=partnership, user=creator, role=Role.PARTNERSHIP_LEAD
         )
         record(creator, verbs.PARTNERSHIP_CREATED, partnership, partnership_id=partnership.pk)
+        record(
+            creator,
+            verbs.ROLE_GRANTED,
+            role,
+            partnership_id=partnership.pk,
+            user_id=creator.pk,
+            role=role.role,
+        )
     return partnership
 
 
@@ -273,6 +281,15 @@ def accept_invitation(token: str, *, user) -> PartnershipRole:
                 user=user,
                 role=invitation.role,
                 organisation=invitation.organisation,
+            )
+            record(
+                user,
+                verbs.ROLE_GRANTED,
+                role,
+                partnership_id=invitation.partnership_id,
+                user_id=user.pk,
+                role=role.role,
+                invitation=invitation.pk,
             )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user

@@ -2,6 +2,13 @@
 
 Every problem is reported with its row number (as a spreadsheet shows it), the column and
 the reason, so a lead can fix the file in one pass.
+
+Files are read as a stream, row by row, and refused as soon as they pass a bound, so a
+small upload cannot take a large amount of memory: MAX_ROWS rows of people (counted while
+reading: the reader stops at the first row past it), and for a workbook MAX_UNZIPPED_BYTES
+once unzipped, MAX_SHEET_ROWS rows counting blank ones, and no more than MAX_COLUMNS
+columns read from any row (a stray cell far to the right would otherwise widen every row).
+A sheet that declares more rows or columns than those bounds is refused before reading.
 """
 
 from __future__ import annotations
@@ -9,6 +16,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -20,6 +29,10 @@ from partnerlens.enquiries.models import Cycle, Language
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_UNZIPPED_BYTES = 50 * 1000 * 1000
+MAX_SHEET_ROWS = 100_000
+MAX_SHEET_COLUMNS = 1000  # declared by the sheet; more is refused
+MAX_COLUMNS = 50  # read from each row; the columns we know are five
 COLUMNS = ("email", "name", "role", "organisation", "language")
 LANGUAGE_WORDS = {
     "": Language.ENGLISH,
@@ -64,18 +77,21 @@ def _normalise_header(cell) -> str:
     return str(cell or "").strip().lower().replace(" ", "_")
 
 
-def _rows_from_table(table: list[list]) -> list[tuple[int, dict[str, str]]]:
-    """Rows as dicts keyed by known column names; the first row must be the header."""
-    if not table:
+def _rows_from_table(table: Iterable[Sequence]) -> list[tuple[int, dict[str, str]]]:
+    """Rows as dicts keyed by known column names; the first row must be the header. Read
+    one at a time, stopping at the first row of people past MAX_ROWS."""
+    rows_in = iter(table)
+    first = next(rows_in, None)
+    if first is None:
         raise InviteeFileError(_("The file is empty."))
-    header = [_normalise_header(cell) for cell in table[0]]
+    header = [_normalise_header(cell) for cell in first]
     if "email" not in header:
         raise InviteeFileError(
             _("The first row must name the columns, including “email”. Found: %(found)s")
             % {"found": ", ".join(h for h in header if h) or _("nothing")}
         )
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(rows_in, start=2):
         values = {
             name: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""
             for i, name in enumerate(header)
@@ -83,11 +99,14 @@ def _rows_from_table(table: list[list]) -> list[tuple[int, dict[str, str]]]:
         }
         if any(values.values()):
             rows.append((number, values))
-    if len(rows) > MAX_ROWS:
-        raise InviteeFileError(
-            _("The file has %(count)s rows; the most we take at once is %(max)s.")
-            % {"count": len(rows), "max": MAX_ROWS}
-        )
+            if len(rows) > MAX_ROWS:
+                raise InviteeFileError(
+                    _(
+                        "The file has more than %(max)s rows of people; the most we take at "
+                        "once is %(max)s. Split it into smaller files and upload each."
+                    )
+                    % {"max": f"{MAX_ROWS:,}"}
+                )
     return rows
 
 
@@ -111,7 +130,8 @@ def read_file(upload) -> list[tuple[int, dict[str, str]]]:
         )
     data = upload.read()
     if name.endswith(".xlsx"):
-        return _rows_from_table(_xlsx_table(data))
+        with closing(_xlsx_table(data)) as rows:
+            return _rows_from_table(rows)
     if name.endswith(".csv") or name.endswith(".txt"):
         try:
             text = data.decode("utf-8-sig")
@@ -119,22 +139,61 @@ def read_file(upload) -> list[tuple[int, dict[str, str]]]:
             raise InviteeFileError(
                 _("The file is not UTF-8 text. In your spreadsheet choose “CSV UTF-8” when saving.")
             ) from None
-        return _rows_from_table(list(csv.reader(io.StringIO(text))))
+        return _rows_from_table(csv.reader(io.StringIO(text)))
     raise InviteeFileError(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
 
 
-def _xlsx_table(data: bytes) -> list[list]:
+def _not_a_workbook() -> InviteeFileError:
+    return InviteeFileError(
+        _("The file could not be opened as an Excel workbook. Save it as .xlsx and try again.")
+    )
+
+
+def _too_large_a_sheet() -> InviteeFileError:
+    return InviteeFileError(
+        _(
+            "The workbook is too large to read: we read at most %(rows)s rows and %(columns)s "
+            "columns, and %(mb)s MB once unzipped. Copy just the rows of people into a new "
+            "workbook and upload that."
+        )
+        % {
+            "rows": f"{MAX_SHEET_ROWS:,}",
+            "columns": f"{MAX_SHEET_COLUMNS:,}",
+            "mb": MAX_UNZIPPED_BYTES // 1000 // 1000,
+        }
+    )
+
+
+def _xlsx_table(data: bytes) -> Iterator[Sequence]:
+    """The first sheet's rows, one at a time (openpyxl's read-only mode streams the sheet),
+    the workbook closed when the reading stops, whether it ends or is refused."""
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _not_a_workbook() from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise _too_large_a_sheet()
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise InviteeFileError(
-            _("The file could not be opened as an Excel workbook. Save it as .xlsx and try again.")
-        ) from None
+        raise _not_a_workbook() from None
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+        if declared_rows > MAX_SHEET_ROWS or declared_columns > MAX_SHEET_COLUMNS:
+            raise _too_large_a_sheet()
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        for count, row in enumerate(rows, start=1):
+            if count > MAX_SHEET_ROWS:
+                raise _too_large_a_sheet()
+            yield row
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        if isinstance(exc, InviteeFileError):
+            raise
+        raise _not_a_workbook() from None
     finally:
         workbook.close()
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from partnerlens.audit.services import record_export
 from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.enquiries.access import get_cycle_for_user
 from partnerlens.enquiries.cycle_links import links_for
@@ -221,6 +222,7 @@ def reflection(request, pk: int):
     )
 
 
+@never_cache  # a download: kept in no cache (as every results page and download)
 @login_required
 def reflections_export(request, fmt: str):
     if fmt not in ("csv", "txt"):
@@ -229,6 +231,7 @@ def reflections_export(request, fmt: str):
     kind = "text/csv" if fmt == "csv" else "text/plain"
     reply = HttpResponse(body, content_type=f"{kind}; charset=utf-8")
     reply["Content-Disposition"] = f'attachment; filename="my-reflections.{fmt}"'
+    record_export(request.user, request.user, export="own_reflections", fmt=fmt)
     return reply
 
 

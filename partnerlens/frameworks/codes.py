@@ -29,6 +29,8 @@ register(
         "schema.empty_text": _("must not be empty"),
         "schema.too_long": _("must be at most %(max_length)s characters"),
         "schema.at_least": _("must be %(ge)s or more"),
+        "schema.at_most": _("must be %(le)s or less"),
+        "schema.too_many": _("must have at most %(max_length)s items"),
         # Anything else pydantic reports, in its own (English) words.
         "schema.other": "%(detail)s",
         # Rules across fields (schema._check_rules, schema.check_question).
@@ -49,6 +51,11 @@ register(
         ),
         "rules.setting_number": _("must be a number"),
         "rules.max_above_min": _("must be greater than min (%(min)s)"),
+        # Bounds on settings (limits.setting_problems).
+        "rules.setting_finite": _("must be a finite number"),
+        "rules.step_above_zero": _("must be more than 0"),
+        "rules.setting_range": _("must be between %(low)s and %(high)s"),
+        "rules.unit_text": _("must be text of at most %(max_length)s characters"),
         "rules.theme_key_twice": _("the key '%(key)s' is used by more than one theme"),
         "rules.question_key_twice": _("the question key '%(key)s' is used more than once"),
         "rules.prompt_key_twice": _("the key '%(key)s' is used more than once"),
@@ -59,6 +66,12 @@ register(
         # Reading the file (schema.parse_text).
         "file.too_large": _("larger than %(kb)s kB"),
         "file.not_utf8": _("not UTF-8 text (byte %(byte)s)"),
+        # Bounds on the file (reading.py), each naming its limit.
+        "file.too_deep": _("nested more than %(limit)s levels deep"),
+        "file.too_many_aliases": _("uses more than %(limit)s YAML aliases (*name)"),
+        "file.too_many_values": _(
+            "holds more than %(limit)s values once its YAML aliases are expanded"
+        ),
         # The JSON or YAML reader's own (English) words.
         "file.unreadable": "%(detail)s",
         "file.not_yaml": _("not valid YAML"),

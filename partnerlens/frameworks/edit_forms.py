@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerlens.core.bilingual import text_field
 from partnerlens.core.forms import GovukCheckboxes, GovukFormMixin
 from partnerlens.directory.models import Role
+from partnerlens.frameworks.limits import MAX_OPTIONS, MAX_SETTING
 from partnerlens.frameworks.models import Question, QuestionKind, Theme
 from partnerlens.frameworks.services.questions import EDITED_FIELDS
 
@@ -66,10 +67,14 @@ class QuestionSettingsMixin:
     store (blank ones left out)."""
 
     def add_settings_fields(self) -> None:
-        self.fields["min"] = forms.FloatField(label=_("Lowest number allowed"), required=False)
-        self.fields["max"] = forms.FloatField(label=_("Highest number allowed"), required=False)
+        # Within the bounds an imported document must keep (limits.py), so a version built
+        # here always exports and imports again.
+        bounds = {"min_value": -MAX_SETTING, "max_value": MAX_SETTING, "required": False}
+        self.fields["min"] = forms.FloatField(label=_("Lowest number allowed"), **bounds)
+        self.fields["max"] = forms.FloatField(label=_("Highest number allowed"), **bounds)
         self.fields["step"] = forms.FloatField(
             label=_("Step between numbers"),
+            max_value=MAX_SETTING,
             help_text=_("For example 1 for whole numbers. Leave blank for any number."),
             required=False,
         )
@@ -86,7 +91,10 @@ class QuestionSettingsMixin:
             required=False,
         )
         self.fields["max_choices"] = forms.IntegerField(
-            label=_("Most options a person may tick"), min_value=1, required=False
+            label=_("Most options a person may tick"),
+            min_value=1,
+            max_value=MAX_OPTIONS,
+            required=False,
         )
         self.fields["weight"] = forms.FloatField(
             label=_("Weight"),

@@ -30,10 +30,23 @@ from pydantic import (
 )
 
 from partnerlens.core.messages import render
+from partnerlens.frameworks import limits, reading
+from partnerlens.frameworks.limits import (
+    MAX_OPTIONS,
+    MAX_PROMPTS,
+    MAX_QUESTIONS,
+    MAX_ROLES,
+    MAX_SCORE,
+    MAX_SHORT_TEXT,
+    MAX_TEXT,
+    MAX_THEMES,
+    MAX_WEIGHT,
+    SETTING_NAMES,
+)
+from partnerlens.frameworks.reading import MAX_DOCUMENT_BYTES  # noqa: F401 (forms.py reads it here)
 
 SCHEMA_VERSION = 1
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-MAX_DOCUMENT_BYTES = 1_000_000
 
 QuestionKindName = Literal[
     "rubric",
@@ -149,14 +162,14 @@ STANDARD_OPTIONS = {"agreement": AGREEMENT_OPTIONS, "relationship": RELATIONSHIP
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class OptionalText(_Strict):
     """A text in English and Welsh; a plain string is read as English only."""
 
-    en: str = ""
-    cy: str = ""
+    en: str = Field(default="", max_length=MAX_TEXT)
+    cy: str = Field(default="", max_length=MAX_TEXT)
 
     @model_validator(mode="before")
     @classmethod
@@ -171,7 +184,7 @@ class OptionalText(_Strict):
 class Text(OptionalText):
     """A text that must exist: English is required, Welsh is checked by ``_check_rules``."""
 
-    en: str = Field(min_length=1)
+    en: str = Field(min_length=1, max_length=MAX_TEXT)
 
 
 Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, min_length=1, max_length=80)]
@@ -181,7 +194,7 @@ class OptionDoc(_Strict):
     value: str = Field(pattern=KEY_PATTERN, min_length=1, max_length=40)
     label: Text
     descriptor: OptionalText = OptionalText()
-    score: float | None = None
+    score: float | None = Field(default=None, ge=-MAX_SCORE, le=MAX_SCORE)
 
 
 class QuestionDoc(_Strict):
@@ -189,13 +202,13 @@ class QuestionDoc(_Strict):
     kind: QuestionKindName
     text: Text
     help: OptionalText = OptionalText()
-    roles: list[str] = []
+    roles: list[str] = Field(default=[], max_length=MAX_ROLES)
     required: bool = False
     evidence_required: bool = False
     allow_dont_know: bool = True
-    weight: float = Field(default=1.0, ge=0)
-    config: dict[str, Any] = {}
-    options: list[OptionDoc] = []
+    weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)
+    config: dict[str, Any] = Field(default={}, max_length=len(SETTING_NAMES))
+    options: list[OptionDoc] = Field(default=[], max_length=MAX_OPTIONS)
 
 
 class ThemeDoc(_Strict):
@@ -203,15 +216,15 @@ class ThemeDoc(_Strict):
     dimension: str = Field(default="", max_length=80)
     title: Text
     description: OptionalText = OptionalText()
-    weight: float = Field(default=1.0, ge=0)
-    target_level: float | None = None
-    questions: list[QuestionDoc] = []
+    weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)
+    target_level: float | None = Field(default=None, ge=-MAX_SCORE, le=MAX_SCORE)
+    questions: list[QuestionDoc] = Field(default=[], max_length=MAX_QUESTIONS)
 
 
 class ReflectionPromptDoc(_Strict):
     key: Key
     text: Text
-    roles: list[str] = []
+    roles: list[str] = Field(default=[], max_length=MAX_ROLES)
 
 
 class FrameworkDoc(_Strict):
@@ -219,8 +232,8 @@ class FrameworkDoc(_Strict):
     slug: Key
     name: Text
     summary: OptionalText = OptionalText()
-    themes: list[ThemeDoc] = Field(min_length=1)
-    reflection_prompts: list[ReflectionPromptDoc] = []
+    themes: list[ThemeDoc] = Field(min_length=1, max_length=MAX_THEMES)
+    reflection_prompts: list[ReflectionPromptDoc] = Field(default=[], max_length=MAX_PROMPTS)
 
 
 # --- results and errors ---------------------------------------------------------------
@@ -297,8 +310,16 @@ _CODES = {
     "string_too_short": "schema.empty_text",
     "string_too_long": "schema.too_long",
     "greater_than_equal": "schema.at_least",
+    "less_than_equal": "schema.at_most",
+    "too_long": "schema.too_many",
+    "finite_number": "schema.not_number",
 }
-_CONTEXT = ("expected", "min_length", "max_length", "ge")
+_CONTEXT = ("expected", "min_length", "max_length", "ge", "le")
+
+
+def _plain(value: Any) -> Any:
+    """A bound as written: 10 rather than pydantic's 10.0 for a float field's limit."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def format_errors(exc: ValidationError) -> list[Problem]:
@@ -310,7 +331,7 @@ def format_errors(exc: ValidationError) -> list[Problem]:
         if code is None:
             code, params = "schema.other", {"detail": error["msg"]}
         else:
-            params = {name: context[name] for name in _CONTEXT if name in context}
+            params = {name: _plain(context[name]) for name in _CONTEXT if name in context}
         problems.append(Problem(path_of(error["loc"]), code, params))
     return problems
 
@@ -386,6 +407,8 @@ def check_question(question: QuestionDoc, path: str, roles: Iterable[str]) -> li
     low, high = question.config.get("min"), question.config.get("max")
     if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
         errors.append(Problem(f"{path}.config.max", "rules.max_above_min", {"min": f"{low:g}"}))
+    for name, code, values in limits.setting_problems(question.config):
+        errors.append(Problem(f"{path}.config.{name}", code, values))
     return errors
 
 
@@ -429,6 +452,11 @@ def _check_rules(doc: FrameworkDoc, roles: Iterable[str], require_welsh: bool):
                 where = f"reflection_prompts[{p}].roles[{r}]"
                 errors.append(Problem(where, "rules.prompt_not_a_role", {"role": role}))
     for path, text, required in _texts(doc):
+        if path.rsplit(".", 1)[-1] in ("name", "title", "label"):
+            for language in ("en", "cy"):
+                if len(getattr(text, language)) > MAX_SHORT_TEXT:
+                    where, values = f"{path}.{language}", {"max_length": MAX_SHORT_TEXT}
+                    errors.append(Problem(where, "schema.too_long", values))
         if text.cy and not text.en:
             errors.append(Problem(f"{path}.en", "rules.english_missing"))
         elif (text.en or required) and not text.cy:
@@ -490,24 +518,27 @@ def dump_document(doc: FrameworkDoc) -> dict[str, Any]:
 
 
 def parse_text(text: str | bytes, filename: str = "") -> Any:
-    """Read YAML or JSON (chosen by file extension; YAML reads JSON too)."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_DOCUMENT_BYTES:
-            kb = MAX_DOCUMENT_BYTES // 1000
-            raise DocumentError([Problem("(file)", "file.too_large", {"kb": kb})])
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problem = Problem("(file)", "file.not_utf8", {"byte": exc.start})
-            raise DocumentError([problem]) from None
-    if filename.lower().endswith(".json"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            problem = Problem(f"(file) line {exc.lineno}", "file.unreadable", {"detail": exc.msg})
-            raise DocumentError([problem]) from None
+    """Read YAML or JSON (chosen by file extension; YAML reads JSON too), within the bounds
+    of ``reading`` (size, nesting, aliases, values), each named in the problem if passed."""
     try:
-        return yaml.safe_load(text)
+        reading.check_size(text)
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problem = Problem("(file)", "file.not_utf8", {"byte": exc.start})
+                raise DocumentError([problem]) from None
+        if filename.lower().endswith(".json"):
+            try:
+                return reading.load_json(text)
+            except json.JSONDecodeError as exc:
+                where = f"(file) line {exc.lineno}"
+                raise DocumentError(
+                    [Problem(where, "file.unreadable", {"detail": exc.msg})]
+                ) from None
+        return reading.load_yaml(text)
+    except reading.TooBig as exc:
+        raise DocumentError([Problem("(file)", exc.code, exc.params)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"(file) line {mark.line + 1}" if mark else "(file)"

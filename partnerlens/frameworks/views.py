@@ -14,8 +14,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from partnerlens.audit.services import record_export
 from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.frameworks.access import get_framework_version_for_user, may_change
 from partnerlens.frameworks.editing import form_page, version_to_change
@@ -154,6 +156,7 @@ def add_question(request, pk, version_pk):
     )
 
 
+@never_cache  # a download: kept in no cache (as every results page and download)
 @login_required
 def download(request, pk, version_pk, fmt):
     access = get_partnership_for_user(request.user, pk)
@@ -165,6 +168,9 @@ def download(request, pk, version_pk, fmt):
     else:
         response = HttpResponse(to_yaml(document), content_type="application/yaml")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    record_export(
+        request.user, version, export="framework", fmt=fmt, partnership_id=access.partnership.pk
+    )
     return response
 
 

@@ -20,6 +20,14 @@ class InsightsConfig(AppConfig):
         cycle_state_changed.connect(
             release_on_state_change, dispatch_uid="insights.release_on_state_change"
         )
+        from django.db.models.signals import post_delete
+
+        from partnerlens.insights.models import PreparedDownload
+        from partnerlens.insights.receivers import forget_prepared_file
+
+        post_delete.connect(
+            forget_prepared_file, sender=PreparedDownload, dispatch_uid="insights.forget_file"
+        )
         # Enquiries' response-rate table uses the partnership's minimum group size.
         from partnerlens.enquiries.disclosure import register_minimum_provider
         from partnerlens.insights.models import InsightSettings

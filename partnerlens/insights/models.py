@@ -314,3 +314,29 @@ class ReleaseJob(JobFields):
 
     def __str__(self) -> str:
         return f"Release job of cycle {self.cycle_id} ({self.status})"
+
+
+class PreparedDownload(JobFields):
+    """A download too slow to make while someone waits (the governors' PDF of a large
+    partnership: WeasyPrint and every chart), made once per release x language x format by
+    the task worker and kept through Django's storage (``insights.exporters.prepared``).
+
+    A release never changes, so neither does its file: everyone who may see the release is
+    served the same stored file, and nothing is made twice."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="downloads")
+    language = models.CharField(max_length=5)
+    identifier = models.CharField(max_length=20)  # the exporter's
+    file = models.FileField(upload_to="downloads/", max_length=200, blank=True)
+    filename = models.CharField(max_length=200, blank=True)  # what the browser saves it as
+    size = models.PositiveIntegerField(default=0)  # bytes, for the link's label
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "language", "identifier"], name="one_prepared_download"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} ({self.language}) of release {self.release_id}: {self.status}"

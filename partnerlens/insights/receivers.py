@@ -20,3 +20,14 @@ def release_on_state_change(sender, cycle, before, target, actor=None, **kwargs)
     from partnerlens.insights.releases import release_on_state_change as release
 
     release(cycle, before, target, actor)
+
+
+def forget_prepared_file(sender, instance, **kwargs) -> None:
+    """A prepared download's row is gone (its release or cycle was deleted): its stored file
+    goes too, once the deletion commits (a rolled-back deletion keeps it)."""
+    from django.db import transaction
+
+    from partnerlens.insights.exporters.prepared import delete_file
+
+    if instance.file.name:
+        transaction.on_commit(lambda: delete_file(instance.file.name))

@@ -11,3 +11,11 @@ def build_release(cycle_id: int, generation: int) -> str:
     from partnerlens.insights.jobs import run_release_job
 
     return run_release_job(cycle_id, generation)
+
+
+@task()
+def prepare_download(download_id: int, generation: int) -> str:
+    """Make one slow download of a release (``insights.exporters.prepared.run_prepare_job``)."""
+    from partnerlens.insights.exporters.prepared import run_prepare_job
+
+    return run_prepare_job(download_id, generation)

@@ -1,19 +1,20 @@
 """Insights pages: results of a cycle, their downloads, and the lead's settings.
 
-The results page and every download read the cycle's latest stored release
-(``insights.releases``); nothing is computed from the answers per request."""
+The results page and every download (``download_views``) read the cycle's latest stored
+release (``insights.releases``); nothing is computed from the answers per request. Results
+pages are sent with ``Cache-Control: no-store`` (``never_cache``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerlens.directory.access import get_partnership_for_user
@@ -21,7 +22,7 @@ from partnerlens.enquiries.models import Cycle
 from partnerlens.insights.access import get_result_cycle_for_user, withheld
 from partnerlens.insights.dashboard import codec
 from partnerlens.insights.data import result_cycle_states
-from partnerlens.insights.exporters import ExportContext, exporters, get_exporter
+from partnerlens.insights.exporters import exporters
 from partnerlens.insights.forms import InsightSettingsForm, k_only_up_message
 from partnerlens.insights.jobs import job_for, retry
 from partnerlens.insights.models import InsightSettings
@@ -34,6 +35,7 @@ def _language() -> str:
     return language if language in LANGUAGES else "en"
 
 
+@never_cache
 @login_required
 def cycle_list(request, partnership_pk):
     access = get_partnership_for_user(request.user, partnership_pk)
@@ -51,6 +53,7 @@ def cycle_list(request, partnership_pk):
     )
 
 
+@never_cache
 @login_required
 def dashboard(request, pk):
     cycle, access = get_result_cycle_for_user(request.user, pk)
@@ -101,26 +104,6 @@ def release_status_note(cycle, access, request) -> str:
         "release": visible_release(request.user, cycle) if request else None,
     }
     return render_to_string("insights/_release_status.html", context, request=request)
-
-
-@login_required
-def download(request, pk, identifier):
-    cycle, _access = get_result_cycle_for_user(request.user, pk)
-    exporter = get_exporter(identifier)
-    if exporter is None:
-        raise Http404("No such download")
-    release = visible_release(request.user, cycle, light=False)
-    if release is None:
-        raise Http404("No results have been released for this cycle yet")
-    language = _language()
-    context = ExportContext(
-        dashboard=codec.decode(release.page[language], release.exports[language]),
-        generated_at=timezone.localtime(release.created_at),
-        language=language,
-    )
-    response = HttpResponse(exporter.render(context), content_type=exporter.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exporter.filename(context)}"'
-    return response
 
 
 @login_required

@@ -64,4 +64,4 @@ def test_production_refuses_a_missing_secret_key():
         check=False,
     )
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr

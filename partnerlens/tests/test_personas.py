@@ -30,6 +30,7 @@ EXPECTED = {
     # name                              method  anon outsider member lead lead_b broker staff super
     "home":                             (GET,   200, 302, 302, 302, 302, 302, 302, 302),
     "healthz":                          (GET,   200, 200, 200, 200, 200, 200, 200, 200),
+    "readyz":                           (GET,   200, 200, 200, 200, 200, 200, 200, 200),
     # accounts: each person's own; the two-factor pages send on whoever has no use for them
     "account":                          (GET,   IN,  200, 200, 200, 200, 200, 200, 200),
     "two_factor_verify":                (GET,   IN,  302, 302, 302, 302, 302, 302, 302),
@@ -123,7 +124,12 @@ EXPECTED = {
     "insights:settings":                (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
     "insights:dashboard":               (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
     "insights:download":                (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "insights:download_status":         (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
     "insights:release_retry":           (POST,  IN,  404, 403, 302, 404, 403, 404, 302),
+    # api: every member reads what the API is; the lead makes and revokes tokens
+    "api:tokens":                       (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
+    "api:token_create":                 (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "api:token_revoke":                 (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
 }
 # fmt: on
 
@@ -213,7 +219,11 @@ def address(name: str, w: dict) -> dict:
         "insights:settings": {"partnership_pk": w["a"].pk},
         "insights:dashboard": {"pk": w["results_cycle"].pk},
         "insights:download": {"pk": w["results_cycle"].pk, "identifier": "csv"},
+        "insights:download_status": {"pk": w["results_cycle"].pk, "identifier": "pdf"},
         "insights:release_retry": {"pk": w["results_cycle"].pk},
+        "api:tokens": a,
+        "api:token_create": a,
+        "api:token_revoke": {**a, "token_pk": w["api_token"].pk},
     }.get(name, {})
 
 

@@ -4,8 +4,11 @@ tests of who may reach what (``test_personas.py``) and what each page costs
 
 Everything is made through the apps' own services, as a person would make it. Partnership
 A ("Northside Cluster") has a lead, a teacher (the plain member), a broker and a
-headteacher; B ("Southside Trust") has its own lead. Besides them: an outsider with no
-role anywhere, a member of staff (``is_staff``, no role) and a superuser.
+headteacher; B ("Southside Trust") has its own lead and one person in every other role a
+person can hold (``B_PEOPLE``), and a draft framework, a scenario and a draft cycle with an
+invitee of its own, so an address can join B's objects to one of A's (``test_tenancy.py``).
+Besides them: an outsider with no role anywhere, a member of staff (``is_staff``, no role)
+and a superuser.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from partnerlens.api.services import create_token
 from partnerlens.brokerage.models import SupportRelationship
 from partnerlens.brokerage.services.matches import exclude_pair, pin_match
 from partnerlens.brokerage.services.offers import declare_offer
@@ -43,6 +47,10 @@ from partnerlens.insights.tests.helpers import fill_cycle, make_results_framewor
 
 # The personas, in the order of the columns of test_personas.EXPECTED.
 PERSONAS = ("anonymous", "outsider", "member", "lead", "lead_b", "broker", "staff", "superuser")
+# Partnership B's people, one in each role (world key -> role); lead_b is its lead.
+B_PEOPLE = {
+    ("lead_b" if role == Role.PARTNERSHIP_LEAD else f"b_{role}"): role for role in Role.values
+}
 # Who answers the published cycle (as insights.tests.helpers.PEOPLE): two teachers at Ash.
 ANSWERING = [(Role.TEACHER, 0, 2, "developing", "3", "networking")]
 # Mail in memory, and background tasks (the published cycle's release) run at once.
@@ -149,6 +157,32 @@ def _enquiry(a: Partnership, lead, schools, version) -> dict:
     }
 
 
+def _southside(b: Partnership, people: dict, south: Organisation, base) -> dict:
+    """B's own draft framework, scenario, and draft cycle with one invitee."""
+    lead = people["lead_b"]
+    today = timezone.localdate()
+    cycle = create_cycle(
+        b,
+        actor=lead,
+        framework_version=base,
+        title="Southside survey",
+        opens_on=today,
+        closes_on=today + timedelta(days=21),
+        anonymity_mode="confidential",
+        audience_roles=[Role.TEACHER],
+        audience_organisations=[south],
+    )
+    row = InviteeRow(2, "bea@example.org", "Bea", Role.TEACHER, south, "en")
+    invite_people(cycle, [row], actor=lead)
+    return {
+        "b_draft": flex_framework(b, base, theme_keys=["purpose"], actor=lead, slug="theirs"),
+        "b_scenario": create_scenario(
+            b, name="Southside maths", areas=["maths"], max_km=25, actor=lead
+        ),
+        "b_cycle": cycle,
+    }
+
+
 def build() -> dict:
     """The world: personas by name, both partnerships and an object for every address."""
     people = {
@@ -179,7 +213,16 @@ def build() -> dict:
         },
         schools,
     )
-    b = _partnership("Southside Trust", {people["lead_b"]: (Role.PARTNERSHIP_LEAD, None)}, [south])
+    for key, role in B_PEOPLE.items():
+        people.setdefault(key, _user(f"{role}_b"))
+    b = _partnership(
+        "Southside Trust",
+        {
+            people[key]: (role, None if role == Role.PARTNERSHIP_LEAD else south)
+            for key, role in B_PEOPLE.items()
+        },
+        [south],
+    )
     base = make_results_framework("persona-results")
     draft = flex_framework(a, base, theme_keys=["purpose", "practice"], actor=lead, slug="ours")
     published = publish_version(
@@ -189,6 +232,7 @@ def build() -> dict:
         invitation = invite_person(a, actor=lead, email="new.head@example.org", role=Role.GOVERNOR)
         enquiry = _enquiry(a, lead, schools, base)
         results = fill_cycle(a, lead, schools, base, ANSWERING, title="Autumn review")
+        southside = _southside(b, people, south, base)
     return {
         **people,
         "a": a,
@@ -202,6 +246,8 @@ def build() -> dict:
         "published": published,
         "question": draft.questions_for()[0],
         "results_cycle": results,
+        "api_token": create_token(a, actor=lead, name="Trust dashboard").token,
         **enquiry,
         **_brokerage(a, lead, schools),
+        **southside,
     }

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerlens.core.bilingual import localised
+from partnerlens.core.spreadsheets import neutralise
 from partnerlens.enquiries.errors import EnquiryError
 from partnerlens.enquiries.models import Cycle, Reflection
 from partnerlens.frameworks.models import ReflectionPrompt
@@ -70,14 +71,19 @@ def export_reflections(user, fmt: str = "csv") -> str:
     writer = csv.writer(out)
     writer.writerow(["framework", "partnership", "cycle", "prompt", "reflection", "updated"])
     for r in reflections:
+        # Every text cell through the one formula neutraliser, as the results downloads do:
+        # a reflection starting "=HYPERLINK(...)" must stay text when opened in a spreadsheet.
         writer.writerow(
             [
-                r.prompt.version.framework.name_en,
-                localised(r.cycle.partnership, "name") if r.cycle else "",
-                localised(r.cycle, "title") if r.cycle else "",
-                r.prompt.text,
-                r.text,
-                timezone.localtime(r.updated_at).isoformat(timespec="minutes"),
+                neutralise(cell)
+                for cell in (
+                    r.prompt.version.framework.name_en,
+                    localised(r.cycle.partnership, "name") if r.cycle else "",
+                    localised(r.cycle, "title") if r.cycle else "",
+                    r.prompt.text,
+                    r.text,
+                    timezone.localtime(r.updated_at).isoformat(timespec="minutes"),
+                )
             ]
         )
     return out.getvalue()

@@ -1,7 +1,8 @@
 """Reports as small registered exporters (house style, after pretix's exporters).
 
 An exporter has an ``identifier`` (used in the download address), a ``label`` for the page,
-a ``content_type`` and file ``extension``, and ``render(context) -> bytes``. The context is
+a ``content_type`` and file ``extension``, ``prepared`` (made in the background, see
+``exporters.prepared``) and ``render(context) -> bytes``. The context is
 an ``ExportContext`` holding a built ``dashboard.Dashboard``: every table in it has already
 been through suppression, so an exporter can only write what the dashboard page shows.
 
@@ -29,6 +30,9 @@ class Exporter:
     label: str = ""
     content_type: str = "application/octet-stream"
     extension: str = ""
+    # Too slow to make while someone waits on a large partnership: made once per release and
+    # language by the task worker, then served from storage (``exporters.prepared``).
+    prepared: bool = False
 
     def render(self, context: ExportContext) -> bytes:
         raise NotImplementedError

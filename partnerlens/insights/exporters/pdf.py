@@ -227,6 +227,7 @@ class PdfExporter(Exporter):
     label = gettext_lazy("Report for the governing body (PDF)")
     content_type = "application/pdf"
     extension = "pdf"
+    prepared = True  # 2-3 s of CPU for a large partnership (bench/exports.py): in the background
 
     def render(self, context: ExportContext) -> bytes:
         # Imported here: WeasyPrint loads Pango and fonts, which only this exporter needs.

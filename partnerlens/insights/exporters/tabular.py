@@ -1,10 +1,8 @@
 """CSV and XLSX downloads of the dashboard's (already suppressed) tables.
 
-Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some,
-tab or carriage return) as a formula, so a comment such as ``=HYPERLINK(...)`` could act when
-a governor opens the file (CSV/formula injection, OWASP). Every text cell that starts with
-one of those characters gets a leading apostrophe, which spreadsheets show as text; numbers
-stay numbers, so a negative difference is still a number.
+Every text cell goes through the one formula neutraliser (``core.spreadsheets.neutralise``,
+here ``escape``): a comment such as ``=HYPERLINK(...)`` gets a leading apostrophe, so no
+spreadsheet runs it when a governor opens the file; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -14,17 +12,10 @@ import io
 
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core.spreadsheets import neutralise as escape
 from partnerlens.insights.exporters import ExportContext, Exporter, register, xlsx
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_LIMIT = 31  # Excel's limit on a worksheet name
-
-
-def escape(value):
-    """A cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _header(context: ExportContext) -> list[list]:

@@ -14,6 +14,13 @@ from partnerlens.insights.tests.helpers import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(settings, tmp_path):
+    """Prepared downloads (the PDF) are kept through Django's storage: here, a folder that
+    goes with the test."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def results_schools(personas, make_school):
     """Partnership A's member schools: Northside Primary, Riverside Infants, Hilltop High."""

@@ -20,6 +20,13 @@ EXPECTED = {
     "settings": {None: 302, "outsider": 404, "lead_b": 404, "teacher_a": 403, "lead_a": 200},
     "dashboard": {None: 302, "outsider": 404, "lead_b": 404, "teacher_a": 200, "lead_a": 200},
     "download": {None: 302, "outsider": 404, "lead_b": 404, "teacher_a": 200, "lead_a": 200},
+    "download_status": {
+        None: 302,
+        "outsider": 404,
+        "lead_b": 404,
+        "teacher_a": 200,
+        "lead_a": 200,
+    },
     # POST only ("Try again"); who may post is in test_release_queue and tests/test_personas
     "release_retry": {None: 302, "outsider": 405, "lead_b": 405, "teacher_a": 405, "lead_a": 405},
 }
@@ -32,6 +39,7 @@ def url_for(name: str, filled, identifier: str = "csv") -> str:
         "settings": [partnership],
         "dashboard": [filled.cycle.pk],
         "download": [filled.cycle.pk, identifier],
+        "download_status": [filled.cycle.pk, "pdf"],
         "release_retry": [filled.cycle.pk],
     }[name]
     return reverse(f"insights:{name}", args=arguments)

@@ -27,6 +27,7 @@ LANGUAGES = ("en", "cy")
 # Named URLs that are not pages, each with the reason.
 SKIPPED = {
     "healthz": "plain text for the load balancer, not a page",
+    "readyz": "JSON for the load balancer and monitoring, not a page",
     "set_language": "POST-only: the language switch in every page's header posts here",
     "logout": "POST-only: the Sign out button in every page's header posts here",
     "frameworks:download_yaml": "a download (YAML file)",
@@ -38,7 +39,10 @@ SKIPPED = {
     "outbox:mailbox": "the demo mail catcher's page, on only under make run (DEMO_MAILBOX)",
     "outbox:message": "the demo mail catcher's page, on only under make run (DEMO_MAILBOX)",
 }
-SKIPPED_PREFIXES = {"admin:": "Django's own administration pages, not Partnerlens templates"}
+SKIPPED_PREFIXES = {
+    "admin:": "Django's own administration pages, not Partnerlens templates",
+    "api_v1:": "the JSON API (docs/api.md), not pages: Schemathesis checks it (api/tests)",
+}
 # Pages whose view is Django's own (so they have no row in EXPECTED): who sees them.
 DJANGO_PAGES = {
     "login": ("anonymous",),

@@ -1,6 +1,7 @@
 """Every page of Partnerlens in real headless Chromium: in English and Welsh, as each persona
 that may see it, 320 and 1280 pixels wide. No page may scroll sideways, and axe may find no
-serious or critical accessibility problem.
+serious or critical accessibility problem, and the browser may refuse nothing under the
+Content-Security-Policy (no inline script or style the policy blocks).
 
 The pages come from the URLconf (``pages.py``): a new page is visited as soon as it has its
 row in the persona table, and a URL that is neither visited nor skipped with a reason fails.
@@ -38,6 +39,15 @@ OVERFLOW = """() => {
 SERIOUS = ("serious", "critical")
 # axe-core is added to every page of a context once (an init script), then run on each.
 AXE_RUN = "() => axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations)"
+# Every Content-Security-Policy violation in the page (an init script, run before the page's
+# own), read after axe; Chromium's console lines about the policy ("... violates the following
+# Content Security Policy directive ...", once "Refused to ...") are collected beside it.
+CSP_WATCH = """window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(
+  `${e.violatedDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`
+), true);"""
+CSP_READ = "() => window.cspViolations || []"
+REFUSALS: dict[int, list[str]] = {}  # id of a page -> its console's CSP refusals
 
 NAMES = pages.url_names()
 
@@ -91,6 +101,7 @@ def contexts(browser, server, committed_world):
                 viewport={"width": width, "height": 900}, base_url=server.url
             )
             made[persona, width].add_init_script(AXE_SCRIPT)
+            made[persona, width].add_init_script(CSP_WATCH)
             if persona != "anonymous":
                 cookie = {
                     "name": settings.SESSION_COOKIE_NAME,
@@ -98,7 +109,16 @@ def contexts(browser, server, committed_world):
                     "url": server.url,
                 }
                 made[persona, width].add_cookies([cookie])
-            made[persona, width].new_page()
+            page = made[persona, width].new_page()
+            refused = REFUSALS.setdefault(id(page), [])
+            page.on(
+                "console",
+                lambda message: (
+                    refused.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
         return made[persona, width].pages[0]
 
     yield context
@@ -114,6 +134,7 @@ def contexts(browser, server, committed_world):
 
 def check(page, path: str, status: int = 200) -> list[str]:
     """What is wrong with the page at ``path`` as this context sees it."""
+    REFUSALS.get(id(page), []).clear()
     response = page.goto(path)
     if response is None or response.status != status or not response.url.endswith(path):
         return [f"got {response and response.status} at {response and response.url}"]
@@ -127,6 +148,8 @@ def check(page, path: str, status: int = 200) -> list[str]:
         if violation["impact"] in SERIOUS:
             targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
             problems.append(f"axe {violation['impact']} {violation['id']}: {targets}")
+    problems += [f"CSP: {refusal}" for refusal in page.evaluate(CSP_READ)]
+    problems += [f"CSP console: {line}" for line in REFUSALS.get(id(page), [])]
     return problems
 
 
@@ -170,3 +193,24 @@ def test_error_pages_fit_a_phone_and_pass_axe(persona, status, committed_world, 
             for problem in check(page, prefix + path, status):
                 found.append(f"{status} as {persona}, {prefix or 'en'}, {width} px: {problem}")
     assert found == [], "\n" + "\n".join(found)
+
+
+@pytest.mark.browser
+def test_the_policy_watch_sees_a_refused_inline_style_and_script(committed_world, contexts):
+    """The CSP check above can fail: an inline style and script added to a page are refused
+    by the browser, and both the event and the console line are caught."""
+    page = contexts("anonymous", pages.WIDTHS[0])
+    assert check(page, "/") == []
+    page.evaluate(
+        """() => {
+          document.body.insertAdjacentHTML('beforeend', '<p style="color: red">styled</p>');
+          const script = document.createElement('script');
+          script.textContent = 'window.ranInline = true';
+          document.body.append(script);
+        }"""
+    )
+    page.wait_for_function("() => window.cspViolations.length >= 2")
+    seen = " ".join(page.evaluate(CSP_READ))
+    assert "style-src-attr" in seen and "script-src-elem" in seen
+    assert page.evaluate("() => window.ranInline") is None
+    assert any("Content Security Policy" in line for line in REFUSALS[id(page)])
