@@ -35,7 +35,9 @@ def _partnership():
         )
     )
     rows, response = [], 1
-    for role, count in (("headteacher", 6), ("teacher", 12), ("governor", 2)):
+    # The 2 governors are hidden; their partner in complementary suppression is the 5 support
+    # staff (the smallest other role of "everyone else"), so teachers and both role groups show.
+    for role, count in (("headteacher", 6), ("teacher", 12), ("governor", 2), ("support_staff", 5)):
         for _ in range(count):
             for i in range(12):
                 rows.append(
