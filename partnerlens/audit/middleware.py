@@ -17,9 +17,11 @@ import re
 
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
+from partnerlens.core.request_log import SECRET_ARGS
 
 REFUSALS = frozenset({403, 404})
-SECRET_ARGUMENTS = frozenset({"token", "uidb64", "key"})
+# URL arguments that carry a secret: the same list the request log masks.
+SECRET_ARGUMENTS = SECRET_ARGS
 # The address argument that names a partnership: /partnerships/<pk>/, /partnership/<pk>/.
 PARTNERSHIP_ARGUMENT = re.compile(r"partnerships?/<(?:int:)?(\w+)>")
 

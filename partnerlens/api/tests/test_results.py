@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from partnerlens.api.services import create_token
+from partnerlens.insights.analytics.suppression import CONCEALED_GROUPS
 from partnerlens.insights.models import Release
 from partnerlens.insights.releases import LEVELS
 from partnerlens.insights.tests.helpers import SMALL_TEACHER_SCHOOL
@@ -53,12 +54,20 @@ def test_hidden_cells_stay_hidden_and_a_withheld_release_gives_no_figures(api, f
     body = results(api, cycle, token)
     assert body["release"]["number"] == release.number
     cells = {key_of(cell["level"], cell): cell for cell in body["cells"]}
-    concealed = {key for key in hidden if stored[key].get("concealed")}
+    concealed = {
+        key
+        for key in hidden
+        if stored[key].get("concealed") or stored[key].get("group") in CONCEALED_GROUPS
+    }
     assert set(cells) == set(stored) - concealed
     for key in hidden - concealed:
         assert cells[key]["shown"] is False
-        assert cells[key]["reason"]
+        # One code for every hidden cell: the release knows why each is hidden, no output says.
+        assert cells[key]["reason"] == "hidden"
         assert {name: cells[key][name] for name in FIGURES} == dict.fromkeys(FIGURES)
+    assert {stored[key].get("suppression_reason") for key in hidden} - {None, ""}, (
+        "the release holds reasons, so the API's single code is a choice, not an accident"
+    )
     for key in shown:
         assert cells[key]["shown"] is True
         assert {name: cells[key][name] for name in FIGURES} == {

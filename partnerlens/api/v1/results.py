@@ -1,8 +1,10 @@
 """A published cycle's results, read from its latest stored release (``insights.models.Release``),
 the one the results page and downloads read, so every hidden cell stays hidden.
 
-A cell the release hides keeps its place with ``shown`` false and its reason code, and no
-figure at all; a cell the release leaves out altogether (``concealed``) is left out here too.
+A cell the release hides keeps its place with ``shown`` false, the one code ``hidden`` (no
+output says why a figure is hidden: docs/anonymity.md) and no figure at all; a cell the
+release leaves out of every output is left out here too, by the rule the pages use
+(``suppression.published_rows``: hidden cells of a concealed group or marked left out).
 Nothing is recomputed from answers. A cycle with no release gives the reason code in
 ``withheld`` and no cells.
 """
@@ -16,6 +18,7 @@ from partnerlens.api.v1 import access
 from partnerlens.api.v1.schemas import ERRORS, ID, ResultsOut
 from partnerlens.enquiries.models import CycleState
 from partnerlens.insights.access import withheld
+from partnerlens.insights.analytics.suppression import CONCEALED_GROUPS, LEFT_OUT
 from partnerlens.insights.jobs import job_for
 from partnerlens.insights.models import Release
 from partnerlens.insights.releases import LEVELS
@@ -23,6 +26,9 @@ from partnerlens.insights.releases import LEVELS
 router = Router(tags=["results"])
 
 FIGURES = ("n", "n_dont_know", "mean", "sd", "scale_min", "scale_max")
+# Every hidden cell reads the same, whatever hid it: a reason, with the invitation list,
+# would pin small groups the audit protects (docs/anonymity.md, ``disclosure.REASONS_SHOWN``).
+HIDDEN = "hidden"
 # Release statuses while a build is under way or failed (the page says the same in words).
 PREPARING, FAILED = "preparing", "failed"
 
@@ -33,7 +39,8 @@ def cells_of(release: Release) -> list[dict]:
     for level in LEVELS:
         for record in release.tables.get(level) or []:
             shown = not record.get("suppressed")
-            if not shown and record.get("concealed"):
+            left_out = record.get("group") in CONCEALED_GROUPS or record.get(LEFT_OUT)
+            if not shown and left_out:
                 continue
             cell = {
                 "level": level,
@@ -45,7 +52,7 @@ def cells_of(release: Release) -> list[dict]:
                 "organisation_id": record.get("organisation_id"),
                 "source": record.get("source"),
                 "shown": shown,
-                "reason": None if shown else record.get("suppression_reason") or "hidden",
+                "reason": None if shown else HIDDEN,
             }
             cell.update({name: record.get(name) if shown else None for name in FIGURES})
             cells.append(cell)

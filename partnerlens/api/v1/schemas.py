@@ -109,7 +109,9 @@ class CellOut(Schema):
     organisation_id: int | None
     source: str | None
     shown: bool = Field(description="False: too few people to show; no figures are given")
-    reason: str | None = Field(description="Why a cell is hidden (a code), else empty")
+    reason: str | None = Field(
+        description="'hidden' for every hidden cell, whatever hid it; else empty"
+    )
     n: int | None
     n_dont_know: int | None
     mean: float | None
