@@ -29,11 +29,16 @@ lint:
 check-deploy:
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
+# The suites run in parallel (pytest-xdist): one worker a core, each with its own test
+# database; see "Parallel tests" in docs/decisions.md. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+
 test-sqlite:
-	.venv/bin/pytest -q
+	.venv/bin/pytest -q $(PARALLEL)
 
 test-postgres:
-	DATABASE_URL=$(PG_URL) .venv/bin/pytest -q
+	DATABASE_URL=$(PG_URL) .venv/bin/pytest -q $(PARALLEL)
 
 messages:
 	cd partnerlens && ../$(PY) ../manage.py makemessages -l cy --no-obsolete

@@ -29,6 +29,78 @@ CHROMIUM_ARGS = [
 ]
 
 
+# --- running in parallel (pytest-xdist, ``make test``) ----------------------------------
+#
+# Each worker is a process with its own test database (pytest-django suffixes its name with
+# _gw0, _gw1...), its own live server and SMTP servers on free ports, and (below) its own
+# folder for stored files. Tests go to whichever worker is free, one by one, except that the
+# tests of a module sharing a fixture built once per module (the persona world, the demo)
+# stay together on one worker, which builds it once; those modules are handed out first, so
+# the longest pieces of work start early and the single tests fill the gaps at the end.
+
+
+def _ours(definition) -> bool:
+    """A fixture of this project's (not a plugin's: pytest-django's class-scoped
+    ``_django_setup_unittest`` is used by every test)."""
+    module = getattr(definition.func, "__module__", "") or ""
+    return module == "conftest" or module.startswith(("partnerlens.", "tests."))
+
+
+def _shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        definitions
+        and definitions[-1].scope in ("module", "class", "package")
+        and _ours(definitions[-1])
+        for definitions in info.name2fixturedefs.values()
+    )
+
+
+def pytest_itemcollected(item):
+    if _shares_a_module_fixture(item):
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _django_order(item) -> int:
+    """pytest-django's order (it runs tests as Django does): 0 tests in a rolled-back
+    transaction, 1 tests that commit (the database is emptied after each), 2 no database."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls and issubclass(cls, TransactionTestCase):
+        return 0 if issubclass(cls, TestCase) else 1
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    options = (
+        (*marker.args[:2], marker.kwargs.get("transaction"), marker.kwargs.get("reset_sequences"))
+        if marker
+        else ()
+    )
+    if any(options) or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order, and keeping it: within each of its three parts, the
+    modules that share a fixture first (in the order collected), then the single tests."""
+    items.sort(key=lambda item: (_django_order(item), not _shares_a_module_fixture(item)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _files_of_this_run(tmp_path_factory):
+    """Files kept through Django's storage (prepared downloads, the readiness probe) go to a
+    folder of this test process's own, never to var/media, which ``make run`` and other
+    test runs use."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

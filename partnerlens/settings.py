@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "partnerlens.insights",
     "partnerlens.brokerage",
     "partnerlens.api",
+    "partnerlens.privacy",
     "partnerlens.demo",
 ]
 
@@ -123,6 +124,10 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL"), str(VAR_DIR / "partnerlens.sqlite3"))
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: readers never wait for the one writer (docs/deployment.md, Capacity).
+    # Django runs "init_command" on each new connection; synchronous stays FULL (durable).
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -176,12 +181,34 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "partnerlens" / "static"]  # GOV.UK Frontend build, our CSS/JS
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "staticfiles")
 # Files kept through Django's default storage (on disk here unless STORAGES says otherwise);
 # docs/operations.md says how to back them up with the database.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# With STORAGE_S3_BUCKET set, files go to S3-compatible object storage (django-storages),
+# which every web and worker process on every machine shares; otherwise to MEDIA_ROOT.
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            # Empty: AWS itself, or the keys and region of the machine's own AWS set-up.
+            "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("STORAGE_S3_REGION") or None,
+            "access_key": env_str("STORAGE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("STORAGE_S3_PREFIX"),
+            # Private files: the app reads them back and serves them itself, after checking
+            # who may see them; no public address is ever handed out.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -191,6 +218,18 @@ STORAGES = {
 # Outside production whitenoise serves static files straight from their folders, so the
 # demo (`make run`, DEBUG off for friendly error pages) needs no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Sessions live in the database (Django's default engine, named here on purpose), and so does
+# the cache (core/cache.py: the open-link and API rate counts), so any app server can answer
+# any request; core's migration 0001 makes the cache table.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "partnerlens.core.cache.DatabaseCache",
+        "LOCATION": "partnerlens_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},  # culled beyond this: room for every count
+    }
+}
 
 # Every message is stored and sent by a background task (partnerlens/outbox), so no page
 # fails when the mail server is down; the task sends over OUTBOX_DELIVERY_BACKEND.
@@ -233,6 +272,8 @@ ANONYMITY_KEY = env_str("ANONYMITY_KEY")
 OPEN_LINK_STARTS_PER_ADDRESS = max(1, env_int("OPEN_LINK_STARTS_PER_ADDRESS", 10))
 OPEN_LINK_STARTS_PER_CYCLE = max(1, env_int("OPEN_LINK_STARTS_PER_CYCLE", 300))
 OPEN_LINK_WINDOW_MINUTES = max(1, env_int("OPEN_LINK_WINDOW_MINUTES", 60))
+# The API answers one token at most this many requests in any minute (then 429).
+API_REQUESTS_PER_MINUTE = max(1, env_int("API_REQUESTS_PER_MINUTE", 600))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("enquiries/", include("partnerlens.enquiries.urls")),
     path("insights/", include("partnerlens.insights.urls")),
     path("", include("partnerlens.api.urls")),  # the lead's API token pages
+    path("privacy/", include("partnerlens.privacy.urls")),
     path("mailbox/", include("partnerlens.outbox.urls")),  # demo mail catcher (DEBUG only)
     prefix_default_language=False,
 )

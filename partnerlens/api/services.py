@@ -65,8 +65,7 @@ def create_token(
             verbs.API_TOKEN_CREATED,
             token,
             partnership_id=partnership.pk,
-            name=token.name,
-            scope=scope,
+            scope=scope,  # not its name: typed text, which may name a person (privacy)
             expires_at=expires_at.isoformat() if expires_at else None,
         )
     return NewToken(token, secret)

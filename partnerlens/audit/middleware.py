@@ -8,12 +8,17 @@ not a refusal and is not recorded. Secret arguments (a respondent's or invitatio
 a password-reset key) are left out, so the log never holds a working link.
 
 The entry is written after the view's own transaction has ended, so it stays even though
-the refused request changed nothing else.
+the refused request changed nothing else. If the log cannot be written (the database is
+failing), the refusal still reaches the person as the 403 or 404 it is, never a 500; the
+failure goes to the error log.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+
+from django.db import DatabaseError, transaction
 
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
@@ -24,6 +29,7 @@ REFUSALS = frozenset({403, 404})
 SECRET_ARGUMENTS = SECRET_ARGS
 # The address argument that names a partnership: /partnerships/<pk>/, /partnership/<pk>/.
 PARTNERSHIP_ARGUMENT = re.compile(r"partnerships?/<(?:int:)?(\w+)>")
+logger = logging.getLogger(__name__)
 
 
 def _partnership_named(match) -> int | None:
@@ -51,14 +57,18 @@ class RefusalMiddleware:
                 for name, value in match.kwargs.items()
                 if name not in SECRET_ARGUMENTS
             }
-            record(
-                user,
-                verbs.ACCESS_REFUSED,
-                None,
-                partnership_id=_partnership_named(match),
-                status=response.status_code,
-                page=match.view_name,
-                method=request.method,
-                arguments=arguments,
-            )
+            try:
+                with transaction.atomic():
+                    record(
+                        user,
+                        verbs.ACCESS_REFUSED,
+                        None,
+                        partnership_id=_partnership_named(match),
+                        status=response.status_code,
+                        page=match.view_name,
+                        method=request.method,
+                        arguments=arguments,
+                    )
+            except DatabaseError:
+                logger.exception("The refusal of %s could not be logged", match.view_name)
         return response

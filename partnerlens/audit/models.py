@@ -83,3 +83,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries cannot be deleted")
+
+
+class Pseudonym(models.Model):
+    """The one place the audit log's email addresses are kept (``services.record``).
+
+    An entry's ``detail`` never holds an address: each is replaced, when the entry is
+    written, by ``person:<token>``, a random token kept here beside the address. Erasing a
+    person deletes their row (``forget``): the entries stay as they were, append-only, and
+    their tokens then point at nobody."""
+
+    email = models.CharField(max_length=320, unique=True)  # lower-cased
+    token = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"person:{self.token}"

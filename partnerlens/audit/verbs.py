@@ -85,6 +85,11 @@ ACCOUNT_LOCKED_OUT = "account.locked_out"  # django-axes refused a name from an 
 ACCESS_REFUSED = "access.refused"  # a signed-in person given 403 or 404 by one of our pages
 EXPORT_DOWNLOADED = "export.downloaded"  # detail: which export and format, never its content
 
+# privacy: a person's data exported or erased (detail: the person's pseudonym and counts)
+PRIVACY_EXPORT_ASKED = "privacy.export_asked"
+PRIVACY_ERASED = "privacy.erased"
+PRIVACY_RETENTION_APPLIED = "privacy.retention_applied"
+
 
 def all_verbs() -> dict[str, str]:
     """Each constant's name and its verb."""

@@ -3,8 +3,9 @@
 Open-link answers carry a role and organisation nobody checks, so a limit slows anyone
 filling a group with made-up responses (they are also reported as a group of their own).
 Counts live in Django's cache, in fixed windows; the client's address is kept only as a
-keyed hash. With several server processes, configure a shared cache (``CACHES``) so the
-limit holds across them.
+keyed hash. The cache is the database (``core/cache.py``), shared by every app server, so
+the limit holds across them; behind a proxy the address is the client's
+(``core.addresses.client_address``), not the proxy's.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from partnerlens.core.addresses import client_address
 from partnerlens.enquiries import ratelimit
 from partnerlens.enquiries.answer_forms import ThemeAnswers
 from partnerlens.enquiries.emails import respond_url
@@ -19,6 +20,7 @@ from partnerlens.enquiries.forms import PublicStartForm, ResumeLinkEmailForm
 from partnerlens.enquiries.responding import gaps_in, partners_for, stored_answers, themes_for
 from partnerlens.enquiries.services import responses, resume_links
 from partnerlens.enquiries.summaries import review_rows
+from partnerlens.frameworks.models import QuestionKind
 
 LINK_STATUS = {"unknown": 404, "expired": 410, "used": 200, "closed": 200, "not_open": 200}
 # A theme page opened from "Check your answers" (its Change links) returns there once saved.
@@ -94,13 +96,14 @@ def theme(request, token: str, number: int):
     if not 1 <= number <= len(themes):
         raise Http404("No such theme")
     current, questions = themes[number - 1]
-    partners = partners_for(response)
-    stored = stored_answers(response)
+    asks_partners = any(q.kind == QuestionKind.RELATIONSHIP for q in questions)
+    partners = partners_for(response) if asks_partners else []
+    posting = request.method == "POST"
+    # A POST shows the posted answers, never the stored ones: read those only to redraw.
+    stored = {} if posting else stored_answers(response)
     returning = request.GET.get("from") == FROM_CHECK
-    form = ThemeAnswers(
-        questions, partners, stored, request.POST if request.method == "POST" else None
-    )
-    if request.method == "POST":
+    form = ThemeAnswers(questions, partners, stored, request.POST if posting else None)
+    if posting:
         try:
             changed = responses.save_theme_answers(
                 response, current, form.values, language=_language(request)
@@ -115,6 +118,7 @@ def theme(request, token: str, number: int):
             if returning or number == len(themes):
                 return redirect("enquiries:review", token)
             return redirect("enquiries:theme", token, number + 1)
+        stored = stored_answers(response)
     context = {
         "cycle": response.cycle,
         "token": token,
@@ -195,7 +199,7 @@ def open_link_start(request, token: str):
         return _problem(request, error)
     form = PublicStartForm(cycle, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.allow_open_link_start(cycle, request.META.get("REMOTE_ADDR", "")):
+        if not ratelimit.allow_open_link_start(cycle, client_address(request)):
             wait = ratelimit.retry_after()
             reply = render(
                 request,

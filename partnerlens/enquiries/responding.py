@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from partnerlens.core.bilingual import marked
 from partnerlens.directory.models import Membership, Organisation
 from partnerlens.enquiries.models import Answer, Response
-from partnerlens.frameworks.models import Option, Question, QuestionKind, Theme
+from partnerlens.frameworks.models import Question, QuestionKind, Theme
+from partnerlens.frameworks.structure import structure
 
 MAX_TEXT = 5000
 MAX_SHORT_TEXT = 500
@@ -94,20 +94,15 @@ def options_for(question: Question) -> list[tuple[str, str, float | None]]:
 
 
 def themes_for(response: Response) -> list[tuple[Theme, list[Question]]]:
-    """The themes that hold at least one question for the respondent's role, in order."""
-    themes = Theme.objects.filter(version=response.cycle.framework_version).prefetch_related(
-        Prefetch(
-            "questions",
-            queryset=Question.objects.prefetch_related(
-                Prefetch("options", queryset=Option.objects.order_by("order", "id"))
-            ),
-        )
-    )
+    """The themes that hold at least one question for the respondent's role, in order.
+
+    Read from the version's cached structure (``frameworks.structure``): the objects are
+    shared between requests, so read them and never change them."""
     result = []
-    for theme in themes:
-        questions = [q for q in theme.questions.all() if q.asks(response.role)]
-        if questions:
-            result.append((theme, questions))
+    for theme, questions in structure(response.cycle.framework_version):
+        asked = [q for q in questions if q.asks(response.role)]
+        if asked:
+            result.append((theme, asked))
     return result
 
 
@@ -126,7 +121,8 @@ def partners_for(response: Response) -> list[Organisation]:
 def stored_answers(response: Response) -> dict[tuple[int, int | None], AnswerValue]:
     return {
         (a.question_id, a.about_organisation_id): AnswerValue.from_answer(a)
-        for a in response.answers.all()
+        # No ORDER BY: the default ordering joins the framework's tables, and a dict needs none.
+        for a in response.answers.order_by()
     }
 
 

@@ -8,7 +8,10 @@ class FrameworksConfig(AppConfig):
 
     def ready(self):
         from partnerlens.directory.sections import Section, register
-        from partnerlens.frameworks import codes  # noqa: F401 (registers the problem texts)
+        from partnerlens.frameworks import (
+            codes,  # noqa: F401 (registers the problem texts)
+            structure,  # noqa: F401 (drops cached snapshots)
+        )
 
         register(
             Section(

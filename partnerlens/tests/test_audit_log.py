@@ -109,6 +109,23 @@ def test_a_refusal_never_stores_the_secret_in_its_address(world, db, client):
     assert token not in str(event.detail)
 
 
+def test_a_refusal_is_still_a_refusal_when_the_log_cannot_be_written(world, db, client, caplog):
+    """A failing audit table (here: renamed away inside the test's transaction) must not turn
+    the person's 404 into a 500; the failure goes to the error log instead."""
+    from django.db import connection
+
+    client.force_login(world["lead_b"])
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")
+    url = reverse("brokerage:scenario_detail", args=[world["a"].pk, world["scenario"].pk])
+    assert client.get(url).status_code == 404
+    assert "could not be logged" in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
+    assert not events(verbs.ACCESS_REFUSED).exists()  # nothing written while it was away
+
+
 def test_what_is_not_a_refusal_of_a_signed_in_person_is_not_recorded(world, db, client):
     assert client.get(reverse("enquiries:start", args=["no-such-link"])).status_code == 404
     client.force_login(world["member"])

@@ -43,6 +43,11 @@ def formats(name: str, world) -> list[dict]:
         return [{**kwargs, "identifier": e.identifier} for e in exporters()]
     if name == "enquiries:reflections_export":
         return [{**kwargs, "fmt": fmt} for fmt in ("csv", "txt")]
+    if name == "privacy:download":  # a subject access export exists once someone asks
+        from partnerlens.privacy.exports import ask_export
+
+        made = ask_export("ann@example.org", requester=world["lead"], scope=[world["a"].pk])
+        return [{"pk": made.pk}]
     return [kwargs]
 
 

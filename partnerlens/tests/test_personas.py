@@ -130,6 +130,10 @@ EXPECTED = {
     "api:tokens":                       (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
     "api:token_create":                 (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
     "api:token_revoke":                 (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    # privacy: leads export within their partnerships; only the site admin erases
+    "privacy:home":                     (GET,   IN,  404, 404, 200, 200, 404, 404, 200),
+    "privacy:download":                 (GET,   IN,  404, 404, 404, 404, 404, 404, 404),
+    "privacy:erase":                    (GET,   IN,  404, 404, 404, 404, 404, 404, 200),
 }
 # fmt: on
 
@@ -224,6 +228,7 @@ def address(name: str, w: dict) -> dict:
         "api:tokens": a,
         "api:token_create": a,
         "api:token_revoke": {**a, "token_pk": w["api_token"].pk},
+        "privacy:download": {"pk": 999_999},  # an export of nobody's: each one's own (privacy)
     }.get(name, {})
 
 

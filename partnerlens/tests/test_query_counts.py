@@ -61,10 +61,11 @@ PINNED = {
     # + the cycle, its roles read (the Access), group size, invited and responded counts by
     # role and school, school names, submitted count
     "enquiries:cycle": 9,
-    # the response by its link; answers, partners, themes, questions and options for the rows;
-    # session and user for the header. The world's draft has no answer yet, so what stops
-    # submission is not read (the page says nothing has been answered)
-    "enquiries:review": 8,
+    # the response by its link; answers and partners for the rows (themes, questions and
+    # options come from the version's cached structure, frameworks/structure.py, warm once
+    # the world is built); session and user for the header. The world's draft has no answer
+    # yet, so what stops submission is not read (the page says nothing has been answered)
+    "enquiries:review": 5,
     # + the cycle, its roles read (the Access), invitees with their schools, the latest
     # invitation mail of each, whether any was sent (what may be removed)
     "enquiries:invitees": 7,

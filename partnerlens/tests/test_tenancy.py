@@ -207,6 +207,9 @@ NOT_SCOPED = {
     "enquiries:submitted": "a thank-you page that names no cycle",
     "outbox:mailbox": "the demo's mail catcher, off outside DEBUG (404 for all)",
     "outbox:message": "the demo's mail catcher, off outside DEBUG (404 for all)",
+    "privacy:home": "a lead's exports cover only the partnerships they lead (privacy's tests)",
+    "privacy:download": "only the requester's own export (privacy's tests)",
+    "privacy:erase": "the site admin's only: 404 for everyone else (privacy's tests)",
     # reached by a secret link, whose holder it serves whoever is signed in
     "password_reset_confirm": "a password-reset link, for the account it was made for",
     "directory:accept_invitation": "an invitation link: its page tells others it is not theirs",

@@ -111,3 +111,18 @@ def test_a_write_token_closes_a_cycle_through_the_service(api, world, tokens):
 def test_api_responses_are_never_cached(api, world, tokens):
     response = api.call("get", "/partnership", tokens["a_read"])
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_token_past_its_rate_gets_429_with_retry_after(api, world, tokens, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_REQUESTS_PER_MINUTE = 3
+    answers = [api.call("get", "/partnership", tokens["a_read"]).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = api.call("get", "/partnership", tokens["a_read"])
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    # The limit is per token: the other token of the same partnership still reads.
+    assert api.call("get", "/partnership", tokens["a_write"]).status_code == 200
+    cache.clear()

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError
 
 from partnerlens.api.v1 import cycles, directory, matches, results
 from partnerlens.api.v1.auth import TokenAuth
+from partnerlens.api.v1.throttle import TokenThrottle
 
 DESCRIPTION = """Read a partnership's directory, enquiry cycles, released results and
 brokerage matches. Send a token in `Authorization: Bearer <token>`; the partnership's lead
@@ -33,6 +34,7 @@ api = PartnerlensAPI(
     version="1",
     description=DESCRIPTION,
     auth=TokenAuth(),
+    throttle=TokenThrottle(),
     urls_namespace="api_v1",
     docs_url=None,
 )

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from partnerlens.audit.models import AuditEvent
+from partnerlens.audit.services import pseudonym
 from partnerlens.brokerage.models import Decision, SupportRelationship, SupportStatus
 from partnerlens.brokerage.services.scenarios import run_scenario
 from partnerlens.directory.models import Nation, Role
@@ -72,7 +73,9 @@ def test_confirming_accept_starts_support_audits_it_and_emails_both_schools(
     proposal.refresh_from_db()
     assert proposal.decision == Decision.ACCEPTED and proposal.relationship == support
     event = AuditEvent.objects.get(verb="brokerage.match_accepted")
-    assert event.detail["notified"] == ["head_ash@example.org", "head_cedar@example.org"]
+    # Stored as the audit log's pseudonyms, never as addresses (privacy: audit.services).
+    told = ["head_ash@example.org", "head_cedar@example.org"]
+    assert event.detail["notified"] == [pseudonym(address) for address in told]
 
     [to_cedar] = smtp_server.to("head_cedar@example.org")
     [to_ash] = smtp_server.to("head_ash@example.org")

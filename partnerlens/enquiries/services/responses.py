@@ -133,6 +133,11 @@ def start_or_resume_response(token: str, *, language: str = "en") -> Response:
             # double click from making two drafts.
             return _new_anonymous_draft(cycle, link.invitee, token, language)
         invitee = Invitee.objects.select_for_update().get(pk=link.invitee.pk)
+        # Looked for again under the lock: a double click's first request may have made the
+        # draft while this one waited (tests/test_crash_safety.py).
+        draft = invitee.responses.drafts().first()
+        if draft is not None:
+            return draft
         stamp = _stamp(cycle)
         return Response.objects.create(
             cycle=cycle,
@@ -221,47 +226,77 @@ def save_theme_answers(
     question: the later save wins for that answer only. Returns how many answers changed.
     """
     questions = {q.id: q for t, qs in themes_for(response) if t.pk == theme.pk for q in qs}
-    partner_ids = {p.pk for p in partners_for(response)}
+    partner_ids = None  # read only for a page that asks about partners
     for question_id, about in answers:
         question = questions.get(question_id)
         if question is None:
             raise EnquiryError(_("That question is not part of this page."))
         is_relationship = question.kind == QuestionKind.RELATIONSHIP
+        if is_relationship and partner_ids is None:
+            partner_ids = {p.pk for p in partners_for(response)}
         if is_relationship and about not in partner_ids:
             raise EnquiryError(_("That organisation is not a partner in this enquiry."))
         if not is_relationship and about is not None:
             raise EnquiryError(_("That question is not about a partner organisation."))
-    changed = 0
     with transaction.atomic():
-        # Locking the response row queues concurrent saves of one response (PostgreSQL).
-        locked = Response.objects.select_for_update().select_related("cycle").get(pk=response.pk)
+        # Locking the response row queues concurrent saves of one response (PostgreSQL), so
+        # the answers read here are still the stored ones when the bulk writes below run.
+        # Only that row (``of``): locking the joined cycle too made every page saved in a
+        # cycle wait for the one before. A submission still locks the cycle.
+        locked = (
+            Response.objects.select_for_update(of=("self",))
+            .select_related("cycle")
+            .get(pk=response.pk)
+        )
         _check_answerable(locked)
-        for (question_id, about), value in answers.items():
-            existing = Answer.objects.filter(
-                response=locked, question_id=question_id, about_organisation_id=about
-            )
-            if value.is_empty:
-                changed += existing.delete()[0]
-                continue
-            fields = {
-                "option_value": value.option_value,
-                "number": value.number,
-                "text": value.text,
-                "choices": value.choices,
-                "dont_know": value.dont_know,
-                "evidence_note": value.evidence_note,
-                "evidence_link": value.evidence_link,
-            }
-            if not existing.update(**fields):
-                Answer.objects.create(
-                    response=locked, question_id=question_id, about_organisation_id=about, **fields
-                )
-            changed += 1
+        changed = _write_answers(locked, answers)
         locked.updated_at = _stamp(locked.cycle)
         locked.language = language or locked.language
         locked.save(update_fields=["updated_at", "language"])
     response.updated_at = locked.updated_at
     return changed
+
+
+ANSWER_FIELDS = (
+    "option_value",
+    "number",
+    "text",
+    "choices",
+    "dont_know",
+    "evidence_note",
+    "evidence_link",
+)
+
+
+def _write_answers(locked: Response, answers: dict[tuple[int, int | None], AnswerValue]) -> int:
+    """One page's answers in at most four queries (read, delete, update, insert), whatever
+    their number. Counts deleted rows and every answer given, as one write each did."""
+    stored = {
+        (a.question_id, a.about_organisation_id): a
+        for a in Answer.objects.filter(
+            response=locked, question_id__in={question_id for question_id, _ in answers}
+        ).order_by()
+    }
+    cleared, updated, created = [], [], []
+    for key, value in answers.items():
+        answer = stored.get(key)
+        if value.is_empty:
+            if answer is not None:
+                cleared.append(answer.pk)
+            continue
+        if answer is None:
+            answer = Answer(response=locked, question_id=key[0], about_organisation_id=key[1])
+            created.append(answer)
+        else:
+            updated.append(answer)
+        for name in ANSWER_FIELDS:
+            setattr(answer, name, getattr(value, name))
+    deleted = Answer.objects.filter(pk__in=cleared).delete()[0] if cleared else 0
+    if updated:
+        Answer.objects.bulk_update(updated, ANSWER_FIELDS)
+    if created:
+        Answer.objects.bulk_create(created)
+    return deleted + len(updated) + len(created)
 
 
 def submit_response(response: Response, *, token: str | None = None) -> bool:

@@ -222,10 +222,13 @@ def test_every_page_that_shows_answers_may_not_be_stored_by_the_browser(started,
 
 def _configure(question_id: int, **config) -> None:
     # The version is published, so its content is frozen against save(); a queryset update
-    # stands in for a framework published with these settings.
+    # stands in for a framework published with these settings, and (as it bypasses the
+    # freeze) the version's cached structure is dropped by hand.
     from partnerlens.frameworks.models import Question
+    from partnerlens.frameworks.structure import forget
 
     Question.objects.filter(pk=question_id).update(config=config)
+    forget(Question.objects.select_related("theme__version").get(pk=question_id).theme.version)
 
 
 def test_a_question_s_own_character_limit_is_the_one_checked_and_shown(started, client):

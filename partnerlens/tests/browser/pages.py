@@ -34,6 +34,7 @@ SKIPPED = {
     "frameworks:download_json": "a download (JSON file)",
     "enquiries:reflections_export": "a download (CSV or text file)",
     "insights:download": "a download (CSV, XLSX or PDF file)",
+    "privacy:download": "a download (JSON file)",
     "two_factor_verify": "shown only between a password and its code, to someone with an "
     "authenticator; every persona here has passed or needs no second factor",
     "outbox:mailbox": "the demo mail catcher's page, on only under make run (DEMO_MAILBOX)",

@@ -19,6 +19,7 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from conftest import one_request_per_connection, pass_second_factor
@@ -73,9 +74,15 @@ def committed_world(django_db_setup, django_db_blocker):
                 client.force_login(world[persona])
                 pass_second_factor(client, world[persona])  # staff and brokers need it
                 sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            # Django keeps connections per context, and this fixture's is not the one the
+            # test database's teardown closes: left open, on PostgreSQL it stops the test
+            # database being dropped ("is being accessed by other users"). Closed now, and
+            # again after the flush; the next query opens a fresh one.
+            connection.close()
             yield {**world, "sessions": sessions}
         finally:
             call_command("flush", interactive=False, verbosity=0)
+            connection.close()
 
 
 @pytest.fixture(scope="module")
