@@ -102,6 +102,35 @@ def _files_of_this_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with every connection to them closed at the end.
+
+    A connection some test left open (another thread's, a server's) stops PostgreSQL
+    dropping the test database. Before the drop, Django's connections are closed and any
+    other session still on the database is ended and named in a warning, so the run stays
+    clean and the leak can be traced."""
+    yield
+    from django.db import connection, connections
+
+    connections.close_all()
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        left = cursor.fetchall()
+        for pid, *_ in left:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close()
+    if left:
+        import warnings
+
+        warnings.warn(f"Sessions left open on the test database, ended: {left}", stacklevel=1)
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
