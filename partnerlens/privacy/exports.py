@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 
 from partnerlens.audit import verbs
 from partnerlens.audit.services import pseudonym, record
-from partnerlens.core import jobs
+from partnerlens.core import jobs, stored_files
 from partnerlens.privacy import subjects, tasks
 from partnerlens.privacy.models import SubjectExport
 
@@ -71,8 +71,9 @@ def run_export_job(export_id: int, generation: int) -> str:
 
 
 def read(export: SubjectExport) -> bytes | None:
-    try:
-        with default_storage.open(export.file.name, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
+    """The export's JSON; None (and the export asked for again) when the storage has lost
+    it or cannot give it back."""
+    content = stored_files.read(export.file.name)
+    if content is None:
+        request(export)
+    return content

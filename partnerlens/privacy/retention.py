@@ -25,6 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from partnerlens.api.models import ApiToken
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
+from partnerlens.core import stored_files
 from partnerlens.directory.models import RoleInvitation
 from partnerlens.enquiries.models import CycleState, Invitee, Response
 from partnerlens.outbox.models import MailStatus, OutgoingMail
@@ -119,7 +120,7 @@ def delete_exports(exports) -> int:
     count = 0
     for export in exports:
         if export.file:
-            export.file.delete(save=False)
+            stored_files.delete(export.file.name)
         export.delete()
         count += 1
     return count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -41,7 +41,10 @@ def download(request, pk):
     export = get_object_or_404(SubjectExport, pk=pk, requested_by=request.user, status="done")
     content = exports.read(export)
     if content is None:
-        raise Http404
+        messages.warning(
+            request, _("That export could not be read back. It is being prepared again.")
+        )
+        return redirect("privacy:home")
     record_export(request.user, export, export="subject_access", fmt="json")
     response = HttpResponse(content, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{export.pk}.json"'

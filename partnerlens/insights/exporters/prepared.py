@@ -28,7 +28,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from partnerlens.core import jobs
+from partnerlens.core import jobs, stored_files
 from partnerlens.insights import tasks
 from partnerlens.insights.dashboard import codec
 from partnerlens.insights.exporters import ExportContext, Exporter, get_exporter
@@ -114,18 +114,12 @@ def read(row: PreparedDownload) -> bytes | None:
     the storage cannot give it back."""
     if row.status != jobs.JobStatus.DONE:
         return None
-    try:
-        with default_storage.open(row.file.name, "rb") as stored:
-            return stored.read()
-    except Exception:  # lost, or the storage is unreachable: make it again, say so
-        logger.exception("Prepared download %s could not be read from storage", row.pk)
+    body = stored_files.read(row.file.name)
+    if body is None:  # lost, or the storage is unreachable: make it again, say so
         request(row)
-        return None
+    return body
 
 
 def delete_file(name: str) -> None:
     """Remove a stored file whose row is gone; a storage that fails is logged, not raised."""
-    try:
-        default_storage.delete(name)
-    except Exception:
-        logger.exception("Prepared download file %s could not be deleted", name)
+    stored_files.delete(name)

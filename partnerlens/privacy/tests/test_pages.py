@@ -96,3 +96,43 @@ def test_the_pages_speak_welsh(world, client):
     client.force_login(world["superuser"])
     page = client.get("/cy" + reverse("privacy:erase")).content.decode()
     assert 'lang="cy"' in page
+
+
+def test_an_export_the_storage_lost_is_made_again_not_an_error(world, client):
+    from django.core.files.storage import default_storage
+
+    export = _export(client, world["lead"], ANN)
+    default_storage.delete(export.file.name)
+    answer = client.get(reverse("privacy:download", args=[export.pk]), follow=True)
+    assert answer.redirect_chain == [(reverse("privacy:home"), 302)]
+    assert "could not be read back" in answer.content.decode()
+    again = SubjectExport.objects.get(pk=export.pk)
+    assert again.status == "done" and again.file.name != export.file.name
+    held = json.loads(client.get(reverse("privacy:download", args=[export.pk])).content)
+    assert [i["email"] for i in held["invitations_to_answer"]] == [ANN]
+
+
+def test_an_unreachable_storage_is_never_a_500(world, client, settings):
+    """The files in S3-compatible storage whose server does not answer (a closed port)."""
+    import socket
+
+    export = _export(client, world["lead"], ANN)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "gone",
+                "endpoint_url": f"http://127.0.0.1:{closed}",
+                "access_key": "k",
+                "secret_key": "s",
+                "region_name": "eu-west-2",
+            },
+        },
+    }
+    answer = client.get(reverse("privacy:download", args=[export.pk]))
+    assert answer.status_code == 302 and answer["Location"] == reverse("privacy:home")
+    assert client.get(reverse("privacy:home")).status_code == 200
