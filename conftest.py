@@ -107,8 +107,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     A connection some test left open (another thread's, a server's) stops PostgreSQL
     dropping the test database. Before the drop, Django's connections are closed and any
-    other session still on the database is ended and named in a warning, so the run stays
-    clean and the leak can be traced."""
+    other session of ours still on the database is ended and named in a warning, so the run
+    stays clean and the leak can be traced. Only our own client sessions: an autovacuum
+    worker on the database belongs to the server (ending it needs a superuser) and
+    ``DROP DATABASE`` stops it itself."""
     yield
     from django.db import connection, connections
 
@@ -119,6 +121,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         cursor.execute(
             "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend' AND usename = current_user"
         )
         left = cursor.fetchall()
         for pid, *_ in left:
