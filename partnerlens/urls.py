@@ -28,6 +28,9 @@ urlpatterns += i18n_patterns(
     path("frameworks/", include("partnerlens.frameworks.urls")),
     path("enquiries/", include("partnerlens.enquiries.urls")),
     path("insights/", include("partnerlens.insights.urls")),
+    path("impact/", include("partnerlens.impact.urls")),
+    path("actions/", include("partnerlens.actions.urls")),
+    path("triggers/", include("partnerlens.triggers.urls")),
     path("", include("partnerlens.api.urls")),  # the lead's API token pages
     path("privacy/", include("partnerlens.privacy.urls")),
     path("mailbox/", include("partnerlens.outbox.urls")),  # demo mail catcher (DEBUG only)

@@ -1,0 +1,3 @@
+"""Actions models."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Impact models."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Triggers models."""
+
+from __future__ import annotations
