@@ -1,3 +1,0 @@
-"""Impact models."""
-
-from __future__ import annotations
