@@ -72,6 +72,25 @@ BROKERAGE_PAIR_EXCLUDED = "brokerage.pair_excluded"
 BROKERAGE_PROGRESS_RECORDED = "brokerage.progress_recorded"
 BROKERAGE_SUPPORT_ENDED = "brokerage.support_ended"
 
+# impact (registrations and estimates)
+IMPACT_REGISTERED = "impact.registered"  # detail: measure, start year, schools, spec hash
+IMPACT_ESTIMATE_REQUESTED = "impact.estimate_requested"
+IMPACT_OWN_MEASURE_CREATED = "impact.own_measure_created"  # a partnership's own measure defined
+IMPACT_OWN_MEASURE_UPLOADED = "impact.own_measure_uploaded"  # detail: rows, created, updated
+
+# actions (action plans, evidence, activities, benefits)
+ACTION_CREATED = "action.created"
+ACTION_CHANGED = "action.changed"  # detail: the fields changed, by name
+ACTION_UPDATE_ADDED = "action.update_added"
+EVIDENCE_ADDED = "evidence.added"  # detail: kind, and a file's type and size
+ACTIVITY_RECORDED = "activity.recorded"
+BENEFIT_RECORDED = "benefit.recorded"
+
+# triggers (early-warning indicators and the triggers they raise)
+TRIGGERS_INDICATOR_SAVED = "triggers.indicator_saved"
+TRIGGERS_RAISED = "triggers.raised"
+TRIGGERS_STATUS_CHANGED = "triggers.status_changed"
+
 # api (names of events, not secrets: hence the noqa for bandit's password rule, S105)
 API_TOKEN_CREATED = "api.token_created"  # noqa: S105
 API_TOKEN_REVOKED = "api.token_revoked"  # noqa: S105

@@ -18,6 +18,14 @@ AUTHOR_LINKS: dict[str, tuple[str, ...]] = {
     "brokerage.ScenarioExclusion": ("created_by",),
     "brokerage.SupportRelationship": ("created_by",),
     "insights.ReleaseJob": ("requested_by",),
+    "impact.Registration": ("registered_by",),
+    "impact.Estimate": ("created_by",),
+    "impact.EstimateJob": ("requested_by",),
+    "actions.Action": ("created_by",),
+    "actions.EvidenceItem": ("added_by",),
+    "actions.Activity": ("created_by",),
+    "actions.Benefit": ("recorded_by",),
+    "triggers.Trigger": ("status_changed_by",),
 }
 
 _FRAMEWORK = "framework text written for partnerships, about schools' work, not people"
@@ -133,6 +141,46 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         "end_reason": "why support between two schools ended, about the schools",
     },
     "api.ApiToken": {"token_hash": "a hash of a partnership's token", "prefix": _CODE},
+    "actions.Action": {
+        "success_code": _CODE,
+        "source_ref": _CODE,
+        "source_label": "the name of the finding an action came from (a theme and cycle, or an "
+        "indicator at a school), written by the service",
+    },
+    "actions.EvidenceItem": {"content_type": _CODE, "themes": _CODE},
+    "impact.OwnMeasure": {
+        "name": "the name of a school-level measure the partnership defines, about schools",
+        "unit": "the unit of a school-level measure (%, score, days)",
+    },
+    "impact.OwnMeasureValue": {"period": _CODE},
+    "impact.Registration": {
+        "question": "the question a partnership registers about its schools' results",
+        "measure": _CODE,
+        "schools": _CODE,
+        "spec_hash": _CODE,
+    },
+    "impact.ComparisonGroup": {"measure": _CODE, "weights": _CODE, "balance": _SCHOOL},
+    "impact.FamilySchool": {"status": _CODE, "inputs": _SCHOOL},
+    "impact.FamilyMember": {"inputs": _SCHOOL},
+    "impact.Estimate": {"measure": _CODE, "schools": _CODE, "result": _SCHOOL},
+    "impact.EstimateJob": {"error": _CODE},
+    "triggers.Indicator": {
+        "name": "the name a partnership gives an early-warning indicator, about schools",
+        "measure": _CODE,
+        "notify_roles": _CODE,
+        "universal_support": "the support a tier of an indicator brings schools",
+        "targeted_support": "the support a tier of an indicator brings schools",
+        "intensive_support": "the support a tier of an indicator brings schools",
+    },
+    "triggers.Trigger": {
+        "measure": _CODE,
+        "period_before": _CODE,
+        "period_now": _CODE,
+        "text_before": _SCHOOL,
+        "text_now": _SCHOOL,
+    },
+    "triggers.Evaluation": {"error": _CODE},
+    "triggers.DailySchedule": {"token": _CODE},
     "demo.DemoStep": {"name": _CODE, "detail": _CODE},
     "privacy.SubjectExport": {"scope": _CODE},
 }

@@ -71,6 +71,11 @@ PINNED = {
     "enquiries:invitees": 7,
     "insights:cycle_list": 4,  # + the result cycles
     "insights:dashboard": 7,  # pinned with its reasons in insights' test_views
+    # + own measures' names; the measures with years (members, their URNs, GIAS links a
+    # generation at a time, published and own counts); the table (members, the schools, their
+    # URNs, links, figures; and predecessors' names when a year came through one)
+    "impact:panel": 14,
+    "impact:own_measures": 5,  # + the own measures, their uploads
 }
 
 

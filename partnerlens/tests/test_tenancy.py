@@ -93,6 +93,22 @@ def _reflection(w) -> dict:
     return {f"prompt-{prompt.pk}": "We will share planning." for prompt in prompts}
 
 
+def _own_figures(w) -> SimpleUploadedFile:
+    text = f"school,period,value\n{w['schools'][0].urn},2025-26,99\n"
+    return SimpleUploadedFile("figures.csv", text.encode(), content_type="text/csv")
+
+
+def _indicator(w) -> dict:
+    return {
+        "kind": "progress_drop",
+        "name": "Planted by B",
+        "targeted_at": "0.5",
+        "notify_roles": ["partnership_lead"],
+        "deadline_days": "10",
+        "active": "on",
+    }
+
+
 def _theme(w) -> int:
     return w["question"].theme_id
 
@@ -176,6 +192,47 @@ SCOPED: dict[str, Callable[[dict], dict]] = {
     "insights:download": NONE,
     "insights:release_retry": lambda w: {"confirm": "yes"},
     "insights:download_status": lambda w: {"confirm": "yes"},
+    "impact:panel": NONE,
+    "impact:own_measures": lambda w: {"name": "Planted by B", "unit": "%"},
+    "impact:own_measure_upload": lambda w: {"document": _own_figures(w)},
+    "impact:own_measure_download": NONE,
+    "impact:home": NONE,
+    "impact:registration_create": lambda w: {
+        "question": "Planted by B", "measure": "ks2.rwm_exp_pct",
+        "schools": [school.pk for school in w["schools"]], "start_year": "2018"},
+    "impact:registration": NONE,
+    "impact:estimate_create": lambda w: {
+        "measure": "ks2.rwm_exp_pct", "schools": [school.pk for school in w["schools"]],
+        "start_year": "2018"},
+    "impact:estimate": NONE,
+    "impact:estimate_run": lambda w: {"confirm": "yes"},
+    "impact:family": NONE,
+    "triggers:register": NONE,
+    "triggers:heatmap": NONE,
+    "triggers:detail": lambda w: {"status": "resolved"},
+    "triggers:indicators": NONE,
+    "triggers:recommended": lambda w: {"confirm": "yes"},
+    "triggers:indicator_create": _indicator,
+    "triggers:indicator_edit": _indicator,
+    "triggers:evaluate": lambda w: {"confirm": "yes"},
+    "actions:plan": NONE,
+    "actions:action_create": lambda w: {
+        "title": "Planted by B", "owner": w["lead"].pk, **_dates("start_on"),
+        **_dates("due_on"), "status": "planned"},
+    "actions:moved": NONE,
+    "actions:action_detail": lambda w: {"text": "Noted from outside", **_dates("noted_on")},
+    "actions:action_edit": lambda w: {
+        "title": "Renamed by B", "owner": w["lead"].pk, **_dates("start_on", w["action"].start_on),
+        **_dates("due_on", w["action"].due_on), "status": "done"},
+    "actions:evidence_list": NONE,
+    "actions:evidence_add": lambda w: {"kind": "note", "title": "Planted", "text": "From B"},
+    "actions:evidence_download": NONE,
+    "actions:activity_list": NONE,
+    "actions:activity_add": lambda w: {
+        "title": "Planted", "kind": "meeting", **_dates("held_on"), "hours": "1", "cost": "0"},
+    "actions:benefits": NONE,
+    "actions:benefit_add": lambda w: {
+        "category": "standards", "state": "expected", "description": "Planted by B"},
     "api:tokens": NONE,
     "api:token_create": lambda w: {"name": "Planted", "scope": "write"},
     "api:token_revoke": lambda w: {"confirm": "yes"},
@@ -189,6 +246,7 @@ IDLE_FOR_A = {
     "insights:release_retry": "the release was built; there is nothing to retry",
     "enquiries:invitee_remove": "Ann's invitation was delivered, so she may not be removed",
     "enquiries:reflection": "the cycle's framework asks no reflection prompts",
+    "triggers:recommended": "A has its indicators; the recommended ones go to one with none",
 }
 
 NOT_SCOPED = {
@@ -278,6 +336,11 @@ def a_names(w) -> list[str]:
         "new.head@example.org",  # invited to a role
         "Local authority review",  # why A's schools need support
         w["api_token"].name,
+        w["impact_registration"].question,  # a registered question
+        w["action"].title,
+        w["evidence"].title,
+        w["indicator"].name,
+        w["own_measure"].name,
     ]
     return names + [w[key].email for key in ("lead", "member", "broker", "head")]
 

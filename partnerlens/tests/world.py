@@ -21,6 +21,7 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from partnerlens.actions.tests import world as actions_world
 from partnerlens.api.services import create_token
 from partnerlens.brokerage.models import SupportRelationship
 from partnerlens.brokerage.services.matches import exclude_pair, pin_match
@@ -43,7 +44,10 @@ from partnerlens.enquiries.services.cycles import create_cycle, open_cycle
 from partnerlens.enquiries.services.invitees import create_open_link, invite_people
 from partnerlens.enquiries.services.responses import start_or_resume_response
 from partnerlens.frameworks.services.versions import flex_framework, publish_version
+from partnerlens.impact import own_measures
+from partnerlens.impact.tests import world_estimates as impact_world
 from partnerlens.insights.tests.helpers import fill_cycle, make_results_framework
+from partnerlens.triggers.tests import world as triggers_world
 
 # The personas, in the order of the columns of test_personas.EXPECTED.
 PERSONAS = ("anonymous", "outsider", "member", "lead", "lead_b", "broker", "staff", "superuser")
@@ -250,4 +254,24 @@ def build() -> dict:
         **enquiry,
         **_brokerage(a, lead, schools),
         **southside,
+        **_own_measure(a, lead, schools),
+        **impact_world.build(a, lead, schools),
+        **_triggers(a, lead, schools),
+        **actions_world.build(a, lead, people["member"], schools),
     }
+
+
+def _own_measure(a: Partnership, lead, schools) -> dict:
+    """A measure of A's own with one figure (impact's panel and own-measure pages)."""
+    measure = own_measures.create_measure(
+        a, name="Northside reading age", unit="months", higher_is_better=True, actor=lead
+    )
+    figure = own_measures.Figure(2, schools[0], "2024-25", 101.5, 28)
+    own_measures.save_figures(measure, [figure], actor=lead)
+    return {"own_measure": measure}
+
+
+def _triggers(a: Partnership, lead, schools) -> dict:
+    """A's early-warning indicators and a trigger at Ash Primary (triggers' pages)."""
+    with LOCMEM:
+        return triggers_world.build(a, lead, schools)

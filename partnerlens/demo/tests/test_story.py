@@ -109,13 +109,14 @@ def theme_means(cycle: Cycle):
 
 def test_the_demo_is_built_from_every_real_data_file(built, db):
     lines = built.first.strip().splitlines()
-    assert lines[0].startswith("Demo data: imported 13 real data files")
+    assert lines[0].startswith("Demo data: imported 24 real data files")
     assert [line.split(":")[0] for line in lines] == [
         "Demo data",
         "Demo partnerships",
         "Demo frameworks",
         "Demo enquiries",
         "Demo brokerage",
+        "Demo outcome panel",
     ]
     demo = authenticate(RequestFactory().post("/"), username=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert demo is not None and not demo.is_superuser and not demo.is_staff
@@ -134,7 +135,7 @@ def test_a_second_run_creates_nothing_and_says_everything_is_already_there(built
     assert built.rows_after_second == built.rows_after_first
     assert built.second.strip().splitlines() == [
         "Demo data: already loaded.",
-        "Demo partnerships, frameworks, enquiries, brokerage: already set up "
+        "Demo partnerships, frameworks, enquiries, brokerage, outcomes: already set up "
         "(your changes are kept).",
     ]
 

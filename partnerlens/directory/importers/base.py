@@ -155,6 +155,9 @@ class Format:
     needs_period: bool = False
     source: str = ""  # stored on measures and memberships
     finish: Callable[[list[Any], Options], None] | None = None  # after all rows are read
+    # DfE performance tables leave out a row's trailing empty cells (a new school's line
+    # stops after its address; P8_BANDING is dropped when blank): read them as blank.
+    short_rows_blank: bool = False
 
     def matches(self, columns: set[str]) -> bool:
         return all(normalise(c) in columns for c in self.signature)

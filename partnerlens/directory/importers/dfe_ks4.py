@@ -1,7 +1,10 @@
 """DfE KS4 (GCSE) school performance (``england_ks4provisional.csv`` / ``england_ks4final.csv``).
 
 Only school lines (RECTYPE 1 mainstream, 2 special) are loaded; LA and national totals are
-skipped. Any of the headline columns below that the file carries is read by name.
+skipped. Any of the headline columns below that the file carries is read by name (the column
+set changes every year: EBACCAPS is new in 2017-18, for example); the suppression codes SUPP,
+NE, NP, LOWCOV, NA and blank mean "no value". DfE leaves out a row's trailing empty cells
+(P8_BANDING, or everything after a new school's address): they are read as blank.
 """
 
 from __future__ import annotations
@@ -25,10 +28,19 @@ SPEC: measures.Spec = (
     ("PTEBACC_95", "ks4.ebacc_95_pct", v.percentage),
     ("PT5EM_94", "ks4.five_em_94_pct", v.percentage),
     ("P8_BANDING", "ks4.p8_banding", v.integer),
+    ("PTFSM6CLA1A", "ks4.disadvantaged_pct", v.percentage),
+    # The cohort's prior attainment and context (for comparison families).
+    ("KS2APS", "ks4.ks2_aps", v.number),
+    ("PTEALGRP2", "ks4.eal_pct", v.percentage),
+    ("PSENAPK", "ks4.sen_support_pct", v.percentage),
+    ("PSENSE", "ks4.ehcp_pct", v.percentage),
+    ("TOTPUPS", "ks4.roll", measures.count),
 )
+# Without these a file cannot be read as KS4: which school, its cohort, the headline figure.
+KEY_COLUMNS = ("RECTYPE", "URN", "TPUP", "ATT8SCR")
 
 
-parse = measures.ks4_school_parser(SPEC)
+parse = measures.ks4_school_parser(SPEC, KEY_COLUMNS, "KS4 performance")
 
 
 FORMAT = Format(
@@ -40,4 +52,5 @@ FORMAT = Format(
     needs_period=True,
     period_default="2018-19",
     source="DfE KS4 performance tables",
+    short_rows_blank=True,
 )

@@ -6,11 +6,25 @@ from collections.abc import Callable
 
 from partnerlens.directory.importers import mapping
 from partnerlens.directory.importers import values as v
-from partnerlens.directory.importers.base import MeasureValue, Options, OrgRecord, Row, Skip
+from partnerlens.directory.importers.base import (
+    MeasureValue,
+    Options,
+    OrgRecord,
+    Row,
+    RowError,
+    Skip,
+)
 
 Spec = tuple[tuple[str, str, Callable[[str], float | int | None]], ...]
 
 SCHOOL_RECTYPES = {"1": "mainstream school", "2": "special school"}
+
+
+def count(raw: str | None) -> int | None:
+    """A pupil count; "NEW" (a new school with no eligible pupils yet) is no value."""
+    if raw is not None and raw.strip().upper() == "NEW":
+        return None
+    return v.integer(raw)
 
 
 def figures(row: Row, period: str, spec: Spec) -> list[MeasureValue]:
@@ -23,6 +37,20 @@ def figures(row: Row, period: str, spec: Spec) -> list[MeasureValue]:
         if value is not None:
             found.append(MeasureValue(code, period, float(value)))
     return found
+
+
+def require_columns(row: Row, columns: tuple[str, ...], label: str) -> None:
+    """Reject the row (and so every row) when the file lacks a column the format needs.
+
+    Other columns are read by name when present: a year that adds or drops one is fine.
+    """
+    for column in columns:
+        if not row.has(column):
+            raise RowError(
+                f"is missing from the file's header, and a {label} file needs it "
+                "(was it renamed? compare with DfE's metadata file for the year)",
+                column,
+            )
 
 
 def school_row(row: Row) -> Skip | None:
@@ -53,10 +81,13 @@ def record(row: Row, measures: list[MeasureValue], *, la: str, estab: str, name:
     return OrgRecord(key=("urn", urn), fields=fields, measures=measures)
 
 
-def ks4_school_parser(spec: Spec) -> Callable[[Row, Options], OrgRecord | Skip]:
+def ks4_school_parser(
+    spec: Spec, key_columns: tuple[str, ...] = (), label: str = ""
+) -> Callable[[Row, Options], OrgRecord | Skip]:
     """The row parser for a KS4 table (LEA/ESTAB/SCHNAME layout): school lines only."""
 
     def parse(row: Row, options: Options) -> OrgRecord | Skip:
+        require_columns(row, key_columns, label)
         if skip := school_row(row):
             return skip
         found = figures(row, options.period, spec)

@@ -185,6 +185,8 @@ def import_file(
         )
     width = len(table.header)
     for line, cells in rows:
+        if fmt.short_rows_blank and len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
         if len(cells) != width:
             report.rejections.append(
                 Rejection(

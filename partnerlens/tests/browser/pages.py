@@ -35,6 +35,8 @@ SKIPPED = {
     "enquiries:reflections_export": "a download (CSV or text file)",
     "insights:download": "a download (CSV, XLSX or PDF file)",
     "privacy:download": "a download (JSON file)",
+    "actions:evidence_download": "a download (an evidence document)",
+    "impact:own_measure_download": "a download (CSV file)",
     "two_factor_verify": "shown only between a password and its code, to someone with an "
     "authenticator; every persona here has passed or needs no second factor",
     "outbox:mailbox": "the demo mail catcher's page, on only under make run (DEMO_MAILBOX)",
@@ -56,6 +58,9 @@ DJANGO_PAGES = {
 # More than one state of the same page: another template branch worth a visit.
 VARIANTS = {
     "enquiries:cycle": {"published": lambda w: {"pk": w["results_cycle"].pk}},
+    "impact:estimate": {
+        "estimated": lambda w: {"pk": w["a"].pk, "estimate_pk": w["impact_estimated"].pk}
+    },
     "frameworks:version": {
         "published": lambda w: {"pk": w["a"].pk, "version_pk": w["published"].pk}
     },

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from partnerlens.demo import builder
+from partnerlens.demo import builder, outcomes
 from partnerlens.demo.models import DemoStep
 from partnerlens.demo.partnerships import BUILT, DEMO_EMAIL, build_partnerships, demo_partnerships
 from partnerlens.directory.importers.reading import read_table
@@ -112,6 +112,7 @@ class Command(BaseCommand):
             ("frameworks", builder.FRAMEWORKS_BUILT, self.frameworks),
             ("enquiries", builder.ENQUIRIES_BUILT, self.enquiries),
             ("brokerage", builder.BROKERAGE_BUILT, self.brokerage),
+            ("outcomes", outcomes.OUTCOMES_BUILT, self.outcome_panel),
         ]
         done = [name for name, marker, _step in steps if DemoStep.has_run(marker)]
         if done:
@@ -169,3 +170,6 @@ class Command(BaseCommand):
     def brokerage(self) -> str:
         built = builder.build_brokerage_demo(DEMO_DATA)
         return f"Demo brokerage: {built.summary}; {DEMO_EMAIL} is its broker."
+
+    def outcome_panel(self) -> str:
+        return f"Demo outcome panel: {outcomes.build_outcome_demo()}."

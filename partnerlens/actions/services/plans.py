@@ -1,0 +1,88 @@
+"""Action plans: making an action (from a finding or not), changing it, and its updates.
+Each workflow owns its transaction and writes its audit entry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from partnerlens.actions.models import Action, ActionUpdate
+from partnerlens.audit import verbs
+from partnerlens.audit.services import record
+
+# Fields a change may touch (schools, a many-to-many, are compared apart).
+EDITABLE = (
+    "title",
+    "description",
+    "owner",
+    "start_on",
+    "due_on",
+    "status",
+    "success_text",
+    "success_kind",
+    "success_code",
+)
+
+
+def create_action(partnership, *, actor, schools=(), finding=None, **fields) -> Action:
+    """A new action of the partnership. ``finding`` (``sources.Finding``) records where it
+    came from; ``fields`` are the model's (title, due_on, ...)."""
+    source = {}
+    if finding is not None:
+        source = {
+            "source_kind": finding.kind,
+            "source_id": finding.id,
+            "source_ref": finding.ref,
+            "source_label": finding.label,
+        }
+    with transaction.atomic():
+        action = Action.objects.create(
+            partnership=partnership, created_by=actor, **source, **fields
+        )
+        action.schools.set(schools)
+        record(
+            actor,
+            verbs.ACTION_CREATED,
+            action,
+            partnership_id=partnership.pk,
+            source=action.source_kind,
+            status=action.status,
+        )
+    return action
+
+
+def change_action(action: Action, *, actor, schools=None, **fields) -> list[str]:
+    """Change an action; the names of the fields that changed (none: nothing written)."""
+    changed = [
+        name for name in EDITABLE if name in fields and getattr(action, name) != fields[name]
+    ]
+    with transaction.atomic():
+        for name in changed:
+            setattr(action, name, fields[name])
+        if changed:
+            action.save(update_fields=[*changed, "updated_at"])
+        if schools is not None:
+            wanted = {s.pk for s in schools}
+            if wanted != set(action.schools.values_list("pk", flat=True)):
+                action.schools.set(schools)
+                changed.append("schools")
+        if changed:
+            record(
+                actor,
+                verbs.ACTION_CHANGED,
+                action,
+                partnership_id=action.partnership_id,
+                fields=[name.removesuffix("_id") for name in changed],
+                status=action.status,
+            )
+    return changed
+
+
+def add_update(action: Action, *, actor, text: str, noted_on: date) -> ActionUpdate:
+    with transaction.atomic():
+        update = ActionUpdate.objects.create(
+            action=action, author=actor, text=text, noted_on=noted_on
+        )
+        record(actor, verbs.ACTION_UPDATE_ADDED, action, partnership_id=action.partnership_id)
+    return update
