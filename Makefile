@@ -38,7 +38,7 @@ test-sqlite:
 	.venv/bin/pytest -q $(PARALLEL)
 
 test-postgres:
-	DATABASE_URL=$(PG_URL) .venv/bin/pytest -q $(PARALLEL)
+	DATABASE_URL=$(PG_URL) .venv/bin/pytest -q $(PARALLEL) --database-tests-only
 
 messages:
 	cd partnerlens && ../$(PY) ../manage.py makemessages -l cy --no-obsolete

@@ -83,10 +83,40 @@ def _django_order(item) -> int:
     return 0 if marker or "db" in fixtures else 2
 
 
+def _touches_no_database(item) -> bool:
+    """Neither a database fixture nor the marker (pytest-django would refuse it any query),
+    nor a fixture of ours that unblocks the database itself (the persona world)."""
+    if _django_order(item) != 2:
+        return False
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info else ()
+    return not any(
+        chain
+        and _ours(chain[-1])
+        and {"django_db_blocker", "django_db_setup"} & set(chain[-1].argnames)
+        for chain in definitions
+    )
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Leave out the tests that touch no database (make test-postgres: they have "
+        "already run in the SQLite suite, and the database cannot change their result).",
+    )
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """After pytest-django's order, and keeping it: within each of its three parts, the
-    modules that share a fixture first (in the order collected), then the single tests."""
+    modules that share a fixture first (in the order collected), then the single tests.
+    With ``--database-tests-only``, the tests that touch no database are left out."""
+    if config.getoption("--database-tests-only"):
+        left_out = [item for item in items if _touches_no_database(item)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not _touches_no_database(item)]
     items.sort(key=lambda item: (_django_order(item), not _shares_a_module_fixture(item)))
 
 
@@ -314,7 +344,9 @@ def make_school(db):
     counter = iter(range(900001, 999999))
 
     def make(name: str, **extra):
-        extra.setdefault("urn", next(counter))
+        if "urn" not in extra:  # the next made-up URN no school has (a snapshot may hold some)
+            taken = set(Organisation.objects.filter(urn__gte=900001).values_list("urn", flat=True))
+            extra["urn"] = next(urn for urn in counter if urn not in taken)
         return Organisation.objects.create(kind=OrganisationKind.SCHOOL, name=name, **extra)
 
     return make
@@ -342,6 +374,11 @@ def personas(make_user, make_partnership, make_school):
     ``lead_a`` leads A, ``teacher_a`` teaches in A, ``lead_b`` leads B; ``outsider``
     belongs to none. Tests of permission boundaries use these names as sentences do.
     """
+    return build_personas(make_user, make_partnership, make_school)
+
+
+def build_personas(make_user, make_partnership, make_school) -> dict:
+    """The ``personas`` fixture's rows, for fixtures that build them into a larger world."""
     from partnerlens.directory.models import Membership, Role
 
     lead_a = make_user("lead_a")

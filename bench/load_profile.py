@@ -3,7 +3,8 @@ POST, in one process through Django's test client (no network, no server).
 
 Run from the project root:  .venv/bin/python bench/load_profile.py
 (a fresh PostgreSQL database ``partnerlens_load_profile`` on loopback, or set
-LOAD_PROFILE_DATABASE_URL; ``sqlite`` uses a temporary SQLite file).
+LOAD_PROFILE_DATABASE_URL; ``sqlite`` uses a temporary SQLite file; LOAD_PROFILE_STATS=<file>
+keeps a cProfile of the walk).
 
 It builds the load bench's world for 40 respondents (``bench/load_world.py``) and walks 20 of
 them through the first theme page: a GET, then a POST of every answer (Save and continue),
@@ -53,6 +54,12 @@ def main() -> None:
     times: dict[str, list[float]] = {"theme_get": [], "theme_post": []}
     cpu: dict[str, list[float]] = {"theme_get": [], "theme_post": []}
     queries: dict[str, list[int]] = {"theme_get": [], "theme_post": []}
+    profiler = None
+    if os.environ.get("LOAD_PROFILE_STATS"):  # a cProfile of the walk, to read with pstats
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     for token in tokens[:PEOPLE]:
         client = Client()
         client.post(reverse("enquiries:start", args=[token]))  # makes the draft
@@ -69,6 +76,9 @@ def main() -> None:
                 cpu[page].append((time.process_time() - start_cpu) * 1000)
             assert reply.status_code in (200, 302), (page, reply.status_code)
             queries[page].append(len(captured))
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(os.environ["LOAD_PROFILE_STATS"])
     for page in times:
         print(
             f"bench load_profile page={page} ms={statistics.median(times[page]):.1f} "

@@ -11,6 +11,8 @@ from partnerlens.insights.tests import conftest as insights_fixtures
 # The insights tests' fixtures, for this folder outside theirs.
 filled_cycle = insights_fixtures.filled_cycle
 results_schools = insights_fixtures.results_schools
+personas = insights_fixtures.personas
+_filled_world = insights_fixtures._filled_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,6 +17,8 @@ API = "/api/v1"
 world = project_fixtures.world
 filled_cycle = insights_fixtures.filled_cycle
 results_schools = insights_fixtures.results_schools
+personas = insights_fixtures.personas
+_filled_world = insights_fixtures._filled_world
 
 
 @pytest.fixture

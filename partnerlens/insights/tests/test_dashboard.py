@@ -251,6 +251,13 @@ def test_a_member_sees_no_trend_from_a_cycle_that_is_only_closed(personas, resul
     assert data.load_cycle(new, states).cycles["label"].tolist() == ["Autumn", "Spring"]
 
 
+# The other partnerships' people: enough for each theme to be shown, fewer than PEOPLE.
+FEWER = [
+    (Role.HEADTEACHER, 0, 3, "leading", "4", "collaboration"),
+    (Role.TEACHER, 1, 5, "developing", "3", "networking"),
+]
+
+
 def test_benchmarks_need_the_opt_in_and_ten_other_sharing_partnerships(
     personas, results_schools, make_partnership, make_school
 ):
@@ -270,7 +277,7 @@ def test_benchmarks_need_the_opt_in_and_ten_other_sharing_partnerships(
         for school in schools:
             Membership.objects.create(partnership=other, organisation=school)
         InsightSettings.objects.create(partnership=other, share_benchmarks=number < 9)
-        others.append(fill_cycle(other, personas["lead_a"], schools, version))
+        others.append(fill_cycle(other, personas["lead_a"], schools, version, people=FEWER))
     table = dashboard.build(data.load_cycle(own)).section("benchmark").tables[0]
     assert {row[1] for row in table.rows} == {"not enough partnerships to compare"}
     InsightSettings.objects.filter(partnership=others[9].partnership).update(share_benchmarks=True)
