@@ -13,7 +13,6 @@ partnership the user belongs to but may not change in the way asked is "forbidde
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from partnerlens.actions.models import Action, EvidenceItem
 from partnerlens.directory.access import Access
@@ -21,17 +20,11 @@ from partnerlens.directory.access import Access
 
 def get_action_for_user(access: Access, pk) -> Action:
     """An action of the access's partnership, for any of its people."""
-    try:
-        return Action.objects.select_related("owner").get(partnership=access.partnership, pk=pk)
-    except (Action.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such action") from None
+    return access.object_or_404(Action.objects.select_related("owner"), pk, "action")
 
 
 def get_evidence_for_user(access: Access, pk) -> EvidenceItem:
-    try:
-        return EvidenceItem.objects.get(partnership=access.partnership, pk=pk)
-    except (EvidenceItem.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such evidence") from None
+    return access.object_or_404(EvidenceItem, pk, "evidence")
 
 
 def owns(access: Access, action: Action) -> bool:

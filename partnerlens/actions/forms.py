@@ -23,8 +23,7 @@ from partnerlens.directory.models import Organisation, OrganisationKind, Outcome
 from partnerlens.enquiries.models import Cycle
 from partnerlens.frameworks.models import Theme
 from partnerlens.impact.estimate_codes import measure_name
-from partnerlens.impact.models.panel import OwnMeasure
-from partnerlens.impact.panel import PUBLISHED
+from partnerlens.impact.panel import PUBLISHED, own_measure_names
 
 UPLOAD_MESSAGES = {
     uploads.EMPTY: _("The chosen file is empty"),
@@ -67,11 +66,6 @@ def theme_choices(partnership, extra=()) -> list[tuple[str, str]]:
     for theme in Theme.objects.filter(version_id__in=versions).order_by("order", "pk"):
         found.setdefault(theme.key, theme.title)
     return sorted(found.items(), key=lambda item: str(item[1]).lower())
-
-
-def own_measure_names(partnership) -> dict[str, str]:
-    """The partnership's own measures (impact), by code."""
-    return {m.code: m.name for m in OwnMeasure.objects.filter(partnership=partnership)}
 
 
 def measure_choices(partnership) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from partnerlens.enquiries.models import CycleState
 from partnerlens.frameworks.models import Theme
 from partnerlens.impact.estimate_codes import measure_name
 from partnerlens.impact.models.estimates import Estimate
+from partnerlens.impact.panel import own_measure_names
 from partnerlens.insights.models import Release
 
 LABEL_LENGTH = 300
@@ -103,7 +104,7 @@ def _from_impact(partnership: Partnership, pk: int, ref: str) -> Finding | None:
     estimate = Estimate.objects.filter(partnership=partnership, pk=pk).first()
     if estimate is None:
         return None
-    own = {m.code: m.name for m in partnership.own_measures.all()}
+    own = own_measure_names(partnership)
     year = f"{estimate.start_year}-{(estimate.start_year + 1) % 100:02d}"
     members = set(member_school_ids(partnership))
     return Finding(

@@ -13,18 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnerlens.actions import sources
 from partnerlens.actions.access import can_update, get_action_for_user, require_update
 from partnerlens.actions.codes import MeasureKind
-from partnerlens.actions.forms import (
-    ActionForm,
-    PlanFilterForm,
-    UpdateForm,
-    own_measure_names,
-    theme_choices,
-)
+from partnerlens.actions.forms import ActionForm, PlanFilterForm, UpdateForm, theme_choices
 from partnerlens.actions.models import Action
 from partnerlens.actions.moved import moved_rows
 from partnerlens.actions.services.plans import add_update, change_action, create_action
 from partnerlens.directory.access import get_partnership_for_user
 from partnerlens.impact.estimate_codes import measure_name
+from partnerlens.impact.panel import own_measure_names
 
 
 def _filtered(actions, form: PlanFilterForm):

@@ -55,22 +55,13 @@ def get_school_for_offer(access: Access, pk) -> Organisation:
 def get_scenario_for_user(access: Access, pk) -> Scenario:
     """A scenario of the access's partnership, for a user who may broker there."""
     access.require(BROKER)
-    try:
-        return Scenario.objects.select_related("partnership").get(
-            partnership=access.partnership, pk=pk
-        )
-    except (Scenario.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such scenario") from None
+    return access.object_or_404(Scenario.objects.select_related("partnership"), pk, "scenario")
 
 
 def get_relationship_for_user(access: Access, pk) -> SupportRelationship:
     """A support relationship of the access's partnership; any current member may see it."""
-    try:
-        return SupportRelationship.objects.select_related("supporter", "supported").get(
-            partnership=access.partnership, pk=pk
-        )
-    except (SupportRelationship.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such support relationship") from None
+    relationships = SupportRelationship.objects.select_related("supporter", "supported")
+    return access.object_or_404(relationships, pk, "support relationship")
 
 
 def can_note_progress(access: Access, relationship: SupportRelationship) -> bool:

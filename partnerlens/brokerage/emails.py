@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 
 from partnerlens.brokerage.models import SupportRelationship, area_label
+from partnerlens.core.emails import bilingual_email
 from partnerlens.directory.access import SCHOOL_LEAD_ROLES
-from partnerlens.directory.emails import language_order
 from partnerlens.directory.models import Nation, Organisation, PartnershipRole
 from partnerlens.outbox.services import REFERENCE_HEADER
 
@@ -48,27 +47,21 @@ def _support_link(relationship: SupportRelationship, language: str) -> str:
 
 def _message(kind: str, relationship: SupportRelationship, school, to, reference, extra):
     first = "cy" if school.nation == Nation.WALES else "en"
-    subjects, bodies = [], []
-    for code in language_order(first):
-        with translation.override(code):
-            context = {
-                "partnership": relationship.partnership,
-                "supporter": relationship.supporter,
-                "supported": relationship.supported,
-                "school": school,
-                "area": area_label(relationship.area),
-                "started": formats.date_format(relationship.started_on, "j F Y"),
-                "link": _support_link(relationship, code),
-                **{k: (v() if callable(v) else v) for k, v in extra.items()},
-            }
-            name = f"brokerage/email/{kind}_{{}}{code}.txt"
-            subjects.append(render_to_string(name.format("subject_"), context).strip())
-            bodies.append(render_to_string(name.format(""), context).strip())
-    return EmailMessage(
-        subject=" / ".join(subjects),
-        body="\n\n-----\n\n".join(bodies) + "\n",
-        to=to,
-        headers={REFERENCE_HEADER: reference},
+
+    def context(code):
+        return {
+            "partnership": relationship.partnership,
+            "supporter": relationship.supporter,
+            "supported": relationship.supported,
+            "school": school,
+            "area": area_label(relationship.area),
+            "started": formats.date_format(relationship.started_on, "j F Y"),
+            "link": _support_link(relationship, code),
+            **{k: (v() if callable(v) else v) for k, v in extra.items()},
+        }
+
+    return bilingual_email(
+        f"brokerage/email/{kind}", first, context, to=to, headers={REFERENCE_HEADER: reference}
     )
 
 

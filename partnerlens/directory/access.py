@@ -86,6 +86,15 @@ class Access:
     def leads_school(self, organisation_id) -> bool:
         return organisation_id in self.led_school_ids
 
+    def object_or_404(self, objects, pk, label: str):
+        """Object ``pk`` of this partnership from ``objects`` (a model, or a queryset of a
+        model with a ``partnership`` field); another partnership's, or none, is not found."""
+        queryset = objects._default_manager.all() if isinstance(objects, type) else objects
+        try:
+            return queryset.get(partnership=self.partnership, pk=pk)
+        except (queryset.model.DoesNotExist, ValueError, TypeError):
+            raise Http404(f"No such {label}") from None
+
 
 def _current_roles(user):
     return PartnershipRole.objects.current().filter(user=user).order_by()

@@ -3,27 +3,24 @@
 Every problem is reported with its row number (as a spreadsheet shows it), the column and
 the reason, so a lead can fix the file in one pass.
 
-Files are read as a stream, row by row, and refused as soon as they pass a bound, so a
-small upload cannot take a large amount of memory: MAX_ROWS rows of people (counted while
-reading: the reader stops at the first row past it), and for a workbook MAX_UNZIPPED_BYTES
-once unzipped, MAX_SHEET_ROWS rows counting blank ones, and no more than MAX_COLUMNS
-columns read from any row (a stray cell far to the right would otherwise widen every row).
-A sheet that declares more rows or columns than those bounds is refused before reading.
+Files are read by ``core.uploaded_tables`` (a stream, refused at the first bound passed)
+under this module's limits: MAX_ROWS rows of people, and for a workbook MAX_UNZIPPED_BYTES
+once unzipped, MAX_SHEET_ROWS rows counting blank ones (declared or met while reading),
+MAX_SHEET_COLUMNS columns declared and MAX_COLUMNS columns read from any row.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from partnerlens.core import uploaded_tables
+from partnerlens.core.uploaded_tables import RowError, TableRules
 from partnerlens.directory.models import Membership, Organisation, Role
 from partnerlens.enquiries.models import Cycle, Language
 
@@ -50,20 +47,6 @@ class InviteeFileError(ValueError):
 
 
 @dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(reason)s") % {
-            "row": self.row,
-            "column": self.column,
-            "reason": self.reason,
-        }
-
-
-@dataclass(frozen=True)
 class InviteeRow:
     row: int
     email: str
@@ -77,37 +60,53 @@ def _normalise_header(cell) -> str:
     return str(cell or "").strip().lower().replace(" ", "_")
 
 
-def _rows_from_table(table: Iterable[Sequence]) -> list[tuple[int, dict[str, str]]]:
-    """Rows as dicts keyed by known column names; the first row must be the header. Read
-    one at a time, stopping at the first row of people past MAX_ROWS."""
-    rows_in = iter(table)
-    first = next(rows_in, None)
-    if first is None:
-        raise InviteeFileError(_("The file is empty."))
+def _columns(first: Sequence) -> list[str]:
     header = [_normalise_header(cell) for cell in first]
     if "email" not in header:
         raise InviteeFileError(
             _("The first row must name the columns, including “email”. Found: %(found)s")
             % {"found": ", ".join(h for h in header if h) or _("nothing")}
         )
-    rows = []
-    for number, cells in enumerate(rows_in, start=2):
-        values = {
-            name: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""
-            for i, name in enumerate(header)
-            if name in COLUMNS
-        }
-        if any(values.values()):
-            rows.append((number, values))
-            if len(rows) > MAX_ROWS:
-                raise InviteeFileError(
-                    _(
-                        "The file has more than %(max)s rows of people; the most we take at "
-                        "once is %(max)s. Split it into smaller files and upload each."
-                    )
-                    % {"max": f"{MAX_ROWS:,}"}
-                )
-    return rows
+    return [name if name in COLUMNS else "" for name in header]
+
+
+def _too_many_rows() -> str:
+    return _(
+        "The file has more than %(max)s rows of people; the most we take at "
+        "once is %(max)s. Split it into smaller files and upload each."
+    ) % {"max": f"{MAX_ROWS:,}"}
+
+
+def _too_large_a_sheet(_reason: str = "") -> str:
+    """One sentence for every way a workbook is too large: it names all three bounds."""
+    return _(
+        "The workbook is too large to read: we read at most %(rows)s rows and %(columns)s "
+        "columns, and %(mb)s MB once unzipped. Copy just the rows of people into a new "
+        "workbook and upload that."
+    ) % {
+        "rows": f"{MAX_SHEET_ROWS:,}",
+        "columns": f"{MAX_SHEET_COLUMNS:,}",
+        "mb": MAX_UNZIPPED_BYTES // 1000 // 1000,
+    }
+
+
+def _rules() -> TableRules:
+    """Built at each read, so the limits are the module's as they stand then."""
+    return TableRules(
+        error=InviteeFileError,
+        columns=_columns,
+        too_large_file=lambda: _(
+            "The file is larger than 2 MB. Split it into smaller files and upload each."
+        ),
+        too_many_rows=_too_many_rows,
+        too_large_workbook=_too_large_a_sheet,
+        max_file_bytes=MAX_FILE_BYTES,
+        max_rows=MAX_ROWS,
+        max_unzipped_bytes=MAX_UNZIPPED_BYTES,
+        max_sheet_rows=MAX_SHEET_ROWS,
+        max_sheet_columns=MAX_SHEET_COLUMNS,
+        max_columns=MAX_COLUMNS,
+    )
 
 
 def read_pasted(text: str) -> list[tuple[int, dict[str, str]]]:
@@ -118,84 +117,12 @@ def read_pasted(text: str) -> list[tuple[int, dict[str, str]]]:
     table = [next(csv.reader([line], delimiter="\t" if "\t" in line else ",")) for line in lines]
     if "email" not in [_normalise_header(cell) for cell in table[0]]:
         table.insert(0, list(COLUMNS))
-    return _rows_from_table(table)
+    return uploaded_tables.rows_from_table(table, _rules())
 
 
 def read_file(upload) -> list[tuple[int, dict[str, str]]]:
     """Rows from an uploaded CSV or XLSX file, numbered as the spreadsheet numbers them."""
-    name = (getattr(upload, "name", "") or "").lower()
-    if upload.size > MAX_FILE_BYTES:
-        raise InviteeFileError(
-            _("The file is larger than 2 MB. Split it into smaller files and upload each.")
-        )
-    data = upload.read()
-    if name.endswith(".xlsx"):
-        with closing(_xlsx_table(data)) as rows:
-            return _rows_from_table(rows)
-    if name.endswith(".csv") or name.endswith(".txt"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InviteeFileError(
-                _("The file is not UTF-8 text. In your spreadsheet choose “CSV UTF-8” when saving.")
-            ) from None
-        return _rows_from_table(csv.reader(io.StringIO(text)))
-    raise InviteeFileError(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
-
-
-def _not_a_workbook() -> InviteeFileError:
-    return InviteeFileError(
-        _("The file could not be opened as an Excel workbook. Save it as .xlsx and try again.")
-    )
-
-
-def _too_large_a_sheet() -> InviteeFileError:
-    return InviteeFileError(
-        _(
-            "The workbook is too large to read: we read at most %(rows)s rows and %(columns)s "
-            "columns, and %(mb)s MB once unzipped. Copy just the rows of people into a new "
-            "workbook and upload that."
-        )
-        % {
-            "rows": f"{MAX_SHEET_ROWS:,}",
-            "columns": f"{MAX_SHEET_COLUMNS:,}",
-            "mb": MAX_UNZIPPED_BYTES // 1000 // 1000,
-        }
-    )
-
-
-def _xlsx_table(data: bytes) -> Iterator[Sequence]:
-    """The first sheet's rows, one at a time (openpyxl's read-only mode streams the sheet),
-    the workbook closed when the reading stops, whether it ends or is refused."""
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _not_a_workbook() from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise _too_large_a_sheet()
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise _not_a_workbook() from None
-    try:
-        sheet = workbook.worksheets[0]
-        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
-        if declared_rows > MAX_SHEET_ROWS or declared_columns > MAX_SHEET_COLUMNS:
-            raise _too_large_a_sheet()
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        for count, row in enumerate(rows, start=1):
-            if count > MAX_SHEET_ROWS:
-                raise _too_large_a_sheet()
-            yield row
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        if isinstance(exc, InviteeFileError):
-            raise
-        raise _not_a_workbook() from None
-    finally:
-        workbook.close()
+    return uploaded_tables.read_file(upload, _rules())
 
 
 def _role_lookup() -> dict[str, str]:

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from partnerlens.directory.access import Access, get_partnership_for_user
 from partnerlens.directory.models import MANAGING_ROLES, Role
@@ -47,20 +46,13 @@ def get_partnership_for_impact(user, pk, *, run: bool = False) -> Access:
     return access
 
 
-def _get(model, access: Access, pk, label: str):
-    try:
-        return model.objects.get(partnership=access.partnership, pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No such {label}") from None
-
-
 def get_registration(access: Access, pk) -> Registration:
-    return _get(Registration, access, pk, "registration")
+    return access.object_or_404(Registration, pk, "registration")
 
 
 def get_estimate(access: Access, pk) -> Estimate:
-    return _get(Estimate, access, pk, "estimate")
+    return access.object_or_404(Estimate, pk, "estimate")
 
 
 def get_group(access: Access, pk) -> ComparisonGroup:
-    return _get(ComparisonGroup, access, pk, "comparison group")
+    return access.object_or_404(ComparisonGroup, pk, "comparison group")

@@ -14,18 +14,14 @@ period); figures it does not mention are kept. The school must be a current memb
 partnership. Cells are stored as typed (nothing is neutralised on reading); every export
 neutralises text cells (``core.spreadsheets.neutralise``).
 
-Files are bounded as the invitee lists are: 2 MB, 5,000 rows, and for a workbook 50 MB
-unzipped and 1,000 columns declared.
+Files are read by ``core.uploaded_tables``, the reader the invitee lists use, bounded at
+2 MB, 5,000 rows, and for a workbook 50 MB unzipped and 1,000 columns declared.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -33,7 +29,9 @@ from django.utils.translation import gettext as _
 
 from partnerlens.audit import services as audit
 from partnerlens.audit import verbs
+from partnerlens.core import uploaded_tables
 from partnerlens.core.spreadsheets import neutralise
+from partnerlens.core.uploaded_tables import RowError, TableRules
 from partnerlens.directory.importers import values
 from partnerlens.directory.models import Membership, Organisation
 from partnerlens.impact.models.panel import OwnMeasure, OwnMeasureUpload, OwnMeasureValue
@@ -61,20 +59,6 @@ REQUIRED = ("school", "period", "value")
 
 class OwnMeasureFileError(ValueError):
     """The file as a whole cannot be read (wrong type, too big, no header)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(reason)s") % {
-            "row": self.row,
-            "column": self.column,
-            "reason": self.reason,
-        }
 
 
 @dataclass(frozen=True)
@@ -114,12 +98,7 @@ def _header(cell) -> str:
     return str(cell or "").strip().casefold().replace(" ", "_")
 
 
-def rows_from_table(table: Iterable[Sequence]) -> list[tuple[int, dict[str, str]]]:
-    """Rows as dicts keyed by the known columns; row numbers as a spreadsheet shows them."""
-    rows_in = iter(table)
-    first = next(rows_in, None)
-    if first is None:
-        raise OwnMeasureFileError(_("The file is empty."))
+def _columns(first: Sequence) -> list[str]:
     header = [COLUMNS.get(_header(cell), "") for cell in first]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -130,83 +109,46 @@ def rows_from_table(table: Iterable[Sequence]) -> list[tuple[int, dict[str, str]
             )
             % {"missing": ", ".join(missing)}
         )
-    rows = []
-    for number, cells in enumerate(rows_in, start=2):
-        found = {
-            name: "" if i >= len(cells) or cells[i] is None else _cell(cells[i])
-            for i, name in enumerate(header)
-            if name
-        }
-        if any(found.values()):
-            rows.append((number, found))
-            if len(rows) > MAX_ROWS:
-                raise OwnMeasureFileError(
-                    _("The file has more than %(max)s rows; split it and upload each part.")
-                    % {"max": f"{MAX_ROWS:,}"}
-                )
-    return rows
+    return header
 
 
-def _cell(value) -> str:
-    """A cell as text; a whole number from a workbook (2019.0) loses its ``.0``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _too_many_rows() -> str:
+    return _("The file has more than %(max)s rows; split it and upload each part.") % {
+        "max": f"{MAX_ROWS:,}"
+    }
 
 
-def read_file(upload) -> list[tuple[int, dict[str, str]]]:
-    name = (getattr(upload, "name", "") or "").lower()
-    if upload.size > MAX_FILE_BYTES:
-        raise OwnMeasureFileError(_("The file is larger than 2 MB. Split it and upload each part."))
-    data = upload.read()
-    if name.endswith(".xlsx"):
-        with closing(_xlsx_table(data)) as rows:
-            return rows_from_table(rows)
-    if name.endswith((".csv", ".txt")):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise OwnMeasureFileError(
-                _("The file is not UTF-8 text. In your spreadsheet choose “CSV UTF-8” when saving.")
-            ) from None
-        return rows_from_table(csv.reader(io.StringIO(text)))
-    raise OwnMeasureFileError(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
+def _too_large_a_workbook(reason: str) -> str:
+    if reason == uploaded_tables.UNZIPPED:
+        return _("The workbook is too large to read once unzipped.")
+    if reason == uploaded_tables.SHEET_COLUMNS:
+        return _("The workbook has too many columns to read.")
+    return _too_many_rows()
 
 
-def _not_a_workbook() -> OwnMeasureFileError:
-    return OwnMeasureFileError(
-        _("The file could not be opened as an Excel workbook. Save it as .xlsx and try again.")
+def _rules() -> TableRules:
+    """Blank rows count toward a sheet's bound: the header and one blank row beyond the
+    rows of figures are allowed; a sheet's declared rows are not checked."""
+    return TableRules(
+        error=OwnMeasureFileError,
+        columns=_columns,
+        too_large_file=lambda: _("The file is larger than 2 MB. Split it and upload each part."),
+        too_many_rows=_too_many_rows,
+        too_large_workbook=_too_large_a_workbook,
+        max_file_bytes=MAX_FILE_BYTES,
+        max_rows=MAX_ROWS,
+        max_unzipped_bytes=MAX_UNZIPPED_BYTES,
+        max_sheet_rows=MAX_ROWS + 2,
+        max_sheet_columns=MAX_SHEET_COLUMNS,
+        max_columns=MAX_COLUMNS,
+        check_declared_rows=False,
+        cell=uploaded_tables.cell_text_whole_numbers,
     )
 
 
-def _xlsx_table(data: bytes) -> Iterator[Sequence]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(member.file_size for member in archive.infolist())
-        if unzipped > MAX_UNZIPPED_BYTES:
-            raise OwnMeasureFileError(_("The workbook is too large to read once unzipped."))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        if isinstance(error, OwnMeasureFileError):
-            raise
-        raise _not_a_workbook() from None
-    try:
-        sheet = workbook.worksheets[0]
-        if (sheet.max_column or 0) > MAX_SHEET_COLUMNS:
-            raise OwnMeasureFileError(_("The workbook has too many columns to read."))
-        for count, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
-            if count > MAX_ROWS + 1:
-                raise OwnMeasureFileError(
-                    _("The file has more than %(max)s rows; split it and upload each part.")
-                    % {"max": f"{MAX_ROWS:,}"}
-                )
-            yield row
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise _not_a_workbook() from error
-    finally:
-        workbook.close()
+def read_file(upload) -> list[tuple[int, dict[str, str]]]:
+    """Rows as dicts keyed by the known columns; row numbers as a spreadsheet shows them."""
+    return uploaded_tables.read_file(upload, _rules())
 
 
 # --- checking ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from partnerlens.directory.models import (
     OutcomeMeasure,
 )
 from partnerlens.impact.analytics import lineage
+from partnerlens.impact.estimate_codes import measure_name
 from partnerlens.impact.models.panel import OWN_PREFIX, OwnMeasure, OwnMeasureValue
 
 COLUMNS = ["school", "year", "value", "cohort", "via"]
@@ -255,6 +256,19 @@ def available_measures(partnership) -> list[tuple[str, int]]:
         .order_by("name")
     )
     return published + [(m.code, m.n) for m in own]
+
+
+def own_measure_names(partnership) -> dict[str, str]:
+    """The partnership's own measures' names by code, for ``estimate_codes.measure_name``."""
+    return {m.code: m.name for m in OwnMeasure.objects.filter(partnership=partnership)}
+
+
+def measure_choices(partnership, own: dict[str, str]) -> list[tuple[str, str]]:
+    """``available_measures`` as form choices: each named, with its number of years."""
+    return [
+        (code, f"{measure_name(code, own)} ({years})")
+        for code, years in available_measures(partnership)
+    ]
 
 
 def _nearest(by_period: dict[str, float], year: int) -> float | None:

@@ -30,11 +30,7 @@ from partnerlens.impact.presenting import describe, family_tables
 
 def _choices(partnership) -> dict:
     """The measures with results and the member schools, for the forms."""
-    own = {m.code: m.name for m in partnership.own_measures.all()}
-    measures = [
-        (code, f"{measure_name(code, own)} ({years})")
-        for code, years in panels.available_measures(partnership)
-    ]
+    measures = panels.measure_choices(partnership, panels.own_measure_names(partnership))
     schools = list(
         Organisation.objects.filter(pk__in=panels.member_ids(partnership))
         .order_by("name")
@@ -43,16 +39,12 @@ def _choices(partnership) -> dict:
     return {"measures": measures, "schools": schools}
 
 
-def _names(partnership) -> dict:
-    return {m.code: m.name for m in partnership.own_measures.all()}
-
-
 @login_required
 @require_safe
 def home(request, pk):
     access = get_partnership_for_impact(request.user, pk)
     partnership = access.partnership
-    own = _names(partnership)
+    own = panels.own_measure_names(partnership)
     estimates = list(
         Estimate.objects.filter(partnership=partnership).select_related("job", "registration")[:50]
     )
@@ -103,7 +95,9 @@ def registration_detail(request, pk, registration_pk):
     context = {
         "partnership": access.partnership,
         "registration": registration,
-        "measure_name": measure_name(registration.measure, _names(access.partnership)),
+        "measure_name": measure_name(
+            registration.measure, panels.own_measure_names(access.partnership)
+        ),
         "schools": Organisation.objects.filter(pk__in=registration.schools).order_by("name"),
         "estimates": registration.estimates.select_related("job"),
         "can_run": can_run(access),
@@ -146,7 +140,7 @@ def estimate_detail(request, pk, estimate_pk):
     access = get_partnership_for_impact(request.user, pk)
     estimate = get_estimate(access, estimate_pk)
     job = EstimateJob.objects.filter(estimate=estimate).first()
-    own = _names(access.partnership)
+    own = panels.own_measure_names(access.partnership)
     context = {
         "partnership": access.partnership,
         "estimate": estimate,
@@ -179,7 +173,7 @@ def family_detail(request, pk, group_pk):
     context = {
         "partnership": access.partnership,
         "group": group,
-        "measure_name": measure_name(group.measure, _names(access.partnership)),
+        "measure_name": measure_name(group.measure, panels.own_measure_names(access.partnership)),
         **family_tables(group),
     }
     return render(request, "impact/family_detail.html", context)

@@ -8,7 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,19 +24,15 @@ from partnerlens.impact.panel_table import school_years
 
 
 def _own_measure(access, measure_pk) -> OwnMeasure:
-    try:
-        return OwnMeasure.objects.get(partnership=access.partnership, pk=measure_pk)
-    except (OwnMeasure.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such measure") from None
+    return access.object_or_404(OwnMeasure, measure_pk, "measure")
 
 
 @login_required
 def panel(request, pk):
     access = get_partnership_for_impact(request.user, pk)
     partnership = access.partnership
-    own = {m.code: m.name for m in partnership.own_measures.all()}
-    available = panels.available_measures(partnership)
-    choices = [(code, f"{measure_name(code, own)} ({years})") for code, years in available]
+    own = panels.own_measure_names(partnership)
+    choices = panels.measure_choices(partnership, own)
     chosen = request.GET.get("measure") or (choices[0][0] if choices else "")
     form = MeasureChoiceForm({"measure": chosen}, measures=choices)
     table = None

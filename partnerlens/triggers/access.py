@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from partnerlens.directory.access import (
     BROKERING_ROLES,
@@ -47,19 +46,12 @@ def get_partnership_for_lead(user, pk) -> Access:
 
 
 def get_trigger(access: Access, pk) -> Trigger:
-    try:
-        return Trigger.objects.select_related("indicator", "organisation").get(
-            partnership=access.partnership, pk=pk
-        )
-    except (Trigger.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such trigger") from None
+    triggers = Trigger.objects.select_related("indicator", "organisation")
+    return access.object_or_404(triggers, pk, "trigger")
 
 
 def get_indicator(access: Access, pk) -> Indicator:
-    try:
-        return Indicator.objects.get(partnership=access.partnership, pk=pk)
-    except (Indicator.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such indicator") from None
+    return access.object_or_404(Indicator, pk, "indicator")
 
 
 def can_change_status(access: Access, trigger: Trigger) -> bool:

@@ -13,11 +13,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 
-from partnerlens.directory.emails import language_order
+from partnerlens.core.emails import bilingual_email
 from partnerlens.directory.models import Nation, PartnershipRole
 from partnerlens.outbox.models import OutgoingMail
 from partnerlens.outbox.services import REFERENCE_HEADER
@@ -51,24 +50,22 @@ def _link(trigger: Trigger, language: str) -> str:
 def message(trigger: Trigger, to: str) -> EmailMessage:
     school = trigger.organisation
     first = "cy" if school.nation == Nation.WALES else "en"
-    subjects, bodies = [], []
-    for code in language_order(first):
-        with translation.override(code):
-            context = {
-                "trigger": trigger,
-                "indicator": trigger.indicator.label,
-                "school": school.name,
-                "tier": trigger.get_tier_display(),
-                "support": trigger.support or BUILT_IN_SUPPORT[trigger.tier],
-                "deadline": formats.date_format(trigger.deadline, "j F Y"),
-                "link": _link(trigger, code),
-            }
-            name = f"triggers/email/raised_{{}}{code}.txt"
-            subjects.append(render_to_string(name.format("subject_"), context).strip())
-            bodies.append(render_to_string(name.format(""), context).strip())
-    return EmailMessage(
-        subject=" / ".join(subjects),
-        body="\n\n-----\n\n".join(bodies) + "\n",
+
+    def context(code):
+        return {
+            "trigger": trigger,
+            "indicator": trigger.indicator.label,
+            "school": school.name,
+            "tier": trigger.get_tier_display(),
+            "support": trigger.support or BUILT_IN_SUPPORT[trigger.tier],
+            "deadline": formats.date_format(trigger.deadline, "j F Y"),
+            "link": _link(trigger, code),
+        }
+
+    return bilingual_email(
+        "triggers/email/raised",
+        first,
+        context,
         to=[to],
         headers={REFERENCE_HEADER: reference(trigger)},
     )

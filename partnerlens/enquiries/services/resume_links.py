@@ -9,14 +9,13 @@ and the link would tie that person to their answers (docs/anonymity.md, "Open li
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from partnerlens.core.emails import bilingual_email
 from partnerlens.enquiries.emails import respond_url
 from partnerlens.enquiries.errors import EnquiryError
-from partnerlens.enquiries.models import Language, Response
+from partnerlens.enquiries.models import Response
 
 
 def can_email(response: Response) -> bool:
@@ -32,19 +31,13 @@ def email_resume_link(response: Response, token: str, address: str, *, language:
     if not can_email(response):
         raise EnquiryError(_("This link cannot be sent by email."))
     cycle = response.cycle
-    first = language if language in Language.values else Language.ENGLISH
-    order = [first, *[code for code in Language.values if code != first]]
-    subjects, parts = [], []
-    for code in order:
-        with translation.override(code):
-            context = {
-                "cycle": cycle,
-                "partnership": cycle.partnership,
-                "link": respond_url(token, code),
-                "closes": formats.date_format(cycle.closes_on, "j F Y"),
-            }
-            subject = render_to_string(f"enquiries/email/resume_link_subject_{code}.txt", context)
-            subjects.append(subject.strip())
-            parts.append(render_to_string(f"enquiries/email/resume_link_{code}.txt", context))
-    body = "\n\n-----\n\n".join(part.strip() for part in parts) + "\n"
-    EmailMessage(subject=" / ".join(subjects), body=body, to=[address]).send()
+
+    def context(code):
+        return {
+            "cycle": cycle,
+            "partnership": cycle.partnership,
+            "link": respond_url(token, code),
+            "closes": formats.date_format(cycle.closes_on, "j F Y"),
+        }
+
+    bilingual_email("enquiries/email/resume_link", language, context, to=[address]).send()

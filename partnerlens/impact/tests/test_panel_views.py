@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -145,6 +146,29 @@ def test_an_unreadable_file_is_refused_whole(client, personas, measure, name, co
     response = client.post(upload_url(personas, measure), {"document": upload})
     assert response.status_code == 200
     assert reason in response.content.decode()
+    assert not OwnMeasureValue.objects.exists()
+
+
+def test_a_workbook_with_a_broken_cell_is_refused_as_unreadable_not_a_crash(
+    client, personas, measure
+):
+    """The shared reader (core.uploaded_tables) turns a cell openpyxl cannot parse into the
+    unreadable-workbook sentence; before the fold this reader let the ValueError escape."""
+    rows = [["school", "period", "value"], [personas["school_a"].urn, "2018-19", 10]]
+    data = xlsx_file(rows).read()
+    broken = '<row r="9"><c r="A9" t="n"><v>not-a-number</v></c></row></sheetData>'
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.decode().replace("</sheetData>", broken).encode()
+            target.writestr(item, content)
+    client.force_login(personas["lead_a"])
+    upload = SimpleUploadedFile("figures.xlsx", buffer.getvalue())
+    response = client.post(upload_url(personas, measure), {"document": upload})
+    assert response.status_code == 200
+    assert "could not be opened as an Excel workbook" in response.content.decode()
     assert not OwnMeasureValue.objects.exists()
 
 
