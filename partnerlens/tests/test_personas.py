@@ -152,6 +152,9 @@ EXPECTED = {
     "triggers:indicator_create":        (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
     "triggers:indicator_edit":          (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
     "triggers:evaluate":                (POST,  IN,  404, 403, 302, 404, 403, 404, 302),
+    # the governors' impact and value summary: those who see impact (leaders, governors)
+    "summary:page":                     (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
+    "summary:download":                 (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
     # actions: every member sees the plan, evidence, activities and benefits; the lead makes
     # and changes them; an action's owner (A's member) adds updates and evidence to it
     "actions:plan":                     (GET,   IN,  404, 200, 200, 404, 200, 404, 200),
@@ -285,6 +288,8 @@ def address(name: str, w: dict) -> dict:
         "triggers:indicator_create": a,
         "triggers:indicator_edit": {**a, "indicator_pk": w["indicator"].pk},
         "triggers:evaluate": a,
+        "summary:page": a,
+        "summary:download": a,
         "impact:panel": a,
         "impact:own_measures": a,
         "impact:own_measure_upload": {**a, "measure_pk": w["own_measure"].pk},

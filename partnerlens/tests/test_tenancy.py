@@ -215,6 +215,8 @@ SCOPED: dict[str, Callable[[dict], dict]] = {
     "triggers:indicator_create": _indicator,
     "triggers:indicator_edit": _indicator,
     "triggers:evaluate": lambda w: {"confirm": "yes"},
+    "summary:page": NONE,
+    "summary:download": NONE,
     "actions:plan": NONE,
     "actions:action_create": lambda w: {
         "title": "Planted by B", "owner": w["lead"].pk, **_dates("start_on"),

@@ -56,7 +56,7 @@ def test_a_second_run_loads_nothing_again_and_keeps_the_users_changes(db, capsys
 
     assert "Demo data: already loaded." in second
     assert (
-        "Demo partnerships, frameworks, enquiries, brokerage, outcomes: already set up "
+        "Demo partnerships, frameworks, enquiries, brokerage, outcomes, impact: already set up "
         "(your changes are kept)." in second
     )
     assert len(second.strip().splitlines()) == 2

@@ -117,6 +117,7 @@ def test_the_demo_is_built_from_every_real_data_file(built, db):
         "Demo enquiries",
         "Demo brokerage",
         "Demo outcome panel",
+        "Demo impact on pupils",
     ]
     demo = authenticate(RequestFactory().post("/"), username=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert demo is not None and not demo.is_superuser and not demo.is_staff
@@ -135,7 +136,7 @@ def test_a_second_run_creates_nothing_and_says_everything_is_already_there(built
     assert built.rows_after_second == built.rows_after_first
     assert built.second.strip().splitlines() == [
         "Demo data: already loaded.",
-        "Demo partnerships, frameworks, enquiries, brokerage, outcomes: already set up "
+        "Demo partnerships, frameworks, enquiries, brokerage, outcomes, impact: already set up "
         "(your changes are kept).",
     ]
 

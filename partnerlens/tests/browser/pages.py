@@ -37,6 +37,7 @@ SKIPPED = {
     "privacy:download": "a download (JSON file)",
     "actions:evidence_download": "a download (an evidence document)",
     "impact:own_measure_download": "a download (CSV file)",
+    "summary:download": "a download (the summary as a PDF file)",
     "two_factor_verify": "shown only between a password and its code, to someone with an "
     "authenticator; every persona here has passed or needs no second factor",
     "outbox:mailbox": "the demo mail catcher's page, on only under make run (DEMO_MAILBOX)",

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from partnerlens.demo import builder, outcomes
+from partnerlens.demo import builder, impact_story, outcomes
 from partnerlens.demo.models import DemoStep
 from partnerlens.demo.partnerships import BUILT, DEMO_EMAIL, build_partnerships, demo_partnerships
 from partnerlens.directory.importers.reading import read_table
@@ -113,6 +113,7 @@ class Command(BaseCommand):
             ("enquiries", builder.ENQUIRIES_BUILT, self.enquiries),
             ("brokerage", builder.BROKERAGE_BUILT, self.brokerage),
             ("outcomes", outcomes.OUTCOMES_BUILT, self.outcome_panel),
+            ("impact", impact_story.IMPACT_BUILT, self.impact),
         ]
         done = [name for name, marker, _step in steps if DemoStep.has_run(marker)]
         if done:
@@ -173,3 +174,6 @@ class Command(BaseCommand):
 
     def outcome_panel(self) -> str:
         return f"Demo outcome panel: {outcomes.build_outcome_demo()}."
+
+    def impact(self) -> str:
+        return f"Demo impact on pupils: {impact_story.build_impact_demo()}."
