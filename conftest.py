@@ -7,6 +7,7 @@ import shutil
 import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from email.message import Message
 
 import pytest
@@ -224,6 +225,11 @@ class Mailbox:
         return [m for m in self.messages if address.lower() in m["To"].lower()]
 
     @staticmethod
+    def subject(message: Message) -> str:
+        """The subject as a reader sees it: encoded words decoded, a folded line unfolded."""
+        return " ".join(str(make_header(decode_header(message["Subject"]))).split())
+
+    @staticmethod
     def body(message: Message) -> str:
         if message.is_multipart():
             for part in message.walk():
@@ -276,7 +282,7 @@ def smtp_server(settings):
         controller.stop()
 
 
-class MailServer:
+class MailServer(Mailbox):
     """An SMTP server on a fixed loopback port that a test starts and stops at will."""
 
     def __init__(self, port: int):
@@ -300,9 +306,6 @@ class MailServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
-
-    def to(self, address: str):
-        return [m for m in self.messages if address.lower() in m["To"].lower()]
 
 
 @pytest.fixture

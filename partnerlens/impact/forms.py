@@ -35,10 +35,10 @@ class _Analysis(GovukFormMixin, forms.Form):
         coerce=int,
     )
 
-    def __init__(self, *args, measures, schools, **kwargs):
+    def __init__(self, *args, measure_choices, school_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].choices = measures
-        self.fields["schools"].choices = schools
+        self.fields["measure"].choices = measure_choices
+        self.fields["schools"].choices = school_choices
         self.fields["start_year"].choices = year_choices()
 
 

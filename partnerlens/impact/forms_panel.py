@@ -12,9 +12,9 @@ from partnerlens.impact.models import OwnMeasure
 class MeasureChoiceForm(GovukFormMixin, forms.Form):
     measure = forms.ChoiceField(label=_("Measure"))
 
-    def __init__(self, *args, measures, **kwargs):
+    def __init__(self, *args, measure_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].choices = measures
+        self.fields["measure"].choices = measure_choices
 
 
 class OwnMeasureForm(GovukFormMixin, forms.ModelForm):

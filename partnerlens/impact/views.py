@@ -36,7 +36,7 @@ def _choices(partnership) -> dict:
         .order_by("name")
         .values_list("pk", "name")
     )
-    return {"measures": measures, "schools": schools}
+    return {"measure_choices": measures, "school_choices": schools}
 
 
 @login_required

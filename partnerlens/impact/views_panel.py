@@ -34,7 +34,7 @@ def panel(request, pk):
     own = panels.own_measure_names(partnership)
     choices = panels.measure_choices(partnership, own)
     chosen = request.GET.get("measure") or (choices[0][0] if choices else "")
-    form = MeasureChoiceForm({"measure": chosen}, measures=choices)
+    form = MeasureChoiceForm({"measure": chosen}, measure_choices=choices)
     table = None
     if choices and form.is_valid():
         chosen = form.cleaned_data["measure"]

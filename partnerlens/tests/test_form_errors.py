@@ -39,6 +39,8 @@ PROVIDERS = {
     "question": lambda w: w["question"],
     "theme": lambda w: w["question"].theme,
     "schools": lambda w: Organisation.objects.filter(pk__in=[s.pk for s in w["schools"]]),
+    "measure_choices": lambda w: [("ks2.rwm_exp_pct", "KS2 reading, writing and maths")],
+    "school_choices": lambda w: [(s.pk, s.name) for s in w["schools"]],
 }
 SKIPPED_MODULES = re.compile(r"\.(tests|migrations|management)(\.|$)")
 

@@ -84,7 +84,10 @@ def test_the_database_lets_the_author_go_when_their_account_does(world):
 
 def test_the_form_refuses_every_change_to_a_registration(world):
     registration = _register(world)
-    choices = {"measures": [(ew.MEASURE, "KS2")], "schools": [(s, s) for s in world["treated"]]}
+    choices = {
+        "measure_choices": [(ew.MEASURE, "KS2")],
+        "school_choices": [(s, s) for s in world["treated"]],
+    }
     data = {
         "question": "Something else",
         "measure": ew.MEASURE,

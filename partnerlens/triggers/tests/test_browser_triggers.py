@@ -89,8 +89,8 @@ def test_an_imported_fall_in_attendance_fires_a_trigger_and_tells_the_head(
     # The headteacher's email, read from the SMTP server; its link opens the trigger.
     mails = mail_server.to("head_fitzjohns@example.org")
     assert len(mails) == 2  # one per indicator that fired
-    attendance = next(m for m in mails if "Fall in attendance" in m["Subject"])
-    assert "Fitzjohn's Primary" in attendance["Subject"]
+    attendance = next(m for m in mails if "Fall in attendance" in mail_server.subject(m))
+    assert "Fitzjohn's Primary" in mail_server.subject(attendance)
     body = attendance.get_payload(decode=True).decode()
     assert "4.3" in body and "6.1" in body
     link = re.search(r"https?://\S+/triggers/partnerships/\d+/\d+/", body).group(0)
