@@ -26,7 +26,6 @@ from partnerlens.impact.models import ComparisonGroup, FamilyMember, FamilySchoo
 
 PRIOR_YEARS = 3  # the prior outcome averages up to this many years before the start
 INPUTS = ("phase", "prior", "fsm", "eal", "sen", "pupils")
-LONG_LIST = 2000  # more ids than this are read in full rather than named in a query
 
 
 @dataclass(frozen=True)
@@ -65,18 +64,29 @@ TABLE_CONTEXT = {
 KEY_STAGE_PHASE = {"ks2": "primary", "ks4": "secondary"}
 
 
-def table_context(ids, year: int, prefixes=("ks2.", "ks4.")) -> pd.DataFrame:
-    """school, fsm, eal, sen, pupils from the latest performance table up to ``year``."""
-    codes = [prefix + name for prefix in prefixes for name in TABLE_CONTEXT]
+def _period_limit(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+def _table_codes(prefixes) -> list[str]:
+    return [prefix + name for prefix in prefixes for name in TABLE_CONTEXT]
+
+
+def _table_rows(ids, year: int, prefixes):
+    """(school, code, period, value) of the tables' context columns up to ``year``."""
     rows = OutcomeMeasure.objects.filter(
-        measure__in=codes, value__isnull=False, period__lte=f"{year}-{(year + 1) % 100:02d}"
+        measure__in=_table_codes(prefixes), value__isnull=False, period__lte=_period_limit(year)
     )
     if ids is not None:
         rows = rows.filter(organisation_id__in=list(ids))
+    return rows.values_list("organisation_id", "measure", "period", "value").iterator()
+
+
+def _table_frame(rows) -> pd.DataFrame:
+    """The latest figure of each school and column from ``rows`` (each school's in code
+    and period order: ties keep the first code)."""
     latest: dict[tuple[int, str], tuple[str, float]] = {}
-    for school, code, period, value in rows.values_list(
-        "organisation_id", "measure", "period", "value"
-    ).iterator():
+    for school, code, period, value in rows:
         key = (school, TABLE_CONTEXT[code.split(".", 1)[1]])
         if key not in latest or period > latest[key][0]:
             latest[key] = (period, value)
@@ -90,16 +100,39 @@ def table_context(ids, year: int, prefixes=("ks2.", "ks4.")) -> pd.DataFrame:
     return wide[["fsm", "eal", "sen", "pupils"]].astype(float)
 
 
+def table_context(ids, year: int, prefixes=("ks2.", "ks4.")) -> pd.DataFrame:
+    """school, fsm, eal, sen, pupils from the latest performance table up to ``year``."""
+    return _table_frame(_table_rows(ids, year, prefixes))
+
+
+def _tables_read(context: pd.DataFrame, figures: dict, year: int, prefixes) -> pd.DataFrame:
+    """``table_context`` of the context's schools, from the figures ``context_and_figures``
+    read already (every table column is a ``CONTEXT`` code); a school without a URN (not
+    in those figures) is read from the database."""
+    codes, limit = set(_table_codes(prefixes)), _period_limit(year)
+    has_urn = context["urn"].notna()
+    rows = [
+        (school, code, period, value)
+        for school, urn in context.loc[has_urn, "urn"].items()
+        for code in sorted(codes & figures.get(int(urn), {}).keys())
+        for period, value in sorted(figures[int(urn)][code].items())
+        if period <= limit
+    ]
+    no_urn = [int(school) for school in context.index[~has_urn]]
+    if no_urn:
+        rows += list(_table_rows(no_urn, year, prefixes))
+    return _table_frame(rows)
+
+
 def _context(ids, year: int, measure: str) -> pd.DataFrame:
     """The census context, its gaps filled from the performance tables of the measure's key
-    stage (both key stages for any other measure)."""
-    context = panels.context_frame(ids, year).set_index("school")
-    # At national scale a list of every school's id is a huge IN (...): read every table row
-    # of the key stage instead (the ids filter the join below).
-    asked = None if len(ids) > LONG_LIST else ids
+    stage (both key stages for any other measure). The tables' rows are among those the
+    census context read: they are not read from the database again."""
+    context, figures = panels.context_and_figures(ids, year)
+    context = context.set_index("school")
     prefix = measure.split(".", 1)[0] + "."
     stages = (prefix,) if prefix in ("ks2.", "ks4.") else ("ks2.", "ks4.")
-    tables = table_context(asked, year, stages)
+    tables = _tables_read(context, figures, year, stages)
     for column in ("fsm", "eal", "sen", "pupils"):
         context[column] = context[column].astype(float).fillna(tables[column])
     return context.reset_index()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import lru_cache
 
 import pandas as pd
 from django.db.models import Count, Q
@@ -79,6 +80,7 @@ CONTEXT = {
 SECONDARY_PHASES = {"secondary", "middle_secondary", "all_through", "post_16"}
 
 
+@lru_cache(maxsize=4096)  # a national read meets the same few periods a million times
 def year_of(period: str) -> int | None:
     """ "2018-19" -> 2018; anything else (a typing slip in a stored period) -> None."""
     head = period.strip()[:4]
@@ -273,7 +275,10 @@ def measure_choices(partnership, own: dict[str, str]) -> list[tuple[str, str]]:
 
 def _nearest(by_period: dict[str, float], year: int) -> float | None:
     """The figure of the latest period up to ``year``, else of the earliest after it."""
-    years = {year_of(p): v for p, v in by_period.items() if year_of(p) is not None}
+    years = {}
+    for p, v in by_period.items():
+        if (y := year_of(p)) is not None:
+            years[y] = v
     before = [y for y in years if y <= year]
     if before:
         return years[max(before)]
@@ -303,6 +308,13 @@ def context_frame(organisation_ids, year: int) -> pd.DataFrame:
     has no figure for is filled from its predecessors', so a converter
     academy has its context for the years before it opened.
     """
+    return context_and_figures(organisation_ids, year)[0]
+
+
+def context_and_figures(organisation_ids, year: int) -> tuple[pd.DataFrame, dict]:
+    """``context_frame`` and the figures it read: URN -> code -> period -> value, for every
+    ``CONTEXT`` code of the schools and their predecessors (so a caller needing some of
+    those rows again does not read the national table twice)."""
     schools = Organisation.objects.all()
     if organisation_ids is not None:
         schools = schools.filter(pk__in=list(organisation_ids))
@@ -325,11 +337,14 @@ def context_frame(organisation_ids, year: int) -> pd.DataFrame:
         by_urn[urn][code][period] = value
     out = []
     for pk, urn, phase, pupils, fsm in orgs:
-        figures: dict[str, dict[str, float]] = defaultdict(dict)
-        for member in lineages[pk]:
-            for code, periods in by_urn.get(member, {}).items():
-                for period, value in periods.items():
-                    figures[code].setdefault(period, value)
+        if len(lineages[pk]) == 1:  # no predecessors (most schools): its own figures
+            figures = by_urn.get(urn, {})
+        else:
+            figures = defaultdict(dict)
+            for member in lineages[pk]:
+                for code, periods in by_urn.get(member, {}).items():
+                    for period, value in periods.items():
+                        figures[code].setdefault(period, value)
         row = context_row(phase, figures, year)
         row["pupils"] = row["pupils"] if row["pupils"] is not None else pupils
         row["fsm"] = row["fsm"] if row["fsm"] is not None else fsm
@@ -337,6 +352,5 @@ def context_frame(organisation_ids, year: int) -> pd.DataFrame:
     frame = pd.DataFrame(
         out, columns=["school", "urn", "phase", "prior", "fsm", "eal", "sen", "pupils"]
     )
-    return frame.astype(
-        {c: "float64" for c in ("prior", "fsm", "eal", "sen", "pupils")}
-    ).sort_values("school", ignore_index=True)
+    frame = frame.astype({c: "float64" for c in ("prior", "fsm", "eal", "sen", "pupils")})
+    return frame.sort_values("school", ignore_index=True), by_urn

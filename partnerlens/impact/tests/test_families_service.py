@@ -3,6 +3,7 @@ inputs and distances, and the same every time the same data are used."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from partnerlens.directory.models import Membership, OutcomeMeasure
@@ -132,12 +133,39 @@ def test_schools_known_only_from_performance_tables_are_placed_by_key_stage(worl
     }
 
 
-def test_a_long_list_of_schools_gives_the_same_families(world, monkeypatch):
-    from partnerlens.impact import families
+def test_the_tables_taken_from_the_census_read_equal_a_read_of_their_own(world):
+    # The tables' context columns are taken from the rows the census context read (one read
+    # of the national table per estimate): they must be what a read of their own gives, the
+    # latest up to the year, ties to the first code, a school without a URN read apart.
+    from partnerlens.impact import families, panel
 
-    def rows(group):
-        return list(group.members.values_list("school_id", "member_id", "rank", "inputs"))
-
-    short = rows(_choose(world))
-    monkeypatch.setattr(families, "LONG_LIST", 10)  # as if the directory held 20,000 schools
-    assert rows(_choose(world)) == short
+    year = ew.START - 1
+    later, no_urn, tie = world["schools"][10], world["schools"][11], world["schools"][12]
+    no_urn.urn = None
+    no_urn.save(update_fields=["urn"])
+    rows = [
+        (later, "ks2.eal_pct", year - 2, 5.0),
+        (later, "ks2.eal_pct", year, 7.0),
+        (later, "ks2.eal_pct", year + 1, 99.0),  # after the year: never used
+        (later, "ks2.roll", year - 1, 300.0),
+        (no_urn, "ks2.disadvantaged_pct", year, 41.0),
+        (no_urn, "ks4.roll", year - 1, 900.0),
+        (tie, "ks2.sen_support_pct", year, 10.0),
+        (tie, "ks2.ehcp_pct", year, 1.0),
+        (tie, "ks4.sen_support_pct", year, 20.0),
+        (tie, "ks4.ehcp_pct", year - 1, 3.0),
+    ]
+    OutcomeMeasure.objects.bulk_create(
+        OutcomeMeasure(organisation=school, measure=code, period=ew.period(y), value=value)
+        for school, code, y, value in rows
+    )
+    ids = [school.pk for school in world["schools"]]
+    context, figures = panel.context_and_figures(ids, year)
+    for stages in (("ks2.",), ("ks4.",), ("ks2.", "ks4.")):
+        taken = families._tables_read(context.set_index("school"), figures, year, stages)
+        read = families.table_context(ids, year, stages)
+        pd.testing.assert_frame_equal(taken.sort_index(), read.sort_index())
+    both = families._tables_read(context.set_index("school"), figures, year, ("ks2.", "ks4."))
+    assert both.loc[later.pk, "eal"] == 7.0 and both.loc[later.pk, "pupils"] == 300.0
+    assert both.loc[no_urn.pk, "fsm"] == 41.0 and both.loc[no_urn.pk, "pupils"] == 900.0
+    assert both.loc[tie.pk, "sen"] == 11.0
