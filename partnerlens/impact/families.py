@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
-from partnerlens.directory.models import OutcomeMeasure
+from partnerlens.directory.models import Organisation, OutcomeMeasure
 from partnerlens.impact import panel as panels
 from partnerlens.impact.analytics import families as engine
 from partnerlens.impact.models import ComparisonGroup, FamilyMember, FamilySchool
@@ -170,6 +170,17 @@ def _clean(row) -> dict:
     return out
 
 
+def superseded(panel: pd.DataFrame) -> set[int]:
+    """Schools that cannot stand as comparison schools: those closed, and those whose years
+    the panel already carries in a successor's series (an academy's predecessor), which would
+    otherwise count the same school twice."""
+    urns = {int(u) for via in panel["via"] if via for u in str(via).split()}
+    closed = Organisation.objects.filter(status__istartswith="closed")
+    return set(closed.values_list("pk", flat=True)) | set(
+        Organisation.objects.filter(urn__in=sorted(urns)).values_list("pk", flat=True)
+    )
+
+
 def choose_families(
     partnership, measure: str, schools, start_year: int, *, panel: pd.DataFrame | None = None
 ) -> ComparisonGroup:
@@ -180,8 +191,9 @@ def choose_families(
         panel = panels.outcome_panel(measure, None, partnership=partnership)
     inputs = family_inputs(panel, start_year, schools, measure)
     members = set(panels.member_ids(partnership))
+    kept_out = members | (superseded(panel) - {int(s) for s in schools})
     index = engine.FamilyIndex(inputs.frame)
-    found = index.families(schools, engine.FAMILY_SIZE, exclude=members)
+    found = index.families(schools, engine.FAMILY_SIZE, exclude=kept_out)
     by_id = inputs.frame.set_index("urn").to_dict("index")
     balance = found.balance.replace({np.nan: None}).to_dict("records")
     with transaction.atomic():
@@ -194,7 +206,7 @@ def choose_families(
             family_size=engine.FAMILY_SIZE,
             weights=dict(engine.WEIGHTS),
             pool=sum(
-                int(len(p.urns) - np.isin(p.urns, list(members)).sum())
+                int(len(p.urns) - np.isin(p.urns, list(kept_out)).sum())
                 for p in index.phases.values()
             ),
             missing=index.missing,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from partnerlens.directory.models import Membership, OutcomeMeasure
+from partnerlens.directory.models import Membership, Organisation, OutcomeMeasure
 from partnerlens.impact.analytics.families import FAMILY_SIZE, WEIGHTS
-from partnerlens.impact.families import choose_families, comparison_ids
+from partnerlens.impact.families import choose_families, comparison_ids, superseded
 from partnerlens.impact.models import FamilyMember, FamilySchool
 from partnerlens.impact.tests import estimate_world as ew
 
@@ -169,3 +169,18 @@ def test_the_tables_taken_from_the_census_read_equal_a_read_of_their_own(world):
     assert both.loc[later.pk, "eal"] == 7.0 and both.loc[later.pk, "pupils"] == 300.0
     assert both.loc[no_urn.pk, "fsm"] == 41.0 and both.loc[no_urn.pk, "pupils"] == 900.0
     assert both.loc[tie.pk, "sen"] == 11.0
+
+
+def test_closed_schools_and_predecessors_carried_by_a_successor_are_never_comparison_schools(
+    world,
+):
+    closed, predecessor = world["others"][:2]
+    Organisation.objects.filter(pk=closed).update(status="Closed")
+    carried = Organisation.objects.get(pk=predecessor).urn
+    panel = pd.DataFrame(
+        {"school": [world["others"][2]], "year": [ew.START - 2], "value": [1.0], "cohort": [30.0]}
+    ).assign(via=str(carried))
+    assert superseded(panel) == {closed, predecessor}
+    group = _choose(world)
+    assert set(comparison_ids(group)).isdisjoint({closed})
+    assert group.pool == len(world["others"]) - 1
