@@ -132,6 +132,14 @@ def _files_of_this_run(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_random_cache_cull(monkeypatch):
+    """The database cache looks at its size on one write in a hundred, at random: off in
+    tests, so a request's query count never changes by chance (core/tests/test_cache.py
+    turns it back on to test it)."""
+    monkeypatch.setattr("partnerlens.core.cache.CULL_EVERY", None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test databases, with every connection to them closed at the end.

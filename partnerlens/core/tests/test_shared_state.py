@@ -116,3 +116,19 @@ def test_a_value_is_set_and_replaced_in_one_statement(db, django_assert_num_quer
     assert cache.get("gone") is None
     assert cache.add("history", "not replaced") is False
     assert cache.get("history") == [3]
+
+
+@pytest.mark.django_db
+def test_a_set_that_looks_at_the_size_culls_a_full_table(monkeypatch):
+    from django.core.cache import caches
+
+    monkeypatch.setattr("partnerlens.core.cache.CULL_EVERY", 1)  # every set looks
+    full = caches["default"]
+    monkeypatch.setattr(full, "_max_entries", 5)
+    monkeypatch.setattr(full, "_cull_frequency", 2)
+    for number in range(8):
+        full.set(f"row-{number}", number, 3600)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM partnerlens_cache")
+        assert cursor.fetchone()[0] <= 5
+    assert full.get("row-7") == 7  # the newest write is always kept
