@@ -48,6 +48,7 @@ def test_a_finding_becomes_an_action_with_evidence_in_the_plan(
     fits(page)
     page.locator("#add-evidence").click()
 
+    expect(page.get_by_role("radio", name="Document")).to_be_visible()  # the new page is in
     fits(page)
     page.get_by_role("radio", name="Document").check()
     page.get_by_label("Title").fill("Notes from the aims day")
