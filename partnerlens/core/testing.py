@@ -11,11 +11,35 @@ from base64 import b32decode
 
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 SIGN_IN = re.compile(r"/accounts/login/")
 TWO_FACTOR = re.compile(r"/accounts/two-factor/")
 TWO_FACTOR_SETUP = re.compile(r"/accounts/two-factor/set-up/")
+
+
+def page_width(page: Page) -> int:
+    """The width the page as it stands scrolls to. A click that navigates may leave the
+    browser between two documents (no root element yet, or the old one's context gone):
+    wait for the new one rather than measure nothing."""
+    for _ in range(50):
+        page.wait_for_load_state("domcontentloaded")
+        try:
+            width = page.evaluate("() => document.documentElement?.scrollWidth ?? 0")
+        except PlaywrightError:  # the context was replaced while measuring
+            width = 0
+        if width:
+            return width
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{page.url}: no document to measure")
+
+
+def assert_fits_a_phone(page: Page, width: int = 320) -> None:
+    """The page as it stands does not scroll sideways at ``width`` (the viewport the test
+    set)."""
+    scrolls = page_width(page)
+    assert scrolls <= width, f"{page.url} scrolls sideways to {scrolls} px"
 
 
 def assert_accessible(page: Page) -> None:

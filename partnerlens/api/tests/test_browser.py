@@ -11,14 +11,13 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
-from partnerlens.core.testing import assert_accessible, sign_in
+from partnerlens.core.testing import assert_accessible, assert_fits_a_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def fits(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 320, f"{page.url} scrolls sideways to {width} px"
+    assert_fits_a_phone(page)
 
 
 def status_of(url: str, token: str) -> int:

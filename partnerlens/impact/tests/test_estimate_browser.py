@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from partnerlens.core.testing import assert_accessible, sign_in
+from partnerlens.core.testing import assert_accessible, assert_fits_a_phone, sign_in
 from partnerlens.core.testing_tasks import run_worker
 from partnerlens.impact.tests import estimate_world as ew
 
@@ -28,8 +28,7 @@ def world(settings):
 
 
 def fits(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 320, f"{page.url} scrolls sideways to {width} px"
+    assert_fits_a_phone(page)
     assert_accessible(page)
 
 

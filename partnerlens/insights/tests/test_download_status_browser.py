@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from partnerlens.core.testing import assert_accessible, sign_in
+from partnerlens.core.testing import assert_accessible, assert_fits_a_phone, sign_in
 from partnerlens.core.testing_tasks import UNREACHABLE, run_worker
 from partnerlens.insights.models import PreparedDownload
 from partnerlens.insights.tests.helpers import fill_cycle, make_results_framework
@@ -27,8 +27,7 @@ def published(personas, results_schools, settings):
 
 
 def fits(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 320, f"{page.url} scrolls sideways to {width} px"
+    assert_fits_a_phone(page)
     assert_accessible(page)
 
 

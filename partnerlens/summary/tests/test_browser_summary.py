@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from partnerlens.core.testing import assert_accessible, sign_in
+from partnerlens.core.testing import assert_accessible, assert_fits_a_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
 
 def fits(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 320, f"{page.url} scrolls sideways to {width} px"
+    assert_fits_a_phone(page)
 
 
 def test_a_governor_reads_the_summary_on_a_phone_and_downloads_its_pdf(

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from partnerlens.core.testing import assert_accessible, sign_in
+from partnerlens.core.testing import assert_accessible, assert_fits_a_phone, sign_in
 from partnerlens.core.testing_tasks import make_due, run_worker
 from partnerlens.triggers.models import Trigger
 from partnerlens.triggers.tests.conftest import DATA, URNS
@@ -22,8 +22,7 @@ PASSWORD = "correct-horse-battery"
 
 
 def fits(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 320, f"{page.url} scrolls sideways to {width} px"
+    assert_fits_a_phone(page)
 
 
 def checked(page: Page) -> None:
