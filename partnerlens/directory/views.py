@@ -94,7 +94,7 @@ def partnership_detail(request, pk):
             "ended", "role", "user__first_name"
         ),
         "invitations": partnership.role_invitations.pending() if access.can_manage else [],
-        "sections": sections.links_for(partnership),
+        "sections": sections.links_for(access),
     }
     return render(request, "directory/partnership_detail.html", context)
 

@@ -8,6 +8,7 @@ class ImpactConfig(AppConfig):
 
     def ready(self):
         from partnerlens.directory.sections import Section, register
+        from partnerlens.impact.access import can_see
         from partnerlens.impact import estimate_codes  # noqa: F401  registers the codes' texts
 
         register(
@@ -19,5 +20,6 @@ class ImpactConfig(AppConfig):
                     "the partnership's effect."
                 ),
                 url_name="impact:home",
+                allowed=can_see,
             )
         )

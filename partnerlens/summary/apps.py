@@ -8,6 +8,7 @@ class SummaryConfig(AppConfig):
 
     def ready(self):
         from partnerlens.directory.sections import Section, register
+        from partnerlens.impact.access import can_see
 
         register(
             Section(
@@ -18,5 +19,6 @@ class SummaryConfig(AppConfig):
                     "against similar schools, actions and early warnings, in HTML and PDF."
                 ),
                 url_name="summary:page",
+                allowed=can_see,
             )
         )

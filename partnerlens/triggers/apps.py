@@ -8,6 +8,7 @@ class TriggersConfig(AppConfig):
 
     def ready(self):
         from partnerlens.directory.sections import Section, register
+        from partnerlens.triggers.access import can_see
         from partnerlens.triggers import links, signals
 
         signals.connect()
@@ -21,5 +22,6 @@ class TriggersConfig(AppConfig):
                     "tier brings, and the register of concerns."
                 ),
                 url_name="triggers:register",
+                allowed=can_see,
             )
         )
