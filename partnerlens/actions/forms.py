@@ -18,12 +18,16 @@ from partnerlens.actions.codes import (
     Status,
 )
 from partnerlens.actions.models import Action, Activity, EvidenceItem
+from partnerlens.core.bilingual import marked, text_field, welsh_active
 from partnerlens.core.forms import GovukCheckboxes, GovukDateField, GovukFormMixin, GovukRadios
 from partnerlens.directory.models import Organisation, OrganisationKind, OutcomeMeasure
-from partnerlens.enquiries.models import Cycle
+from partnerlens.enquiries.models import Cycle, Language
 from partnerlens.frameworks.models import Theme
 from partnerlens.impact.estimate_codes import measure_name
 from partnerlens.impact.panel import PUBLISHED, own_measure_names
+
+# Under each form's first Welsh field: what a blank one means.
+WELSH_HELP = _("Welsh pages show this. Leave it blank and they show the English.")
 
 UPLOAD_MESSAGES = {
     uploads.EMPTY: _("The chosen file is empty"),
@@ -92,15 +96,26 @@ class PersonChoice(forms.ModelChoiceField):
         return person_name(obj)
 
 
+class TitledChoices(forms.ModelMultipleChoiceField):
+    """Checkboxes of the partnership's actions, activities or evidence, each by its title in
+    the reader's language (an English fallback marked on a Welsh page)."""
+
+    def label_from_instance(self, obj):
+        return marked(obj, "title")
+
+
 class ActionForm(GovukFormMixin, forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
+    title = text_field(
+        _("Title in English"),
+        required=True,
         max_length=200,
         error_messages={"required": _("Enter a title for the action")},
     )
-    description = forms.CharField(
-        label=_("What will be done"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    title_cy = text_field(
+        _("Title in Welsh (optional)"), welsh=True, max_length=200, help_text=WELSH_HELP
     )
+    description = text_field(_("What will be done, in English (optional)"), rows=4)
+    description_cy = text_field(_("What will be done, in Welsh (optional)"), welsh=True, rows=4)
     owner = PersonChoice(
         label=_("Owner"),
         queryset=None,
@@ -115,10 +130,9 @@ class ActionForm(GovukFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=Status.choices, initial=Status.PLANNED, widget=GovukRadios
     )
-    success_text = forms.CharField(
-        label=_("How you will know it worked"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    success_text = text_field(_("How you will know it worked, in English (optional)"), rows=3)
+    success_text_cy = text_field(
+        _("How you will know it worked, in Welsh (optional)"), welsh=True, rows=3
     )
     success_kind = forms.ChoiceField(
         label=_("Success measure"),
@@ -128,6 +142,16 @@ class ActionForm(GovukFormMixin, forms.Form):
     )
     success_theme = forms.ChoiceField(label=_("Theme"), required=False)
     success_measure = forms.ChoiceField(label=_("Outcome measure"), required=False)
+
+    # The typed texts, each English with its Welsh: saved and shown again as they are.
+    TEXTS = (
+        "title",
+        "title_cy",
+        "description",
+        "description_cy",
+        "success_text",
+        "success_text_cy",
+    )
 
     def __init__(self, *args, partnership, themes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,28 +183,24 @@ class ActionForm(GovukFormMixin, forms.Form):
             MeasureKind.OUTCOME: data.get("success_measure"),
         }.get(kind, "")
         return {
-            "title": data["title"],
-            "description": data["description"],
+            **{name: data[name] for name in self.TEXTS},
             "owner": data["owner"],
             "start_on": data["start_on"],
             "due_on": data["due_on"],
             "status": data["status"],
-            "success_text": data["success_text"],
             "success_kind": kind,
             "success_code": code or "",
         }
 
-    @staticmethod
-    def initial_for(action: Action) -> dict:
+    @classmethod
+    def initial_for(cls, action: Action) -> dict:
         return {
-            "title": action.title,
-            "description": action.description,
+            **{name: getattr(action, name) for name in cls.TEXTS},
             "owner": action.owner_id,
             "schools": list(action.schools.values_list("pk", flat=True)),
             "start_on": action.start_on,
             "due_on": action.due_on,
             "status": action.status,
-            "success_text": action.success_text,
             "success_kind": action.success_kind,
             "success_theme": action.success_code if action.success_kind == "theme" else "",
             "success_measure": action.success_code if action.success_kind == "outcome" else "",
@@ -193,7 +213,19 @@ class UpdateForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Enter what has happened")},
     )
+    # One note in one language (not a pair: it is written once, by one person, and not
+    # edited): pages mark it with the language its writer chose.
+    language = forms.ChoiceField(
+        label=_("Language of the update"),
+        choices=Language.choices,
+        widget=GovukRadios,
+        error_messages={"required": _("Select the language the update is written in")},
+    )
     noted_on = GovukDateField(label=_("Date"), initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = Language.WELSH if welsh_active() else Language.ENGLISH
 
 
 class PlanFilterForm(GovukFormMixin, forms.Form):
@@ -220,12 +252,17 @@ class EvidenceForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of evidence"), choices=EvidenceKind.choices, widget=GovukRadios
     )
-    title = forms.CharField(
-        label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")}
+    title = text_field(
+        _("Title in English"),
+        required=True,
+        max_length=200,
+        error_messages={"required": _("Enter a title")},
     )
-    text = forms.CharField(
-        label=_("Note or case study"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    title_cy = text_field(
+        _("Title in Welsh (optional)"), welsh=True, max_length=200, help_text=WELSH_HELP
     )
+    text = text_field(_("Note or case study, in English"), rows=5)
+    text_cy = text_field(_("Note or case study, in Welsh (optional)"), welsh=True, rows=5)
     url = forms.URLField(
         label=_("Link"),
         required=False,
@@ -235,10 +272,10 @@ class EvidenceForm(GovukFormMixin, forms.Form):
     )
     file = forms.FileField(label=_("Document to upload"), required=False)
     themes = forms.MultipleChoiceField(label=_("Themes"), required=False, widget=GovukCheckboxes)
-    actions = forms.ModelMultipleChoiceField(
+    actions = TitledChoices(
         label=_("Actions"), queryset=None, required=False, widget=GovukCheckboxes
     )
-    activities = forms.ModelMultipleChoiceField(
+    activities = TitledChoices(
         label=_("Activities"), queryset=None, required=False, widget=GovukCheckboxes
     )
 
@@ -285,10 +322,17 @@ class EvidenceForm(GovukFormMixin, forms.Form):
 
 
 class ActivityForm(GovukFormMixin, forms.Form):
-    title = forms.CharField(
-        label=_("What took place"),
+    title = text_field(
+        _("What took place, in English"),
+        required=True,
         max_length=200,
         error_messages={"required": _("Enter what took place")},
+    )
+    title_cy = text_field(
+        _("What took place, in Welsh (optional)"),
+        welsh=True,
+        max_length=200,
+        help_text=WELSH_HELP,
     )
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
     held_on = GovukDateField(label=_("Date"))
@@ -310,9 +354,8 @@ class ActivityForm(GovukFormMixin, forms.Form):
         decimal_places=2,
         error_messages={"required": _("Enter the cost in pounds, or 0")},
     )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field(_("Notes in English (optional)"), rows=3)
+    notes_cy = text_field(_("Notes in Welsh (optional)"), welsh=True, rows=3)
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -326,12 +369,16 @@ class BenefitForm(GovukFormMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("Expected or realised"), choices=BenefitState.choices, widget=GovukRadios
     )
-    description = forms.CharField(
-        label=_("What the benefit is"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+    description = text_field(
+        _("What the benefit is, in English"),
+        required=True,
+        rows=4,
         error_messages={"required": _("Enter what the benefit is")},
     )
-    evidence = forms.ModelMultipleChoiceField(
+    description_cy = text_field(
+        _("What the benefit is, in Welsh (optional)"), welsh=True, rows=4, help_text=WELSH_HELP
+    )
+    evidence = TitledChoices(
         label=_("Evidence"), queryset=None, required=False, widget=GovukCheckboxes
     )
 

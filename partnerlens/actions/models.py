@@ -4,8 +4,11 @@ Everything belongs to one partnership. An action remembers the finding it came f
 code, the source's id and a snapshot label (what the finding was called when the action was
 made), never as a foreign key: the apps that make findings above insights (impact,
 triggers) sit beside or above this one, and a finding may be rebuilt or removed while the
-action stays. Free text (titles, descriptions, notes) is stored as typed, in whatever
-language the person wrote it.
+action stays, with that name in English and in Welsh (``source_label``,
+``source_label_cy``). What people type that others read (titles, descriptions, notes) is an
+English field with its Welsh beside it (``<field>_cy``, blank until written; the rule is
+``core/bilingual.py``). A progress note (``ActionUpdate.text``) is written once, by one
+person, in one language: it records which.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from partnerlens.actions.codes import (
     Status,
 )
 from partnerlens.directory.models import Organisation, Partnership
+from partnerlens.enquiries.models import Language
 
 USER = settings.AUTH_USER_MODEL
 
@@ -44,7 +48,9 @@ class ActionQuerySet(models.QuerySet):
 class Action(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField(max_length=200)
+    title_cy = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
+    description_cy = models.TextField(blank=True)
     owner = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_actions"
     )
@@ -54,6 +60,7 @@ class Action(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     # How success will be judged: words, optionally with a theme key or a measure code.
     success_text = models.TextField(blank=True)
+    success_text_cy = models.TextField(blank=True)
     success_kind = models.CharField(
         max_length=10, choices=MeasureKind.choices, blank=True, default=MeasureKind.TEXT
     )
@@ -66,6 +73,7 @@ class Action(models.Model):
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source_ref = models.CharField(max_length=80, blank=True)
     source_label = models.CharField(max_length=300, blank=True)
+    source_label_cy = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -95,6 +103,8 @@ class ActionUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     noted_on = models.DateField(default=timezone.localdate)
     text = models.TextField()
+    # The one language the writer wrote the note in, so pages mark it for screen readers.
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     author = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -112,6 +122,7 @@ class Activity(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="activities"
     )
     title = models.CharField(max_length=200)
+    title_cy = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=ActivityKind.choices)
     held_on = models.DateField()
     schools = models.ManyToManyField(Organisation, blank=True, related_name="+")
@@ -122,6 +133,7 @@ class Activity(models.Model):
         max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )  # pounds
     notes = models.TextField(blank=True)
+    notes_cy = models.TextField(blank=True)
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -142,7 +154,9 @@ class EvidenceItem(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     title = models.CharField(max_length=200)
+    title_cy = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
+    text_cy = models.TextField(blank=True)
     url = models.URLField(max_length=500, blank=True)
     file = models.FileField(upload_to="evidence/", max_length=200, blank=True)
     filename = models.CharField(max_length=200, blank=True)  # as uploaded, for the download
@@ -171,6 +185,7 @@ class Benefit(models.Model):
     category = models.CharField(max_length=20, choices=BenefitCategory.choices)
     state = models.CharField(max_length=10, choices=BenefitState.choices)
     description = models.TextField()
+    description_cy = models.TextField(blank=True)
     evidence = models.ManyToManyField(EvidenceItem, blank=True, related_name="benefits")
     recorded_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,16 +6,24 @@ Theme, gap and priority findings are in an insights release of the partnership (
 the release's, ``ref`` a theme key or a dashboard section key); an impact result is one of
 its impact estimates (read here: impact sits below actions). Triggers sit above actions, so
 the triggers app ``register``s its resolver (``resolver(partnership, id, ref) -> Finding |
-None``); a kind without one takes the link's own ``label`` and ``schools``, checked against
-the partnership's members.
+None``, its label in the active language); a kind without one takes the link's own
+``label`` and ``schools``, checked against the partnership's members.
+
+The action keeps the finding's name in both languages, as it was when the action was made:
+``resolve`` asks again with the other language active (theme and cycle titles through
+``localised``, measure names through the translated ``measure_name``), so a Welsh reader of
+an action an English-speaking lead made still reads the Welsh name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from django.utils import translation
 
 from partnerlens.actions.codes import RELEASE_SOURCES, SourceKind
+from partnerlens.core.bilingual import ENGLISH, WELSH, localised, welsh_active
 from partnerlens.directory.models import OrganisationKind, Partnership
 from partnerlens.enquiries.models import CycleState
 from partnerlens.frameworks.models import Theme
@@ -32,7 +40,8 @@ class Finding:
     kind: str
     id: int | None
     ref: str = ""
-    label: str = ""
+    label: str = ""  # English (``label_cy``: Welsh; blank where it would be the same words)
+    label_cy: str = ""
     school_ids: tuple[int, ...] = ()
     theme_key: str = ""  # a theme the finding is about: the success measure starts there
     measure: str = ""  # an outcome measure it is about (an impact result's)
@@ -64,7 +73,7 @@ def release_themes(release: Release) -> list[tuple[str, str]]:
     themes = Theme.objects.filter(version_id=release.cycle.framework_version_id).order_by(
         "order", "pk"
     )
-    return [(theme.key, theme.title) for theme in themes]
+    return [(theme.key, localised(theme, "title")) for theme in themes]
 
 
 def _from_release(partnership: Partnership, kind: str, pk: int, ref: str) -> Finding | None:
@@ -85,7 +94,8 @@ def _from_release(partnership: Partnership, kind: str, pk: int, ref: str) -> Fin
     titles = dict(themes)
     theme_key = ref if ref in titles else ""
     # Names as typed, never sentences: the page says what kind of finding it was.
-    label = f"{titles[theme_key]} · {cycle.title}" if theme_key else cycle.title
+    title = localised(cycle, "title")
+    label = f"{titles[theme_key]} · {title}" if theme_key else title
     members = set(member_school_ids(partnership))
     asked = set(cycle.audience_organisations.values_list("pk", flat=True)) & members
     return Finding(
@@ -129,7 +139,25 @@ def _as_int(value) -> int | None:
 
 
 def resolve(partnership: Partnership, query) -> Finding | None:
-    """The finding a query names, if it is one of this partnership's; None otherwise."""
+    """The finding a query names, if it is one of this partnership's; None otherwise. Its
+    ``label`` is English and ``label_cy`` Welsh; the rest (the themes offered) is in the
+    reader's language."""
+    finding = _resolve(partnership, query)
+    if finding is None:
+        return None
+    other = ENGLISH if welsh_active() else WELSH
+    with translation.override(other):
+        again = _resolve(partnership, query)
+    other_label = again.label if again is not None else ""
+    english, welsh = (
+        (other_label, finding.label) if other == ENGLISH else (finding.label, other_label)
+    )
+    # A Welsh name that is the English one (nothing in it has Welsh) is no Welsh: pages then
+    # mark it lang="en".
+    return replace(finding, label=english, label_cy="" if welsh == english else welsh)
+
+
+def _resolve(partnership: Partnership, query) -> Finding | None:
     kind = query.get("source", "")
     pk = _as_int(query.get("id"))
     ref = str(query.get("ref", ""))[:80]

@@ -48,6 +48,7 @@ def evidence_list(request, pk):
         "themes": dict(theme_choices(partnership)),
         "filtered": any(request.GET.get(n) for n in ("theme", "action", "activity")),
         "may_add": may_add_evidence(access),
+        "can_manage": access.can_manage,
     }
     return render(request, "actions/evidence_list.html", context)
 
@@ -80,7 +81,9 @@ def evidence_add(request, pk):
                 actor=request.user,
                 kind=data["kind"],
                 title=data["title"],
+                title_cy=data["title_cy"],
                 text=data["text"],
+                text_cy=data["text_cy"],
                 url=data["url"],
                 upload=data["file"] or None,
                 content_type=form.content_type,

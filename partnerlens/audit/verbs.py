@@ -76,6 +76,7 @@ BROKERAGE_SUPPORT_ENDED = "brokerage.support_ended"
 IMPACT_REGISTERED = "impact.registered"  # detail: measure, start year, schools, spec hash
 IMPACT_ESTIMATE_REQUESTED = "impact.estimate_requested"
 IMPACT_OWN_MEASURE_CREATED = "impact.own_measure_created"  # a partnership's own measure defined
+IMPACT_OWN_MEASURE_CHANGED = "impact.own_measure_changed"  # its names or units in either language
 IMPACT_OWN_MEASURE_UPLOADED = "impact.own_measure_uploaded"  # detail: rows, created, updated
 
 # actions (action plans, evidence, activities, benefits)

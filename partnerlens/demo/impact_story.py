@@ -42,6 +42,10 @@ QUESTION = (
     "Does working together from September 2018 raise the share of our pupils meeting the "
     "expected standard in reading, writing and maths, compared with similar schools?"
 )
+QUESTION_CY = (
+    "A yw cydweithio o fis Medi 2018 ymlaen yn codi cyfran ein disgyblion sy’n cyrraedd y "
+    "safon ddisgwyliedig mewn darllen, ysgrifennu a mathemateg, o’i chymharu ag ysgolion tebyg?"
+)
 # The estimate's task and the evaluation's run at once, in this process, as a worker would
 # run them: the demo is whole when make run starts serving it.
 AT_ONCE = override_settings(
@@ -53,6 +57,7 @@ AT_ONCE = override_settings(
 MATHS_PROGRESS = {
     "kind": "progress_drop",
     "name": "Drop in KS2 maths progress",
+    "name_cy": "Gostyngiad yn y cynnydd mewn mathemateg yn CA2",
     "measure": "ks2.mat_progress",
     "universal_at": "1",
     "targeted_at": "2",
@@ -61,17 +66,42 @@ MATHS_PROGRESS = {
     "deadline_days": "15",
     "active": "on",
 }
-# (title, kind, days ago, hours, cost, schools: "all" or the first n members)
+# ((title, its Welsh), kind, days ago, hours, cost, schools: "all" or the first n members)
 ACTIVITIES = (
-    ("Reading moderation across the six schools", "cpd", 120, "36", "450.00", "all"),
-    ("Heads' termly meeting", "meeting", 60, "14", "0", None),
-    ("Year 6 teachers' peer visits", "visit", 30, "18", "220.00", 3),
-)
+    (
+        ("Reading moderation across the six schools", "Cymedroli darllen ar draws y chwe ysgol"),
+        "cpd", 120, "36", "450.00", "all",
+    ),
+    (("Heads' termly meeting", "Cyfarfod tymhorol y penaethiaid"), "meeting", 60, "14", "0", None),
+    (
+        ("Year 6 teachers' peer visits", "Ymweliadau cymheiriaid athrawon Blwyddyn 6"),
+        "visit", 30, "18", "220.00", 3,
+    ),
+)  # fmt: skip
+# (category, state, (description, its Welsh))
 BENEFITS = (
-    ("standards", "expected", "More pupils meeting the expected standard in all three subjects."),
-    ("cpd", "realised", "Shared reading moderation replaced three separate courses."),
-    ("transition", "expected", "One Year 6 to Year 7 transition plan for the local secondaries."),
-)
+    (
+        "standards", "expected",
+        (
+            "More pupils meeting the expected standard in all three subjects.",
+            "Mwy o ddisgyblion yn cyrraedd y safon ddisgwyliedig yn y tri phwnc.",
+        ),
+    ),
+    (
+        "cpd", "realised",
+        (
+            "Shared reading moderation replaced three separate courses.",
+            "Daeth cymedroli darllen ar y cyd yn lle tri chwrs ar wahân.",
+        ),
+    ),
+    (
+        "transition", "expected",
+        (
+            "One Year 6 to Year 7 transition plan for the local secondaries.",
+            "Un cynllun pontio o Flwyddyn 6 i Flwyddyn 7 ar gyfer yr ysgolion uwchradd lleol.",
+        ),
+    ),
+)  # fmt: skip
 
 
 def _partnership() -> Partnership | None:
@@ -91,14 +121,19 @@ def _actions(partnership, lead, estimate, today) -> list:
     from_impact = create_action(
         partnership, actor=lead, finding=finding,
         title="Share the reading moderation approach with every Year 6 team",
+        title_cy="Rhannu’r dull o gymedroli darllen â phob tîm Blwyddyn 6",
         description="The estimate shows where the partnership's schools stand against "
         "similar schools; the reading work is the first response.",
+        description_cy="Mae’r amcangyfrif yn dangos ble mae ysgolion y bartneriaeth o’u "
+        "cymharu ag ysgolion tebyg; y gwaith darllen yw’r ymateb cyntaf.",
         owner=lead, start_on=today - timedelta(days=90), due_on=today + timedelta(days=60),
         status="under_way", success_text="A rise in the share meeting the expected standard.",
+        success_text_cy="Cynnydd yn y gyfran sy’n cyrraedd y safon ddisgwyliedig.",
         success_kind="outcome", success_code=MEASURE,
     )  # fmt: skip
     overdue = create_action(
         partnership, actor=lead, title="Agree one attendance follow-up procedure",
+        title_cy="Cytuno ar un drefn ar gyfer dilyn presenoldeb",
         owner=lead, start_on=today - timedelta(days=60), due_on=today - timedelta(days=7),
         status="planned",
     )  # fmt: skip
@@ -112,6 +147,7 @@ def _actions(partnership, lead, estimate, today) -> list:
                 actor=lead,
                 finding=found,
                 title="Maths lead from a partner school to support the Year 6 team",
+                title_cy="Arweinydd mathemateg o ysgol bartner i gefnogi tîm Blwyddyn 6",
                 owner=lead,
                 start_on=today - timedelta(days=20),
                 due_on=today + timedelta(days=90),
@@ -140,8 +176,8 @@ def build_impact_demo() -> str:
     today = timezone.localdate()
     schools = member_ids(partnership)
     registration = register(
-        partnership, question=QUESTION, measure=MEASURE, schools=schools,
-        start_year=START_YEAR, actor=lead,
+        partnership, question=QUESTION, question_cy=QUESTION_CY, measure=MEASURE,
+        schools=schools, start_year=START_YEAR, actor=lead,
     )  # fmt: skip
     with AT_ONCE, caught_mail():
         estimate = create_estimate(
@@ -156,7 +192,7 @@ def build_impact_demo() -> str:
     actions = _actions(partnership, lead, estimate, today)
     members = sorted(partnership.memberships.values_list("organisation_id", flat=True))
     activities = []
-    for title, kind, ago, hours, cost, where in ACTIVITIES:
+    for (title, title_cy), kind, ago, hours, cost, where in ACTIVITIES:
         chosen = members if where == "all" else members[:where] if where else []
         activities.append(
             record_activity(
@@ -164,6 +200,7 @@ def build_impact_demo() -> str:
                 actor=lead,
                 schools=chosen,
                 title=title,
+                title_cy=title_cy,
                 kind=kind,
                 held_on=today - timedelta(days=ago),
                 hours=Decimal(hours),
@@ -172,17 +209,21 @@ def build_impact_demo() -> str:
         )
     note = add_evidence(
         partnership, actor=lead, kind="note", title="Moderation notes, autumn term",
+        title_cy="Nodiadau cymedroli, tymor yr hydref",
         text="Teachers agreed the standard on 18 of 20 pieces at the first attempt.",
+        text_cy="Cytunodd yr athrawon ar y safon ar gyfer 18 o’r 20 darn ar y cynnig cyntaf.",
         actions=[actions[0]], activities=[activities[0]],
     )  # fmt: skip
     add_evidence(
         partnership, actor=lead, kind="link", title="The STA's teacher assessment exemplification",
+        title_cy="Enghreifftiau’r STA o asesu gan athrawon",
         url="https://www.gov.uk/government/collections/key-stage-2-teacher-assessment-exemplification",
         actions=[actions[0]],
     )  # fmt: skip
-    for category, state, text in BENEFITS:
+    for category, state, (text, text_cy) in BENEFITS:
         record_benefit(
             partnership, actor=lead, category=category, state=state, description=text,
+            description_cy=text_cy,
             evidence=[note] if state == "realised" else [],
         )  # fmt: skip
     DemoStep.mark(IMPACT_BUILT, partnership=partnership.pk, estimate=estimate.pk)

@@ -8,8 +8,8 @@ class ImpactConfig(AppConfig):
 
     def ready(self):
         from partnerlens.directory.sections import Section, register
-        from partnerlens.impact.access import can_see
         from partnerlens.impact import estimate_codes  # noqa: F401  registers the codes' texts
+        from partnerlens.impact.access import can_see
 
         register(
             Section(

@@ -81,14 +81,26 @@ def _check(partnership, measure: str, schools, start_year: int) -> list[int]:
     return chosen
 
 
-def register(partnership, *, question: str, measure: str, schools, start_year: int, actor):
-    """Register the analysis: locked and timestamped from now on."""
+def register(
+    partnership,
+    *,
+    question: str,
+    measure: str,
+    schools,
+    start_year: int,
+    actor,
+    question_cy: str = "",
+):
+    """Register the analysis: locked and timestamped from now on. The fingerprint is of the
+    analysis (measure, schools, start year) and the English question; the Welsh question
+    is locked with it but is not in it (docs/methods.md)."""
     chosen = _check(partnership, measure, schools, start_year)
     spec = RegisteredSpec.of(measure, chosen, start_year, question)
     with transaction.atomic():
         registration = Registration.objects.create(
             partnership=partnership,
             question=question,
+            question_cy=question_cy,
             measure=measure,
             start_year=start_year,
             schools=chosen,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core.bilingual import text_field
 from partnerlens.core.forms import GovukCheckboxes, GovukFormMixin
 from partnerlens.impact.models import Registration
 
@@ -58,17 +59,28 @@ class RegistrationForm(_Analysis):
     """A new registration. Bound to one already registered (``registration``), it refuses
     every change: a registration is locked once made."""
 
-    question = forms.CharField(
-        label=_("The question"),
-        help_text=_(
-            "What you expect the partnership to change, for whom and by when. You can write "
-            "in English or Welsh. It cannot be changed after you register it."
-        ),
-        widget=forms.Textarea(attrs={"rows": 4}),
+    question = text_field(
+        _("The question in English"),
+        required=True,
+        rows=4,
         max_length=2000,
-        error_messages={"required": _("Enter the question.")},
+        help_text=_(
+            "What you expect the partnership to change, for whom and by when. It cannot be "
+            "changed after you register it."
+        ),
+        error_messages={"required": _("Enter the question in English.")},
     )
-    field_order = ["question", "measure", "schools", "start_year"]
+    question_cy = text_field(
+        _("The question in Welsh (optional)"),
+        welsh=True,
+        rows=4,
+        max_length=2000,
+        help_text=_(
+            "Welsh readers see the English, marked as English, if this is blank. It is locked "
+            "with the English: write it now or not at all."
+        ),
+    )
+    field_order = ["question", "question_cy", "measure", "schools", "start_year"]
 
     def __init__(self, *args, registration: Registration | None = None, **kwargs):
         super().__init__(*args, **kwargs)

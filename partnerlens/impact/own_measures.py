@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from partnerlens.audit import services as audit
 from partnerlens.audit import verbs
 from partnerlens.core import uploaded_tables
+from partnerlens.core.bilingual import localised
 from partnerlens.core.spreadsheets import neutralise
 from partnerlens.core.uploaded_tables import RowError, TableRules
 from partnerlens.directory.importers import values
@@ -77,16 +78,50 @@ class UploadResult:
     unchanged: int
 
 
-def create_measure(partnership, *, name: str, unit: str, higher_is_better: bool, actor):
+def create_measure(
+    partnership,
+    *,
+    name: str,
+    unit: str,
+    higher_is_better: bool,
+    actor,
+    name_cy: str = "",
+    unit_cy: str = "",
+):
     with transaction.atomic():
         measure = OwnMeasure.objects.create(
             partnership=partnership,
             name=name.strip(),
+            name_cy=name_cy.strip(),
             unit=unit.strip(),
+            unit_cy=unit_cy.strip(),
             higher_is_better=higher_is_better,
         )
         audit.record(
             actor, verbs.IMPACT_OWN_MEASURE_CREATED, measure, partnership_id=partnership.pk
+        )
+    return measure
+
+
+TEXTS = ("name", "name_cy", "unit", "unit_cy")
+
+
+def change_texts(measure: OwnMeasure, *, actor, **texts: str) -> OwnMeasure:
+    """Rename a measure or give it its Welsh: only its words change (its code, direction
+    and figures stay, so estimates and actions that name it follow)."""
+    changed = [f for f in TEXTS if f in texts and texts[f].strip() != getattr(measure, f)]
+    if not changed:
+        return measure
+    with transaction.atomic():
+        for f in changed:
+            setattr(measure, f, texts[f].strip())
+        measure.save(update_fields=changed)
+        audit.record(
+            actor,
+            verbs.IMPACT_OWN_MEASURE_CHANGED,
+            measure,
+            partnership_id=measure.partnership_id,
+            fields=changed,
         )
     return measure
 
@@ -295,7 +330,8 @@ EXPORT_HEADER = ("school", "urn", "period", "value", "cohort", "measure", "unit"
 
 
 def export_rows(measure: OwnMeasure) -> list[list]:
-    """The measure's figures as rows for a CSV, every text cell neutralised."""
+    """The measure's figures as rows for a CSV, every text cell neutralised; its name and
+    unit in the reader's language (uploads ignore those columns)."""
     rows = [list(EXPORT_HEADER)]
     for v in measure.values.select_related("organisation").order_by("organisation__name", "period"):
         rows.append(
@@ -305,8 +341,8 @@ def export_rows(measure: OwnMeasure) -> list[list]:
                 v.period,
                 v.value,
                 "" if v.cohort is None else v.cohort,
-                neutralise(measure.name),
-                neutralise(measure.unit),
+                neutralise(localised(measure, "name")),
+                neutralise(localised(measure, "unit")),
             ]
         )
     return rows

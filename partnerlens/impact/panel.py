@@ -24,6 +24,7 @@ from functools import lru_cache
 import pandas as pd
 from django.db.models import Count, Q
 
+from partnerlens.core import bilingual
 from partnerlens.directory.models import (
     EstablishmentLink,
     Membership,
@@ -261,8 +262,19 @@ def available_measures(partnership) -> list[tuple[str, int]]:
 
 
 def own_measure_names(partnership) -> dict[str, str]:
-    """The partnership's own measures' names by code, for ``estimate_codes.measure_name``."""
-    return {m.code: m.name for m in OwnMeasure.objects.filter(partnership=partnership)}
+    """The partnership's own measures' names by code, for ``estimate_codes.measure_name``:
+    in the active language (the Welsh where written, else the English), as plain text.
+    Pages mark the English ones on a Welsh page with ``own_measure_fallbacks``."""
+    return {
+        m.code: bilingual.localised(m, "name")
+        for m in OwnMeasure.objects.filter(partnership=partnership)
+    }
+
+
+def own_measure_fallbacks(partnership) -> set[str]:
+    """The English names a Welsh reader is shown for want of Welsh, for the template
+    filters ``english_within`` and ``english_in_svg`` (which mark only on a Welsh page)."""
+    return bilingual.english_fallbacks(OwnMeasure.objects.filter(partnership=partnership), "name")
 
 
 def measure_choices(partnership, own: dict[str, str]) -> list[tuple[str, str]]:

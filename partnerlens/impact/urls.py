@@ -25,6 +25,11 @@ urlpatterns = [
     path(P + "panel/", views_panel.panel, name="panel"),
     path(P + "own-measures/", views_panel.own_measure_list, name="own_measures"),
     path(
+        P + "own-measures/<int:measure_pk>/",
+        views_panel.own_measure_edit,
+        name="own_measure_edit",
+    ),
+    path(
         P + "own-measures/<int:measure_pk>/upload/",
         views_panel.own_measure_upload,
         name="own_measure_upload",

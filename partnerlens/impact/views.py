@@ -66,6 +66,7 @@ def home(request, pk):
         "registrations": registrations,
         "estimates": estimates,
         "groups": groups,
+        "english": panels.own_measure_fallbacks(partnership),
     }
     return render(request, "impact/home.html", context)
 
@@ -98,6 +99,7 @@ def registration_detail(request, pk, registration_pk):
         "measure_name": measure_name(
             registration.measure, panels.own_measure_names(access.partnership)
         ),
+        "english": panels.own_measure_fallbacks(access.partnership),
         "schools": Organisation.objects.filter(pk__in=registration.schools).order_by("name"),
         "estimates": registration.estimates.select_related("job"),
         "can_run": can_run(access),
@@ -147,6 +149,7 @@ def estimate_detail(request, pk, estimate_pk):
         "job": job,
         "can_run": can_run(access),
         "measure_name": measure_name(estimate.measure, own),
+        "english": panels.own_measure_fallbacks(access.partnership),
         "report": describe(estimate),
         "chart": charts.event_study(estimate.result.get("event_study", [])),
     }
@@ -174,6 +177,7 @@ def family_detail(request, pk, group_pk):
         "partnership": access.partnership,
         "group": group,
         "measure_name": measure_name(group.measure, panels.own_measure_names(access.partnership)),
+        "english": panels.own_measure_fallbacks(access.partnership),
         **family_tables(group),
     }
     return render(request, "impact/family_detail.html", context)

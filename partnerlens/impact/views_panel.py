@@ -1,6 +1,7 @@
 """The outcome panel's pages: each member school's results by year, and the partnership's own
-measures (define, upload figures, download). Access through ``impact.access``: the panel and
-downloads for those who see impact, defining and uploading for the lead and administrators."""
+measures (define, name in both languages, upload figures, download). Access through
+``impact.access``: the panel and downloads for those who see impact, defining, renaming and
+uploading for the lead and administrators."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ from partnerlens.impact import own_measures
 from partnerlens.impact import panel as panels
 from partnerlens.impact.access import can_run, get_partnership_for_impact
 from partnerlens.impact.estimate_codes import measure_name
-from partnerlens.impact.forms_panel import MeasureChoiceForm, OwnMeasureForm, OwnMeasureUploadForm
+from partnerlens.impact.forms_panel import (
+    MeasureChoiceForm,
+    OwnMeasureForm,
+    OwnMeasureTextsForm,
+    OwnMeasureUploadForm,
+)
 from partnerlens.impact.models import OwnMeasure
 from partnerlens.impact.panel_table import school_years
 
@@ -43,6 +49,7 @@ def panel(request, pk):
         "partnership": partnership,
         "form": form,
         "measure_name": measure_name(chosen, own) if table else "",
+        "english": panels.own_measure_fallbacks(partnership),
         "table": table,
         "can_run": can_run(access),
     }
@@ -67,6 +74,21 @@ def own_measure_list(request, pk):
     measures = partnership.own_measures.prefetch_related("uploads").all()
     context = {"partnership": partnership, "measures": measures, "form": form}
     return render(request, "impact/panel_own_measures.html", context)
+
+
+@login_required
+def own_measure_edit(request, pk, measure_pk):
+    access = get_partnership_for_impact(request.user, pk, run=True)
+    measure = _own_measure(access, measure_pk)
+    form = OwnMeasureTextsForm(
+        request.POST or None, partnership=access.partnership, measure=measure
+    )
+    if request.method == "POST" and form.is_valid():
+        own_measures.change_texts(measure, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The measure’s name and unit are saved."))
+        return redirect("impact:own_measures", pk=pk)
+    context = {"partnership": access.partnership, "measure": measure, "form": form}
+    return render(request, "impact/panel_own_measure_form.html", context)
 
 
 @login_required

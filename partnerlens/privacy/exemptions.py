@@ -31,6 +31,10 @@ AUTHOR_LINKS: dict[str, tuple[str, ...]] = {
 _FRAMEWORK = "framework text written for partnerships, about schools' work, not people"
 _SCHOOL = "public facts about schools and partnerships (GIAS, census, outcome tables)"
 _CODE = "codes, keys and settings the service writes, never typed by people"
+_FINDING = (
+    "the name of the finding an action came from (a theme and cycle, or an indicator at a "
+    "school), in English or Welsh, written by the service"
+)
 _AGGREGATE = "suppressed aggregates of many answers (docs/anonymity.md), never one person's"
 # Fields that could hold personal data by their type, and why they do not.
 NOT_PERSONAL: dict[str, dict[str, str]] = {
@@ -144,17 +148,21 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     "actions.Action": {
         "success_code": _CODE,
         "source_ref": _CODE,
-        "source_label": "the name of the finding an action came from (a theme and cycle, or an "
-        "indicator at a school), written by the service",
+        "source_label": _FINDING,
+        "source_label_cy": _FINDING,
     },
+    "actions.ActionUpdate": {"language": _CODE},
     "actions.EvidenceItem": {"content_type": _CODE, "themes": _CODE},
     "impact.OwnMeasure": {
         "name": "the name of a school-level measure the partnership defines, about schools",
+        "name_cy": "the Welsh name of a school-level measure the partnership defines",
         "unit": "the unit of a school-level measure (%, score, days)",
+        "unit_cy": "the Welsh unit of a school-level measure (%, sgôr, diwrnodau)",
     },
     "impact.OwnMeasureValue": {"period": _CODE},
     "impact.Registration": {
         "question": "the question a partnership registers about its schools' results",
+        "question_cy": "the Welsh of the question a partnership registers about its schools",
         "measure": _CODE,
         "schools": _CODE,
         "spec_hash": _CODE,
@@ -171,6 +179,10 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         "universal_support": "the support a tier of an indicator brings schools",
         "targeted_support": "the support a tier of an indicator brings schools",
         "intensive_support": "the support a tier of an indicator brings schools",
+        "name_cy": "the Welsh name a partnership gives an early-warning indicator",
+        "universal_support_cy": "the support a tier of an indicator brings schools, in Welsh",
+        "targeted_support_cy": "the support a tier of an indicator brings schools, in Welsh",
+        "intensive_support_cy": "the support a tier of an indicator brings schools, in Welsh",
     },
     "triggers.Trigger": {
         "measure": _CODE,

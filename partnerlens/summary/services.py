@@ -23,12 +23,13 @@ from partnerlens.actions.services.records import activity_totals
 from partnerlens.directory.models import Organisation
 from partnerlens.impact.estimate_codes import measure_name
 from partnerlens.impact.models import Estimate
-from partnerlens.impact.panel import own_measure_names
+from partnerlens.impact.panel import own_measure_fallbacks, own_measure_names
 from partnerlens.impact.presenting import describe
 from partnerlens.triggers.models import Status as TriggerStatus
 from partnerlens.triggers.models import Tier, Trigger
 
 FINISHED = (Estimate.Status.ESTIMATED, Estimate.Status.NOT_ENOUGH_DATA)
+MONEY = ("count", "hours", "cost")  # the columns of the time-and-money tables
 ZERO = Decimal("0")
 
 
@@ -40,6 +41,8 @@ class Summary:
     by_kind: list[dict] = field(default_factory=list)  # code, label, count, hours, cost
     by_school: list[dict] = field(default_factory=list)  # school (or None), count, hours, cost
     outcomes: list[dict] = field(default_factory=list)  # measure, name, estimate, report
+    # Own measures' English names a Welsh reader sees for want of Welsh (to mark lang="en").
+    english_names: set = field(default_factory=set)
     actions: list[dict] = field(default_factory=list)  # code, label, count
     actions_total: int = 0
     actions_overdue: int = 0
@@ -47,6 +50,11 @@ class Summary:
     triggers_total: dict = field(default_factory=dict)
     benefits: list[dict] = field(default_factory=list)  # code, label, expected, realised
     benefits_total: dict = field(default_factory=dict)
+
+    @property
+    def benefits_recorded(self) -> list[dict]:
+        """The register's rows with something recorded (the table leaves the others out)."""
+        return [row for row in self.benefits if row["expected"] or row["realised"]]
 
 
 def _money_rows(grouped) -> dict:
@@ -154,6 +162,13 @@ def _benefits(partnership) -> tuple[list[dict], dict]:
     return rows, total
 
 
+def _add_cells(rows: list[dict], keys: tuple[str, ...]) -> None:
+    """Give each row its numbers in its table's column order (``cells``): the five tables are
+    drawn by one partial (``summary/_count_table.html``), which cannot look keys up."""
+    for row in rows:
+        row["cells"] = tuple(row[key] for key in keys)
+
+
 def build_summary(partnership, on=None) -> Summary:
     """Everything the summary page and its PDF show, for ``partnership`` on the day ``on``."""
     on = on or timezone.localdate()
@@ -162,6 +177,14 @@ def build_summary(partnership, on=None) -> Summary:
     actions, actions_total, actions_overdue = _actions(partnership, on)
     triggers, triggers_total = _triggers(partnership, on)
     benefits, benefits_total = _benefits(partnership)
+    for rows, keys in (
+        (by_kind, MONEY),
+        (by_school, MONEY),
+        (actions, ("count",)),
+        (triggers, ("raised", "unresolved", "overdue")),
+        (benefits, ("expected", "realised")),
+    ):
+        _add_cells(rows, keys)
     return Summary(
         partnership=partnership,
         on=on,
@@ -169,6 +192,7 @@ def build_summary(partnership, on=None) -> Summary:
         by_kind=by_kind,
         by_school=by_school,
         outcomes=latest_estimates(partnership),
+        english_names=own_measure_fallbacks(partnership),
         actions=actions,
         actions_total=actions_total,
         actions_overdue=actions_overdue,

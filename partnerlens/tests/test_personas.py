@@ -134,6 +134,7 @@ EXPECTED = {
     "impact:panel":                     (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
     "impact:own_measures":              (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
     "impact:own_measure_upload":        (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
+    "impact:own_measure_edit":          (GET,   IN,  404, 403, 200, 404, 403, 404, 200),
     "impact:own_measure_download":      (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
     # impact's estimates: leaders, governors and brokers see them; the lead registers and runs
     "impact:home":                      (GET,   IN,  404, 403, 200, 404, 200, 404, 200),
@@ -293,6 +294,7 @@ def address(name: str, w: dict) -> dict:
         "impact:panel": a,
         "impact:own_measures": a,
         "impact:own_measure_upload": {**a, "measure_pk": w["own_measure"].pk},
+        "impact:own_measure_edit": {**a, "measure_pk": w["own_measure"].pk},
         "impact:own_measure_download": {**a, "measure_pk": w["own_measure"].pk},
         "impact:home": a,
         "impact:registration_create": a,

@@ -195,6 +195,7 @@ SCOPED: dict[str, Callable[[dict], dict]] = {
     "impact:panel": NONE,
     "impact:own_measures": lambda w: {"name": "Planted by B", "unit": "%"},
     "impact:own_measure_upload": lambda w: {"document": _own_figures(w)},
+    "impact:own_measure_edit": lambda w: {"name": "Renamed by B", "name_cy": "Ailenwyd gan B"},
     "impact:own_measure_download": NONE,
     "impact:home": NONE,
     "impact:registration_create": lambda w: {
@@ -222,7 +223,8 @@ SCOPED: dict[str, Callable[[dict], dict]] = {
         "title": "Planted by B", "owner": w["lead"].pk, **_dates("start_on"),
         **_dates("due_on"), "status": "planned"},
     "actions:moved": NONE,
-    "actions:action_detail": lambda w: {"text": "Noted from outside", **_dates("noted_on")},
+    "actions:action_detail": lambda w: {
+        "text": "Noted from outside", "language": "en", **_dates("noted_on")},
     "actions:action_edit": lambda w: {
         "title": "Renamed by B", "owner": w["lead"].pk, **_dates("start_on", w["action"].start_on),
         **_dates("due_on", w["action"].due_on), "status": "done"},

@@ -8,8 +8,8 @@ class TriggersConfig(AppConfig):
 
     def ready(self):
         from partnerlens.directory.sections import Section, register
-        from partnerlens.triggers.access import can_see
         from partnerlens.triggers import links, signals
+        from partnerlens.triggers.access import can_see
 
         signals.connect()
         links.register_resolver()

@@ -5,7 +5,9 @@ Who: everyone with a current role in the partnership of one of the indicator's
 school. One message per person, through the outbox (stored, then sent by the task worker
 with retries), with ``X-Partnerlens-Reference: trigger:<pk>`` so the trigger's page shows
 whether it went. People have no stored language, so, as every Partnerlens email, it is in
-both: Welsh first for a school in Wales, English first otherwise.
+both: Welsh first for a school in Wales, English first otherwise. Each half is built with its
+language active, so the indicator's name and what the tier brings are the Welsh typed in the
+Welsh half (the English where none was typed), and the built-in wording in that language.
 """
 
 from __future__ import annotations

@@ -6,12 +6,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core.bilingual import text_field
 from partnerlens.core.forms import GovukCheckboxes, GovukFormMixin, GovukRadios
 from partnerlens.directory.models import Role
 from partnerlens.triggers import evaluation as engine
 from partnerlens.triggers.models import Indicator, Kind, Status
 
 THRESHOLDS = ("universal_at", "targeted_at", "intensive_at")
+WELSH_HELP = _("Welsh readers see the English, marked as English, until this is written.")
+
+
+def _support_pair(english_label, welsh_label):
+    """What a tier brings, in English and in Welsh (both blank: the built-in wording)."""
+    english = text_field(
+        english_label, rows=3, help_text=_("Empty: the built-in wording, in the reader’s language")
+    )
+    return english, text_field(welsh_label, welsh=True, rows=3, help_text=WELSH_HELP)
 
 
 class IndicatorForm(GovukFormMixin, forms.ModelForm):
@@ -26,37 +36,56 @@ class IndicatorForm(GovukFormMixin, forms.ModelForm):
         ),
         error_messages={"required": _("Select at least one role to tell")},
     )
+    name = text_field(
+        _("Name in English (optional)"),
+        max_length=120,
+        help_text=_("Leave empty to use the name of what is watched"),
+    )
+    name_cy = text_field(
+        _("Name in Welsh (optional)"), welsh=True, max_length=120, help_text=WELSH_HELP
+    )
+    universal_support, universal_support_cy = _support_pair(
+        _("What universal support brings, in English"),
+        _("What universal support brings, in Welsh"),
+    )
+    targeted_support, targeted_support_cy = _support_pair(
+        _("What targeted support brings, in English"),
+        _("What targeted support brings, in Welsh"),
+    )
+    intensive_support, intensive_support_cy = _support_pair(
+        _("What intensive support brings, in English"),
+        _("What intensive support brings, in Welsh"),
+    )
 
     class Meta:
         model = Indicator
         fields = [
             "kind",
             "name",
+            "name_cy",
             "measure",
             "universal_at",
             "targeted_at",
             "intensive_at",
             "universal_support",
+            "universal_support_cy",
             "targeted_support",
+            "targeted_support_cy",
             "intensive_support",
+            "intensive_support_cy",
             "notify_roles",
             "deadline_days",
             "active",
         ]
         labels = {
-            "name": _("Name (optional)"),
             "measure": _("Measure or theme (optional)"),
             "universal_at": _("Universal support from"),
             "targeted_at": _("Targeted support from"),
             "intensive_at": _("Intensive support from"),
-            "universal_support": _("What universal support brings"),
-            "targeted_support": _("What targeted support brings"),
-            "intensive_support": _("What intensive support brings"),
             "deadline_days": _("Days until an action plan is due"),
             "active": _("Evaluate this indicator"),
         }
         help_texts = {
-            "name": _("Leave empty to use the name of what is watched. You can write in Welsh"),
             "measure": _(
                 "For a drop in progress, the measure code, such as ks4.p8 or "
                 "ks2.mat_progress (empty: ks4.p8). For a theme score, the theme’s key "
@@ -67,7 +96,6 @@ class IndicatorForm(GovukFormMixin, forms.ModelForm):
                 "percentage point more absence. For categories and judgements: 2 yellow or "
                 "good, 3 amber or requires improvement, 4 red or inadequate. Empty: not used"
             ),
-            "universal_support": _("Empty: the built-in wording. You can write in Welsh"),
         }
 
     def __init__(self, *args, partnership=None, **kwargs):

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from partnerlens.core import bilingual
 from partnerlens.core.jobs import JobFields
 from partnerlens.directory.models import Organisation, Partnership, Role
 from partnerlens.triggers import evaluation as engine
+from partnerlens.triggers.defaults import BUILT_IN_SUPPORT
 
 
 class Kind(models.TextChoices):
@@ -52,15 +57,20 @@ class Indicator(models.Model):
     # Progress: the outcome measure code (ks4.p8, a KS2 progress code); theme score: a
     # theme key, or blank for every theme. Other kinds read fixed measures.
     measure = models.CharField(max_length=60, blank=True)
-    name = models.CharField(max_length=120, blank=True)  # as typed; blank: the kind's label
+    # As typed in each language; both blank: the kind's label.
+    name = models.CharField(max_length=120, blank=True)
+    name_cy = models.CharField(max_length=120, blank=True)
     # Where each tier starts, on the kind's scale (engine.SCALES); blank: tier not used.
     universal_at = models.FloatField(null=True, blank=True)
     targeted_at = models.FloatField(null=True, blank=True)
     intensive_at = models.FloatField(null=True, blank=True)
-    # What each tier brings, as typed (English or Welsh); blank: the built-in wording.
+    # What each tier brings, as typed in each language; blank: the built-in wording.
     universal_support = models.TextField(blank=True)
+    universal_support_cy = models.TextField(blank=True)
     targeted_support = models.TextField(blank=True)
+    targeted_support_cy = models.TextField(blank=True)
     intensive_support = models.TextField(blank=True)
+    intensive_support_cy = models.TextField(blank=True)
     notify_roles = models.JSONField(default=list)  # Role codes; school roles: their school only
     deadline_days = models.PositiveSmallIntegerField(default=15)
     active = models.BooleanField(default=True)
@@ -75,7 +85,16 @@ class Indicator(models.Model):
 
     @property
     def label(self) -> str:
-        return self.name or str(self.get_kind_display())
+        """The name in the reader's language (the Welsh, else the English), else the kind's
+        translated label: plain text, for emails, titles and stored labels."""
+        return bilingual.localised(self, "name") or str(self.get_kind_display())
+
+    @property
+    def label_html(self) -> SafeString:
+        """``label`` for a page: an English name standing in for Welsh marked ``lang="en"``."""
+        if bilingual.localised(self, "name"):
+            return bilingual.marked(self, "name")
+        return conditional_escape(self.get_kind_display())
 
     def thresholds(self) -> dict[str, float | None]:
         return {
@@ -88,15 +107,28 @@ class Indicator(models.Model):
         return engine.Rule(self.pk, self.kind, self.thresholds())
 
     def support_for(self, tier: str) -> str:
-        return getattr(self, f"{tier}_support", "")
+        """What the tier brings as typed, in the reader's language (blank: none typed)."""
+        return bilingual.localised(self, f"{tier}_support")
+
+    def support_html(self, tier: str) -> SafeString:
+        """``support_for`` for a page, else the built-in wording: with its line breaks, and
+        an English text standing in for Welsh marked ``lang="en"``."""
+        if self.support_for(tier):
+            return bilingual.marked(self, f"{tier}_support", linebreaks=True)
+        return linebreaksbr(BUILT_IN_SUPPORT[tier], autoescape=True)
 
     def notify_labels(self) -> list[str]:
         return [str(Role(code).label) for code in self.notify_roles if code in Role.values]
 
-    def tiers(self) -> list[tuple[str, float | None, str]]:
-        """(tier label, threshold, support as typed) for each tier, least first."""
+    def tiers(self) -> list[tuple[str, float | None, SafeString]]:
+        """(tier label, threshold, support as typed as HTML, in the reader's language) for
+        each tier, least first."""
         return [
-            (label, getattr(self, f"{code}_at"), self.support_for(code))
+            (
+                label,
+                getattr(self, f"{code}_at"),
+                bilingual.marked(self, f"{code}_support", linebreaks=True),
+            )
             for code, label in Tier.choices
         ]
 
@@ -152,6 +184,10 @@ class Trigger(models.Model):
     @property
     def support(self) -> str:
         return self.indicator.support_for(self.tier)
+
+    @property
+    def support_html(self) -> SafeString:
+        return self.indicator.support_html(self.tier)
 
 
 class Evaluation(JobFields):

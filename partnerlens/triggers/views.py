@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerlens.triggers import access
-from partnerlens.triggers.defaults import BUILT_IN_SUPPORT
 from partnerlens.triggers.emails import deliveries
 from partnerlens.triggers.forms import IndicatorForm, StatusForm
 from partnerlens.triggers.links import action_link
@@ -64,7 +63,7 @@ def detail(request, pk, trigger_pk):
         "partnership": seen.partnership,
         "trigger": trigger,
         "overdue": trigger.is_overdue(),
-        "support": trigger.support or BUILT_IN_SUPPORT[trigger.tier],
+        "can_manage": seen.can_manage,
         "deliveries": deliveries(trigger) if seen.can_manage else [],
         "form": form if may_change else None,
         "action_url": action_link(trigger),

@@ -10,16 +10,20 @@ from django.db import transaction
 from partnerlens.actions.models import Action, ActionUpdate
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
+from partnerlens.enquiries.models import Language
 
 # Fields a change may touch (schools, a many-to-many, are compared apart).
 EDITABLE = (
     "title",
+    "title_cy",
     "description",
+    "description_cy",
     "owner",
     "start_on",
     "due_on",
     "status",
     "success_text",
+    "success_text_cy",
     "success_kind",
     "success_code",
 )
@@ -27,7 +31,8 @@ EDITABLE = (
 
 def create_action(partnership, *, actor, schools=(), finding=None, **fields) -> Action:
     """A new action of the partnership. ``finding`` (``sources.Finding``) records where it
-    came from; ``fields`` are the model's (title, due_on, ...)."""
+    came from, named in both languages; ``fields`` are the model's (title, title_cy,
+    due_on, ...)."""
     source = {}
     if finding is not None:
         source = {
@@ -35,6 +40,7 @@ def create_action(partnership, *, actor, schools=(), finding=None, **fields) -> 
             "source_id": finding.id,
             "source_ref": finding.ref,
             "source_label": finding.label,
+            "source_label_cy": finding.label_cy,
         }
     with transaction.atomic():
         action = Action.objects.create(
@@ -79,10 +85,13 @@ def change_action(action: Action, *, actor, schools=None, **fields) -> list[str]
     return changed
 
 
-def add_update(action: Action, *, actor, text: str, noted_on: date) -> ActionUpdate:
+def add_update(
+    action: Action, *, actor, text: str, noted_on: date, language: str = Language.ENGLISH
+) -> ActionUpdate:
+    """A progress note, in the one ``language`` (``en``/``cy``) its writer wrote it in."""
     with transaction.atomic():
         update = ActionUpdate.objects.create(
-            action=action, author=actor, text=text, noted_on=noted_on
+            action=action, author=actor, text=text, noted_on=noted_on, language=language
         )
         record(actor, verbs.ACTION_UPDATE_ADDED, action, partnership_id=action.partnership_id)
     return update

@@ -37,13 +37,16 @@ def activity_totals(activities) -> dict:
     }
 
 
-def record_benefit(partnership, *, actor, category, state, description, evidence=()) -> Benefit:
+def record_benefit(
+    partnership, *, actor, category, state, description, description_cy="", evidence=()
+) -> Benefit:
     with transaction.atomic():
         benefit = Benefit.objects.create(
             partnership=partnership,
             category=category,
             state=state,
             description=description,
+            description_cy=description_cy,
             recorded_by=actor,
         )
         benefit.evidence.set(evidence)

@@ -1,6 +1,7 @@
 """The lead's journey in headless Chromium on a 320-pixel phone: a finding on a real
 release's results page becomes an action, a document is attached to it as evidence, and the
-action appears in the plan. Every page fits the phone and passes axe, in English and Welsh."""
+action appears in the plan, its Welsh title on the Welsh plan. Every page fits the phone and
+passes axe, in English and Welsh."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def test_a_finding_becomes_an_action_with_evidence_in_the_plan(
     expect(page.locator("#finding")).to_contain_text("A theme score")
     expect(page.locator("#finding")).to_contain_text(published.title)
     fits(page)
-    page.get_by_label("Title").fill("Shared aims day for every school")
+    page.get_by_label("Title in English").fill("Shared aims day for every school")
+    page.get_by_label("Title in Welsh (optional)").fill("Diwrnod nodau ar y cyd i bob ysgol")
     page.get_by_label("Owner").select_option(label="teacher_a")
     page.locator("input[name=due_on_0]").fill("31")
     page.locator("input[name=due_on_1]").fill("12")
@@ -50,7 +52,7 @@ def test_a_finding_becomes_an_action_with_evidence_in_the_plan(
     expect(page.get_by_role("radio", name="Document")).to_be_visible()  # the new page is in
     fits(page)
     page.get_by_role("radio", name="Document").check()
-    page.get_by_label("Title").fill("Notes from the aims day")
+    page.get_by_label("Title in English").fill("Notes from the aims day")
     page.locator("input[type=file]").set_input_files(
         {"name": "aims-day.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
@@ -72,3 +74,5 @@ def test_a_finding_becomes_an_action_with_evidence_in_the_plan(
         page.goto(live_server.url + "/cy" + reverse(name, args=[personas["a"].pk]))
         expect(page.locator("html")).to_have_attribute("lang", "cy")
         fits(page)
+        if name == "actions:plan":  # the Welsh the lead wrote
+            expect(page.locator("#plan")).to_contain_text("Diwrnod nodau ar y cyd i bob ysgol")

@@ -210,7 +210,11 @@ def test_the_owner_adds_updates_and_other_members_may_not(client, personas, make
 
     action = make(personas)
     url = reverse("actions:action_detail", args=[personas["a"].pk, action.pk])
-    update = {"text": "Diweddariad: cyfarfod cyntaf wedi'i gynnal", **dates("noted_on", TODAY)}
+    update = {
+        "text": "Diweddariad: cyfarfod cyntaf wedi'i gynnal",
+        "language": "cy",
+        **dates("noted_on", TODAY),
+    }
     client.force_login(personas["teacher_a"])
     assert client.post(url, update).status_code == 302
     assert action.updates.get().text == update["text"]  # Welsh, as typed

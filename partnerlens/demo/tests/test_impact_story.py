@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from partnerlens.actions.models import Action, ActionUpdate, Activity, Benefit, EvidenceItem
 from partnerlens.demo import impact_story
@@ -80,3 +81,25 @@ def test_the_governors_summary_shows_the_demo(tandridge, client):
 def test_without_the_tandridge_partnership_the_step_skips(db):
     assert "skipped" in build_impact_demo()
     assert DemoStep.has_run(impact_story.IMPACT_BUILT)
+
+
+def test_the_welsh_demo_reads_welsh_in_the_plan_evidence_activities_and_benefits(tandridge, client):
+    partnership, _said = tandridge
+    actions = Action.objects.filter(partnership=partnership)
+    assert not actions.filter(title_cy="").exists()
+    assert not Activity.objects.filter(partnership=partnership, title_cy="").exists()
+    assert not EvidenceItem.objects.filter(partnership=partnership, title_cy="").exists()
+    assert not Benefit.objects.filter(partnership=partnership, description_cy="").exists()
+    # The impact finding's name, snapshotted in both languages (the measure's Welsh name).
+    from_impact = actions.get(source_kind="impact")
+    assert from_impact.source_label_cy and from_impact.source_label_cy != from_impact.source_label
+    client.force_login(demo_lead())
+    with translation.override("cy"):
+        plan = reverse("actions:plan", args=[partnership.pk])
+        benefits = reverse("actions:benefits", args=[partnership.pk])
+    html = client.get(plan).text
+    assert "Rhannu’r dull o gymedroli darllen â phob tîm Blwyddyn 6" in html
+    assert "Share the reading moderation approach" not in html
+    assert (
+        "Daeth cymedroli darllen ar y cyd yn lle tri chwrs ar wahân." in client.get(benefits).text
+    )

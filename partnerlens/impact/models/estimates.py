@@ -1,8 +1,9 @@
 """Comparison families, registrations and estimates of impact.
 
 - ``Registration``: a partnership's question, measure, schools and start year, frozen when it
-  is registered (the model refuses a change, and so does the database: a trigger, migration
-  ``0002_registration_lock``).
+  is registered, its question in English and Welsh (the model refuses a change, and so does
+  the database: a trigger, migrations ``0003_registration_lock`` and
+  ``0005_registration_lock_welsh``).
 - ``ComparisonGroup``: the families chosen for one partnership's schools on one measure, with
   the inputs and their years (``FamilySchool`` and ``FamilyMember`` rows hold each school's
   covariates and each member's distance), so the choice can be checked and repeated.
@@ -33,6 +34,7 @@ __all__ = [
 LOCKED_FIELDS = (
     "partnership_id",
     "question",
+    "question_cy",
     "measure",
     "start_year",
     "schools",
@@ -52,7 +54,8 @@ class Registration(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="impact_registrations"
     )
-    question = models.TextField(help_text="As typed, in English or Welsh")
+    question = models.TextField(help_text="As typed, in English")
+    question_cy = models.TextField(blank=True, help_text="As typed, in Welsh (blank: none)")
     measure = models.CharField(max_length=60)
     start_year = models.PositiveSmallIntegerField(help_text="First academic year, e.g. 2018")
     schools = models.JSONField(help_text="Organisation ids, sorted")

@@ -18,15 +18,18 @@ OWN_PREFIX = "own."
 
 
 class OwnMeasure(models.Model):
-    """A measure a partnership defines: its name (typed in English or Welsh), unit, direction."""
+    """A measure a partnership defines: its name and unit (as typed, in English and, in
+    ``<field>_cy``, Welsh: core.bilingual), its direction."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="own_measures"
     )
     name = models.CharField(_("name"), max_length=120)
+    name_cy = models.CharField(_("name in Welsh"), max_length=120, blank=True)
     unit = models.CharField(
         _("unit"), max_length=40, blank=True, help_text=_("For example: %, score, days")
     )
+    unit_cy = models.CharField(_("unit in Welsh"), max_length=40, blank=True)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,11 +1,13 @@
 """The summary's figures equal the records they come from; a hidden estimate stays hidden;
-only the partnership's leaders and governors see it; the PDF reads in English and Welsh."""
+only the partnership's leaders and governors see it; the PDF reads in English and Welsh; the
+five tables of counts (one partial) keep their captions, headings and rows."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -163,3 +165,73 @@ def test_the_page_costs_the_same_queries_however_many_records_it_adds_up(client,
         response = client.get(url)
     assert "8 activities" in response.content.decode()
     assert len(after) == len(before)
+
+
+class Tables(HTMLParser):
+    """Each table on the page by id: its caption and its rows of cell texts (header first)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, dict] = {}
+        self.table: dict | None = None
+        self.cell: list[str] | None = None
+        self.in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.table = self.tables.setdefault(dict(attrs)["id"], {"caption": "", "rows": []})
+        elif self.table is not None and tag == "tr":
+            self.table["rows"].append([])
+        elif self.table is not None and tag in ("th", "td"):
+            self.cell = []
+        self.in_caption = self.in_caption or tag == "caption"
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.table = None
+        elif tag in ("th", "td") and self.cell is not None:
+            self.table["rows"][-1].append("".join(self.cell).strip())
+            self.cell = None
+        elif tag == "caption":
+            self.in_caption = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.in_caption and self.table is not None:
+            self.table["caption"] += data.strip()
+
+
+def tables_of(html: str) -> dict[str, dict]:
+    parser = Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def test_the_five_tables_of_counts_have_their_captions_headings_and_rows(client, summary_world):
+    client.force_login(summary_world["governor"])
+    with translation.override("en"):
+        tables = tables_of(client.get(reverse("summary:page", args=[summary_world["a"].pk])).text)
+    assert list(tables) == [
+        "by-kind", "by-school", "actions-by-status", "triggers-by-tier", "benefits-by-category",
+    ]  # fmt: skip
+    assert tables["by-kind"]["caption"] == "By kind of activity"
+    assert tables["by-kind"]["rows"] == [
+        ["Kind", "Activities", "People-hours", "Cost (£)"],
+        ["Meeting", "1", "7.5", "0.50"],
+        ["Shared training (CPD)", "2", "15", "190.00"],
+    ]
+    school_rows = tables["by-school"]["rows"]
+    assert school_rows[-1] == ["No school named (the partnership as a whole)", "1", "7.5", "0.50"]
+    assert tables["actions-by-status"]["rows"][0] == ["Status", "Actions"]
+    assert [row[1] for row in tables["actions-by-status"]["rows"][1:]] == ["1", "1", "1", "0"]
+    assert tables["triggers-by-tier"]["rows"][1][1:] == ["1", "0", "0"]  # intensive first
+    benefits = tables["benefits-by-category"]["rows"]
+    assert benefits[0] == ["Benefit", "Expected", "Realised"]
+    assert len(benefits) == 1 + 2  # only the kinds with something recorded
+
+    with translation.override("cy"):
+        url = reverse("summary:page", args=[summary_world["a"].pk])
+    welsh = tables_of(client.get(url).text)
+    assert welsh["by-kind"]["caption"] == "Yn ôl y math o weithgaredd"
+    assert welsh["by-school"]["rows"][-1][0] == "Dim ysgol wedi’i henwi (y bartneriaeth gyfan)"
