@@ -46,6 +46,7 @@ from partnerlens.insights.dashboard import codec
 from partnerlens.insights.data import load_cycle
 from partnerlens.insights.loaders.rows import source_of
 from partnerlens.insights.models import InsightSettings, Release, ReleaseReason
+from partnerlens.insights.signals import release_made
 
 LANGUAGES = ("en", "cy")
 LEVELS = ("theme", "dimension", "framework")
@@ -248,6 +249,7 @@ def make_release(cycle: Cycle, *, reason: str, actor=None, force: bool = False) 
             number=release.number,
             reason=reason,
         )
+        release_made.send(sender=Release, release=release, cycle=cycle)
     return Outcome(MADE, release, changed.total_changed)
 
 

@@ -1,9 +1,9 @@
 """Evaluate right after new figures arrive: an import of outcome data, or a release.
 
-Both already write an audit entry (``data_imported`` by ``import_data``, ``insights.released``
-by ``make_release``), so triggers listens for those entries instead of reaching into the
-apps below it. The evaluations are asked for once the import or release commits; a dry run
-(rolled back) asks for none.
+The directory's import runner sends ``data_imported`` and insights' ``make_release`` sends
+``release_made`` (both inside their transactions), so triggers hears of them without
+reaching into the apps below it. The evaluations are asked for once the import or release
+commits; a dry run (rolled back) asks for none.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ import logging
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_save
 
-from partnerlens.audit import verbs
-from partnerlens.audit.models import AuditEvent
+from partnerlens.directory.signals import data_imported
+from partnerlens.insights.signals import release_made
 from partnerlens.triggers import evaluation as engine
 
 logger = logging.getLogger(__name__)
@@ -34,14 +33,14 @@ def _ask(kinds, only=None) -> None:
         ensure_scheduled()  # restarts the daily chain if it has died (e.g. a lost queue)
 
 
-def on_audit_event(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
-    if not created:
-        return
-    if instance.verb == verbs.DATA_IMPORTED:
-        transaction.on_commit(partial(_ask, None), robust=True)
-    elif instance.verb == verbs.INSIGHTS_RELEASED and instance.partnership_id:
-        transaction.on_commit(partial(_ask, THEME_KINDS, instance.partnership_id), robust=True)
+def on_import(sender, **kwargs) -> None:
+    transaction.on_commit(partial(_ask, None), robust=True)
+
+
+def on_release(sender, release, cycle, **kwargs) -> None:
+    transaction.on_commit(partial(_ask, THEME_KINDS, cycle.partnership_id), robust=True)
 
 
 def connect() -> None:
-    post_save.connect(on_audit_event, sender=AuditEvent, dispatch_uid="triggers.on_audit_event")
+    data_imported.connect(on_import, dispatch_uid="triggers.on_import")
+    release_made.connect(on_release, dispatch_uid="triggers.on_release")

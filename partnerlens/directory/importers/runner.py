@@ -31,6 +31,7 @@ from partnerlens.directory.importers.base import (
 from partnerlens.directory.importers.reading import UnreadableFile, read_table
 from partnerlens.directory.importers.registry import describe_known, recognise
 from partnerlens.directory.models import EstablishmentLink, Organisation, Partnership
+from partnerlens.directory.signals import data_imported
 
 PROGRESS_FROM_ROWS = 2000
 
@@ -235,6 +236,7 @@ def import_file(
                 unchanged=report.counts["unchanged"],
                 rejected=len(report.rejections),
             )
+            data_imported.send(sender=fmt.__class__, format=fmt.name, counts=dict(report.counts))
             if dry_run:
                 transaction.set_rollback(True)
     except DatabaseError as error:
