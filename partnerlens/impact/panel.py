@@ -261,20 +261,25 @@ def available_measures(partnership) -> list[tuple[str, int]]:
     return published + [(m.code, m.n) for m in own]
 
 
-def own_measure_names(partnership) -> dict[str, str]:
+class OwnMeasureNames(dict):
+    """The partnership's own measures' names by code, in the active language, and in
+    ``english`` the English names shown for want of Welsh (for the template filters
+    ``english_within`` and ``english_in_svg``, which mark them only on a Welsh page)."""
+
+    def __init__(self, names: dict[str, str], english: set[str]):
+        super().__init__(names)
+        self.english = english
+
+
+def own_measure_names(partnership) -> OwnMeasureNames:
     """The partnership's own measures' names by code, for ``estimate_codes.measure_name``:
-    in the active language (the Welsh where written, else the English), as plain text.
-    Pages mark the English ones on a Welsh page with ``own_measure_fallbacks``."""
-    return {
-        m.code: bilingual.localised(m, "name")
-        for m in OwnMeasure.objects.filter(partnership=partnership)
-    }
-
-
-def own_measure_fallbacks(partnership) -> set[str]:
-    """The English names a Welsh reader is shown for want of Welsh, for the template
-    filters ``english_within`` and ``english_in_svg`` (which mark only on a Welsh page)."""
-    return bilingual.english_fallbacks(OwnMeasure.objects.filter(partnership=partnership), "name")
+    in the active language (the Welsh where written, else the English), as plain text, with
+    the English fallbacks beside them. One query."""
+    measures = list(OwnMeasure.objects.filter(partnership=partnership))
+    return OwnMeasureNames(
+        {m.code: bilingual.localised(m, "name") for m in measures},
+        bilingual.english_fallbacks(measures, "name"),
+    )
 
 
 def measure_choices(partnership, own: dict[str, str]) -> list[tuple[str, str]]:

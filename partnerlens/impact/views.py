@@ -66,7 +66,7 @@ def home(request, pk):
         "registrations": registrations,
         "estimates": estimates,
         "groups": groups,
-        "english": panels.own_measure_fallbacks(partnership),
+        "english": own.english,
     }
     return render(request, "impact/home.html", context)
 
@@ -93,13 +93,12 @@ def registration_create(request, pk):
 def registration_detail(request, pk, registration_pk):
     access = get_partnership_for_impact(request.user, pk)
     registration = get_registration(access, registration_pk)
+    own = panels.own_measure_names(access.partnership)
     context = {
         "partnership": access.partnership,
         "registration": registration,
-        "measure_name": measure_name(
-            registration.measure, panels.own_measure_names(access.partnership)
-        ),
-        "english": panels.own_measure_fallbacks(access.partnership),
+        "measure_name": measure_name(registration.measure, own),
+        "english": own.english,
         "schools": Organisation.objects.filter(pk__in=registration.schools).order_by("name"),
         "estimates": registration.estimates.select_related("job"),
         "can_run": can_run(access),
@@ -149,7 +148,7 @@ def estimate_detail(request, pk, estimate_pk):
         "job": job,
         "can_run": can_run(access),
         "measure_name": measure_name(estimate.measure, own),
-        "english": panels.own_measure_fallbacks(access.partnership),
+        "english": own.english,
         "report": describe(estimate),
         "chart": charts.event_study(estimate.result.get("event_study", [])),
     }
@@ -173,11 +172,12 @@ def estimate_run(request, pk, estimate_pk):
 def family_detail(request, pk, group_pk):
     access = get_partnership_for_impact(request.user, pk)
     group = get_group(access, group_pk)
+    own = panels.own_measure_names(access.partnership)
     context = {
         "partnership": access.partnership,
         "group": group,
-        "measure_name": measure_name(group.measure, panels.own_measure_names(access.partnership)),
-        "english": panels.own_measure_fallbacks(access.partnership),
+        "measure_name": measure_name(group.measure, own),
+        "english": own.english,
         **family_tables(group),
     }
     return render(request, "impact/family_detail.html", context)

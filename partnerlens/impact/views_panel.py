@@ -49,7 +49,7 @@ def panel(request, pk):
         "partnership": partnership,
         "form": form,
         "measure_name": measure_name(chosen, own) if table else "",
-        "english": panels.own_measure_fallbacks(partnership),
+        "english": own.english,
         "table": table,
         "can_run": can_run(access),
     }

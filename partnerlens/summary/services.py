@@ -23,7 +23,7 @@ from partnerlens.actions.services.records import activity_totals
 from partnerlens.directory.models import Organisation
 from partnerlens.impact.estimate_codes import measure_name
 from partnerlens.impact.models import Estimate
-from partnerlens.impact.panel import own_measure_fallbacks, own_measure_names
+from partnerlens.impact.panel import OwnMeasureNames, own_measure_names
 from partnerlens.impact.presenting import describe
 from partnerlens.triggers.models import Status as TriggerStatus
 from partnerlens.triggers.models import Tier, Trigger
@@ -90,10 +90,9 @@ def _time_and_money(activities) -> tuple[list[dict], list[dict]]:
     return by_kind, by_school
 
 
-def latest_estimates(partnership) -> list[dict]:
+def latest_estimates(partnership, own: OwnMeasureNames) -> list[dict]:
     """For each measure, the latest finished estimate (newest first by when it was asked
-    for), described as its page describes it."""
-    own = own_measure_names(partnership)
+    for), described as its page describes it; ``own``: the own measures' names."""
     seen, rows = set(), []
     for estimate in Estimate.objects.filter(partnership=partnership, status__in=FINISHED):
         if estimate.measure in seen:
@@ -177,6 +176,7 @@ def build_summary(partnership, on=None) -> Summary:
     actions, actions_total, actions_overdue = _actions(partnership, on)
     triggers, triggers_total = _triggers(partnership, on)
     benefits, benefits_total = _benefits(partnership)
+    own = own_measure_names(partnership)
     for rows, keys in (
         (by_kind, MONEY),
         (by_school, MONEY),
@@ -191,8 +191,8 @@ def build_summary(partnership, on=None) -> Summary:
         totals=activity_totals(activities),
         by_kind=by_kind,
         by_school=by_school,
-        outcomes=latest_estimates(partnership),
-        english_names=own_measure_fallbacks(partnership),
+        outcomes=latest_estimates(partnership, own),
+        english_names=own.english,
         actions=actions,
         actions_total=actions_total,
         actions_overdue=actions_overdue,
