@@ -125,6 +125,10 @@ register(
         "skipped.no_location": _("no location recorded"),
         "skipped.no_phase": _("phase not known"),
         "skipped.offer_where_in_need": _("offers %(area)s but has a significant need in it"),
+        "skipped.focus_not_in_pool": _(
+            "one of the schools this scenario is for, but no longer a member or outside the "
+            "local authority or region chosen"
+        ),
         # Pins a run cannot honour (loaders and engine.matching).
         "pin.out_of_pool": _(
             "The pin of %(support)s supporting %(need)s (%(area)s) cannot be used: %(missing)s "

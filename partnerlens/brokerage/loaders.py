@@ -269,8 +269,11 @@ def build_instance(scenario: Scenario) -> Loaded:
             partnership=partnership, organisation_id__in=kept, area__in=areas
         )
     }
+    # A scenario for chosen schools matches only their needs; every school may still support.
+    needing = kept & set(scenario.focus) if scenario.focus else kept
+    _skip_absent_focus(scenario, kept, loaded)
     for (org, area), assessment in sorted(assessments.items()):
-        if assessment.need_level > 0 and (org, area) not in met:
+        if org in needing and assessment.need_level > 0 and (org, area) not in met:
             loaded.needs.append(Need(school_key(org), area, assessment.need_level))
 
     for org, offer in sorted(offers.items()):
@@ -338,6 +341,19 @@ def build_instance(scenario: Scenario) -> Loaded:
         pins=tuple(pins),
     )
     return loaded
+
+
+def _skip_absent_focus(scenario: Scenario, kept: set[int], loaded: Loaded) -> None:
+    """Name the focus schools that are not in this run's pool: they left the partnership, or
+    the scenario's LA or region leaves them out (those without a location or phase are
+    already named)."""
+    named = {item["school"] for item in loaded.skipped}
+    absent = [org for org in scenario.focus if org not in kept]
+    for organisation in Organisation.objects.filter(pk__in=absent).order_by("name", "pk"):
+        if organisation.name not in named:
+            loaded.skipped.append(
+                {"school": organisation.name, "code": "skipped.focus_not_in_pool", "params": {}}
+            )
 
 
 def _with_total(school: School, busy: int) -> School:

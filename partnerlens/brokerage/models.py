@@ -198,6 +198,11 @@ class Scenario(models.Model):
     max_km = models.FloatField(default=25.0, validators=[MinValueValidator(0.1)])
     la_name = models.CharField(max_length=120, blank=True, verbose_name="Local authority")
     region = models.CharField(max_length=80, blank=True)
+    # A scenario for chosen schools (the network's isolated schools, say) matches only their
+    # needs, while any school of the partnership may support them.
+    focus = models.JSONField(
+        default=list, blank=True, help_text="Organisation ids of the schools it is for; empty: all"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -216,6 +221,12 @@ class Scenario(models.Model):
     @property
     def area_labels(self) -> list[str]:
         return [area_label(area) for area in self.area_ids()]
+
+    def focus_schools(self) -> list[Organisation]:
+        """The schools the scenario is for, by name; none when it is for every school."""
+        if not self.focus:
+            return []
+        return list(Organisation.objects.filter(pk__in=self.focus).order_by("name", "pk"))
 
     def latest_run(self) -> ScenarioRun | None:
         return self.runs.order_by("-run_at", "-id").first()

@@ -288,6 +288,7 @@ def scenario_detail(request, pk, scenario_pk):
         "unmet": shown_unmet,
         "unmet_total": len(unmet),
         "area_labels": [area_label(area) for area in areas],
+        "focus_schools": scenario.focus_schools(),
         "outcome_age": freshness.age_for_partnership(partnership, areas),
         "plot": _plot(proposals, unmet),
         "pins": scenario.pins.select_related("need_school", "support_school"),

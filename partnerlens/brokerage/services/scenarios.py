@@ -34,7 +34,7 @@ from partnerlens.brokerage.models import (
 )
 from partnerlens.core import jobs
 from partnerlens.core.messages import Message
-from partnerlens.directory.models import Partnership
+from partnerlens.directory.models import Organisation, Partnership
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,11 @@ def create_scenario(
     la_name: str = "",
     region: str = "",
     actor,
+    focus: Sequence[int] = (),
 ) -> Scenario:
+    """A scenario of ``partnership``. ``focus``: the ids of the current member schools it is
+    for (only their needs are matched; any school of the partnership may support them);
+    empty: every school."""
     allowed = partnership_areas(partnership)
     outside = [a for a in areas if a not in allowed]
     if outside:
@@ -56,6 +60,7 @@ def create_scenario(
         raise BrokerageError(_("Not areas of this partnership: %s") % named)
     if max_km <= 0:
         raise BrokerageError(_("The distance limit must be above 0 km."))
+    focus = _checked_focus(partnership, focus)
     with transaction.atomic():
         scenario = Scenario.objects.create(
             partnership=partnership,
@@ -64,10 +69,40 @@ def create_scenario(
             max_km=max_km,
             la_name=la_name,
             region=region,
+            focus=focus,
             created_by=actor,
         )
-        record(actor, verbs.BROKERAGE_SCENARIO_CREATED, scenario, partnership_id=partnership.pk)
+        record(
+            actor,
+            verbs.BROKERAGE_SCENARIO_CREATED,
+            scenario,
+            partnership_id=partnership.pk,
+            focus=focus,
+        )
     return scenario
+
+
+def _checked_focus(partnership: Partnership, focus: Sequence[int]) -> list[int]:
+    """The focus as sorted distinct ids, or BrokerageError naming what is not a current
+    member school (by name where the organisation exists, else by its number)."""
+    try:
+        wanted = sorted({int(org) for org in focus})
+    except (TypeError, ValueError):
+        raise BrokerageError(
+            _("The schools a scenario is for must be given by their ids.")
+        ) from None
+    members = set(
+        loaders.member_schools(partnership).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    strangers = [org for org in wanted if org not in members]
+    if strangers:
+        names = dict(Organisation.objects.filter(pk__in=strangers).values_list("pk", "name"))
+        named = ", ".join(names.get(org, str(org)) for org in strangers)
+        raise BrokerageError(
+            _("A scenario can be only for current member schools of this partnership; not: %s")
+            % named
+        )
+    return wanted
 
 
 def _named(problem, loaded: loaders.Loaded) -> Message:
@@ -102,6 +137,7 @@ def run_scenario(scenario: Scenario, *, actor) -> ScenarioRun:
                 "schools": len(loaded.schools),
                 "needs": len(loaded.needs),
                 "offers": len(loaded.offers),
+                "focus": list(scenario.focus),
             },
             totals=asdict(result.totals),
             skipped=loaded.skipped,
