@@ -19,7 +19,7 @@ from partnerlens.core.forms import (
 )
 from partnerlens.directory.models import Membership, Organisation, Partnership, Role
 from partnerlens.enquiries.invitee_files import MAX_FILE_BYTES
-from partnerlens.enquiries.models import AnonymityMode
+from partnerlens.enquiries.models import AnonymityMode, RelationshipsAsked
 from partnerlens.frameworks.models import FrameworkVersion
 
 
@@ -81,6 +81,21 @@ class CycleForm(CycleTextsForm):
         queryset=Organisation.objects.none(),
         widget=GovukCheckboxes,
     )
+    relationships_asked = forms.ChoiceField(
+        label=gettext_lazy("Which partners do relationship questions ask about?"),
+        choices=RelationshipsAsked.choices,
+        initial=RelationshipsAsked.ALL,
+        required=False,  # not sent: every partner, as before the choice existed
+        widget=GovukRadios,
+        help_text=gettext_lazy(
+            "For a re-survey, ask each person only about partners whose tie with their "
+            "organisation is new or has changed since the partnership’s last published "
+            "cycle: a partner who has joined since, support between the two that has started "
+            "or ended since, or a pair whose level those results did not show. The others "
+            "keep the level shown then. If no cycle has been published yet, everyone is asked "
+            "about every partner. This matters only when the framework asks about each partner."
+        ),
+    )
 
     def __init__(self, partnership: Partnership, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +113,9 @@ class CycleForm(CycleTextsForm):
             .filter(partnership=partnership)
             .values("organisation_id")
         )
+
+    def clean_relationships_asked(self) -> str:
+        return self.cleaned_data.get("relationships_asked") or RelationshipsAsked.ALL
 
     def clean(self):
         data = super().clean()

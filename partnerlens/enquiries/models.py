@@ -37,6 +37,13 @@ class AnonymityMode(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous: no link between a person and their response")
 
 
+class RelationshipsAsked(models.TextChoices):
+    """Which partners a relationship question asks each person about."""
+
+    ALL = "all", _("Every partner")
+    CHANGED = "changed", _("Only partners whose tie is new or has changed")
+
+
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     WELSH = "cy", _("Welsh")
@@ -72,6 +79,11 @@ class Cycle(models.Model):
         max_length=12, choices=AnonymityMode.choices, default=AnonymityMode.CONFIDENTIAL
     )
     audience_roles = models.JSONField(default=list, blank=True, help_text="Role codes asked")
+    # A re-survey may ask only about ties that are new or changed since the partnership's
+    # previous published cycle (``enquiries.partners``); the others keep their released level.
+    relationships_asked = models.CharField(
+        max_length=10, choices=RelationshipsAsked.choices, default=RelationshipsAsked.ALL
+    )
     audience_organisations = models.ManyToManyField(Organisation, blank=True, related_name="+")
     open_link_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(

@@ -17,7 +17,13 @@ from partnerlens.enquiries.answer_forms import ThemeAnswers
 from partnerlens.enquiries.emails import respond_url
 from partnerlens.enquiries.errors import EnquiryError, LinkError
 from partnerlens.enquiries.forms import PublicStartForm, ResumeLinkEmailForm
-from partnerlens.enquiries.responding import gaps_in, partners_for, stored_answers, themes_for
+from partnerlens.enquiries.responding import (
+    AskedPartners,
+    asked_partners,
+    gaps_in,
+    stored_answers,
+    themes_for,
+)
 from partnerlens.enquiries.services import responses, resume_links
 from partnerlens.enquiries.summaries import review_rows
 from partnerlens.frameworks.models import QuestionKind
@@ -97,7 +103,8 @@ def theme(request, token: str, number: int):
         raise Http404("No such theme")
     current, questions = themes[number - 1]
     asks_partners = any(q.kind == QuestionKind.RELATIONSHIP for q in questions)
-    partners = partners_for(response) if asks_partners else []
+    asked = asked_partners(response) if asks_partners else AskedPartners([])
+    partners = asked.partners
     posting = request.method == "POST"
     # A POST shows the posted answers, never the stored ones: read those only to redraw.
     stored = {} if posting else stored_answers(response)
@@ -127,6 +134,7 @@ def theme(request, token: str, number: int):
         "total": len(themes),
         "form": form,
         "blocks": form.blocks(),
+        "only_changed_ties": asked.narrowed,
         "error_summary": form.error_summary(),
         "saved_others": bool(form.errors and form.values) and not form.only_evidence_missing,
         "evidence_only": form.only_evidence_missing,

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerlens.core.bilingual import marked
 from partnerlens.directory.models import Membership, Organisation
-from partnerlens.enquiries.models import Answer, Response
+from partnerlens.enquiries.models import Answer, RelationshipsAsked, Response
+from partnerlens.enquiries.partners import changed_partners
 from partnerlens.frameworks.models import Question, QuestionKind, Theme
 from partnerlens.frameworks.structure import structure
 
@@ -106,8 +107,19 @@ def themes_for(response: Response) -> list[tuple[Theme, list[Question]]]:
     return result
 
 
-def partners_for(response: Response) -> list[Organisation]:
-    """The other current member organisations a relationship question asks about."""
+@dataclass(frozen=True)
+class AskedPartners:
+    """The partners a relationship question asks about, and whether a re-survey narrowed
+    them to those whose tie is new or has changed (the page then says so)."""
+
+    partners: list[Organisation]
+    narrowed: bool = False
+
+
+def asked_partners(response: Response) -> AskedPartners:
+    """The other current member organisations a relationship question asks about: all of
+    them, or in a cycle that asks only about new or changed ties, those the registered
+    rule names (``enquiries.partners``; every partner when it cannot tell)."""
     memberships = (
         Membership.objects.current()
         .filter(partnership=response.cycle.partnership)
@@ -115,7 +127,25 @@ def partners_for(response: Response) -> list[Organisation]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    return [m.organisation for m in memberships]
+    partners = [m.organisation for m in memberships]
+    if response.cycle.relationships_asked != RelationshipsAsked.CHANGED:
+        return AskedPartners(partners)
+    ids = tuple(p.pk for p in partners)
+    # Kept on the response for the request: "Check your answers" and a saved page each ask
+    # more than once, and the rule costs queries.
+    memo = getattr(response, "_changed_partners", None)
+    if memo is None or memo[0] != ids:
+        memo = (ids, changed_partners(response.cycle, response.organisation_id, ids))
+        response._changed_partners = memo
+    changed = memo[1]
+    if changed is None:
+        return AskedPartners(partners)
+    return AskedPartners([p for p in partners if p.pk in changed], narrowed=True)
+
+
+def partners_for(response: Response) -> list[Organisation]:
+    """The partners a relationship question asks this respondent about (``asked_partners``)."""
+    return asked_partners(response).partners
 
 
 def stored_answers(response: Response) -> dict[tuple[int, int | None], AnswerValue]:
@@ -137,9 +167,12 @@ class Gap:
 
 def gaps_in(response: Response) -> list[Gap]:
     answers = stored_answers(response)
-    partners = partners_for(response)
+    themes = themes_for(response)
+    # Partners are read only when a question asks about them.
+    asks_partners = any(q.kind == QuestionKind.RELATIONSHIP for _t, qs in themes for q in qs)
+    partners = partners_for(response) if asks_partners else []
     gaps = []
-    for number, (_theme, questions) in enumerate(themes_for(response), start=1):
+    for number, (_theme, questions) in enumerate(themes, start=1):
         for question in questions:
             if question.kind == QuestionKind.RELATIONSHIP:
                 given = [answers.get((question.id, p.id)) for p in partners]

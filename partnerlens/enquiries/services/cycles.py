@@ -16,7 +16,7 @@ from partnerlens.audit import verbs
 from partnerlens.audit.services import record
 from partnerlens.directory.models import Membership, Organisation, Partnership, Role
 from partnerlens.enquiries.errors import EnquiryError
-from partnerlens.enquiries.models import AnonymityMode, Cycle, CycleState
+from partnerlens.enquiries.models import AnonymityMode, Cycle, CycleState, RelationshipsAsked
 from partnerlens.enquiries.receipts import forget_receipts
 from partnerlens.enquiries.services.invitees import send_invitations
 from partnerlens.enquiries.services.reminders import reschedule_reminders
@@ -38,6 +38,7 @@ def create_cycle(
     title_cy: str = "",
     introduction: str = "",
     introduction_cy: str = "",
+    relationships_asked: str = RelationshipsAsked.ALL,
 ) -> Cycle:
     if not framework_version.is_published:
         raise EnquiryError(_("Only a published framework version can be used for a cycle."))
@@ -48,6 +49,8 @@ def create_cycle(
         raise EnquiryError(_("The closing date must be on or after the opening date."))
     if anonymity_mode not in AnonymityMode.values:
         raise EnquiryError(_("Choose named, confidential or anonymous."))
+    if relationships_asked not in RelationshipsAsked.values:
+        raise EnquiryError(_("Choose every partner, or only partners whose tie is new or changed."))
     roles = list(audience_roles or [])
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
@@ -76,6 +79,7 @@ def create_cycle(
             closes_on=closes_on,
             anonymity_mode=anonymity_mode,
             audience_roles=roles,
+            relationships_asked=relationships_asked,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         cycle.audience_organisations.set(organisations)
@@ -86,6 +90,7 @@ def create_cycle(
             partnership_id=partnership.pk,
             anonymity_mode=anonymity_mode,
             framework_version=framework_version.pk,
+            relationships_asked=relationships_asked,
         )
     return cycle
 

@@ -170,3 +170,23 @@ def test_saving_the_version_drops_its_snapshot(started):
     assert key in structure._memo and cache.get(key) is not None
     version.save()
     assert key not in structure._memo and cache.get(key) is None
+
+
+@pytest.mark.parametrize("asked", ["all", "changed"])
+def test_the_relationship_page_reads_the_partners_in_one_query(started, client, asked):
+    from partnerlens.enquiries.models import Cycle
+    from partnerlens.enquiries.partners import register_changed_partners
+
+    cycle, token, _ids, _response = started
+    Cycle.objects.filter(pk=cycle.pk).update(relationships_asked=asked)
+    address = reverse("enquiries:theme", args=[token, 3])
+    client.get(address)
+    previous = register_changed_partners(None)  # no rule: a "changed" cycle asks everyone
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+    finally:
+        register_changed_partners(previous)
+    # The link's response with its cycle, its answers, the partnership's current members.
+    # With the network's rule a "changed" cycle costs two more (network/tests/test_resurvey.py).
+    assert len(captured) == 3, [q["sql"][:80] for q in captured.captured_queries]
