@@ -248,10 +248,20 @@ class PlanFilterForm(GovukFormMixin, forms.Form):
         self.fields["owner"].empty_label = _("Anyone")
 
 
-class EvidenceForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind of evidence"), choices=EvidenceKind.choices, widget=GovukRadios
-    )
+class TextsForm(GovukFormMixin, forms.Form):
+    """A record's typed texts, each English field with its ``_cy`` beside it."""
+
+    @property
+    def pairs(self) -> list[tuple]:
+        """(English, Welsh) bound fields, for ``partials/bilingual_fields.html``."""
+        return [
+            (self[name], self[f"{name}_cy"]) for name in self.fields if f"{name}_cy" in self.fields
+        ]
+
+
+class EvidenceTextsForm(TextsForm):
+    """An evidence item's wording, English and Welsh: adding one, or changing it after."""
+
     title = text_field(
         _("Title in English"),
         required=True,
@@ -263,6 +273,24 @@ class EvidenceForm(GovukFormMixin, forms.Form):
     )
     text = text_field(_("Note or case study, in English"), rows=5)
     text_cy = text_field(_("Note or case study, in Welsh (optional)"), welsh=True, rows=5)
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        """``kind``: the item's, when changing one (adding, the form asks it)."""
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind", self.kind)
+        if kind in (EvidenceKind.NOTE, EvidenceKind.CASE_STUDY) and not data.get("text"):
+            self.add_error("text", _("Enter the note or case study"))
+        return data
+
+
+class EvidenceForm(EvidenceTextsForm):
+    kind = forms.ChoiceField(
+        label=_("Kind of evidence"), choices=EvidenceKind.choices, widget=GovukRadios
+    )
     url = forms.URLField(
         label=_("Link"),
         required=False,
@@ -278,6 +306,7 @@ class EvidenceForm(GovukFormMixin, forms.Form):
     activities = TitledChoices(
         label=_("Activities"), queryset=None, required=False, widget=GovukCheckboxes
     )
+    field_order = ("kind", *EvidenceTextsForm.base_fields)
 
     def __init__(self, *args, partnership, actions=None, action_required=False, **kwargs):
         """``actions``: those evidence may be tagged to (default: all the partnership's);
@@ -314,14 +343,14 @@ class EvidenceForm(GovukFormMixin, forms.Form):
             self.add_error("file", _("Choose the document to upload"))
         if kind == EvidenceKind.LINK and not data.get("url") and "url" not in self.errors:
             self.add_error("url", _("Enter the link’s web address"))
-        if kind in (EvidenceKind.NOTE, EvidenceKind.CASE_STUDY) and not data.get("text"):
-            self.add_error("text", _("Enter the note or case study"))
         if self.action_required and not data.get("actions") and "actions" not in self.errors:
             self.add_error("actions", _("Select the action this evidence is for"))
         return data
 
 
-class ActivityForm(GovukFormMixin, forms.Form):
+class ActivityTextsForm(TextsForm):
+    """An activity's wording, English and Welsh: recording one, or changing it after."""
+
     title = text_field(
         _("What took place, in English"),
         required=True,
@@ -334,6 +363,11 @@ class ActivityForm(GovukFormMixin, forms.Form):
         max_length=200,
         help_text=WELSH_HELP,
     )
+    notes = text_field(_("Notes in English (optional)"), rows=3)
+    notes_cy = text_field(_("Notes in Welsh (optional)"), welsh=True, rows=3)
+
+
+class ActivityForm(ActivityTextsForm):
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
     held_on = GovukDateField(label=_("Date"))
     schools = forms.ModelMultipleChoiceField(
@@ -354,8 +388,7 @@ class ActivityForm(GovukFormMixin, forms.Form):
         decimal_places=2,
         error_messages={"required": _("Enter the cost in pounds, or 0")},
     )
-    notes = text_field(_("Notes in English (optional)"), rows=3)
-    notes_cy = text_field(_("Notes in Welsh (optional)"), welsh=True, rows=3)
+    field_order = ("title", "title_cy", "kind", "held_on", "schools", "hours", "cost")
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -364,11 +397,9 @@ class ActivityForm(GovukFormMixin, forms.Form):
             self.fields[name].widget.attrs["class"] += " govuk-input--width-10"
 
 
-class BenefitForm(GovukFormMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Benefit"), choices=BenefitCategory.choices)
-    state = forms.ChoiceField(
-        label=_("Expected or realised"), choices=BenefitState.choices, widget=GovukRadios
-    )
+class BenefitTextsForm(TextsForm):
+    """A benefit's description, English and Welsh: recording one, or changing it after."""
+
     description = text_field(
         _("What the benefit is, in English"),
         required=True,
@@ -378,9 +409,18 @@ class BenefitForm(GovukFormMixin, forms.Form):
     description_cy = text_field(
         _("What the benefit is, in Welsh (optional)"), welsh=True, rows=4, help_text=WELSH_HELP
     )
+
+
+class BenefitForm(BenefitTextsForm):
+    category = forms.ChoiceField(label=_("Benefit"), choices=BenefitCategory.choices)
+    state = forms.ChoiceField(
+        label=_("Expected or realised"), choices=BenefitState.choices, widget=GovukRadios
+    )
     evidence = TitledChoices(
         label=_("Evidence"), queryset=None, required=False, widget=GovukCheckboxes
     )
+
+    field_order = ("category", "state")
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)

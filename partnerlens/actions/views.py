@@ -109,12 +109,15 @@ def action_detail(request, pk, action_pk):
         add_update(action, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Update added."))
         return redirect("actions:action_detail", pk=pk, action_pk=action.pk)
+    evidence = list(action.evidence.all())
     context = {
         "partnership": access.partnership,
         "action": action,
         "schools": action.schools.all(),
         "updates": action.updates.select_related("author"),
-        "evidence": action.evidence.all(),
+        "evidence": evidence,
+        # Whoever may add evidence to this action may change the wording of its evidence.
+        "changeable": {item.pk for item in evidence} if may_update else set(),
         "form": form,
         "can_manage": access.can_manage,
         "may_update": may_update,

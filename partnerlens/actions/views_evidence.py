@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partnerlens.actions.access import get_evidence_for_user, may_add_evidence
+from partnerlens.actions.access import (
+    get_evidence_for_user,
+    may_add_evidence,
+    may_change_evidence,
+)
 from partnerlens.actions.forms import EvidenceForm, theme_choices
 from partnerlens.actions.models import Action, EvidenceItem
 from partnerlens.actions.services.evidence import EvidenceError, add_evidence
@@ -45,10 +49,10 @@ def evidence_list(request, pk):
     context = {
         "partnership": partnership,
         "items": _tag_filter(items, request.GET),
+        "changeable": {item.pk for item in items if may_change_evidence(access, item)},
         "themes": dict(theme_choices(partnership)),
         "filtered": any(request.GET.get(n) for n in ("theme", "action", "activity")),
         "may_add": may_add_evidence(access),
-        "can_manage": access.can_manage,
     }
     return render(request, "actions/evidence_list.html", context)
 

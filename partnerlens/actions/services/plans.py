@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from partnerlens.actions.models import Action, ActionUpdate
+from partnerlens.actions.services.wording import apply_changes
 from partnerlens.audit import verbs
 from partnerlens.audit.services import record
 from partnerlens.enquiries.models import Language
@@ -60,14 +61,8 @@ def create_action(partnership, *, actor, schools=(), finding=None, **fields) -> 
 
 def change_action(action: Action, *, actor, schools=None, **fields) -> list[str]:
     """Change an action; the names of the fields that changed (none: nothing written)."""
-    changed = [
-        name for name in EDITABLE if name in fields and getattr(action, name) != fields[name]
-    ]
     with transaction.atomic():
-        for name in changed:
-            setattr(action, name, fields[name])
-        if changed:
-            action.save(update_fields=[*changed, "updated_at"])
+        changed = apply_changes(action, EDITABLE, fields, also=["updated_at"])
         if schools is not None:
             wanted = {s.pk for s in schools}
             if wanted != set(action.schools.values_list("pk", flat=True)):
