@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "partnerlens.impact",
     "partnerlens.actions",
     "partnerlens.triggers",
+    "partnerlens.network",
     "partnerlens.summary",
     "partnerlens.api",
     "partnerlens.privacy",

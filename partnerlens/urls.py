@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("impact/", include("partnerlens.impact.urls")),
     path("actions/", include("partnerlens.actions.urls")),
     path("triggers/", include("partnerlens.triggers.urls")),
+    path("network/", include("partnerlens.network.urls")),
     path("summary/", include("partnerlens.summary.urls")),
     path("", include("partnerlens.api.urls")),  # the lead's API token pages
     path("privacy/", include("partnerlens.privacy.urls")),

@@ -84,13 +84,19 @@ ACTION_CREATED = "action.created"
 ACTION_CHANGED = "action.changed"  # detail: the fields changed, by name
 ACTION_UPDATE_ADDED = "action.update_added"
 EVIDENCE_ADDED = "evidence.added"  # detail: kind, and a file's type and size
+EVIDENCE_CHANGED = "evidence.changed"  # its wording in either language; detail: the fields
 ACTIVITY_RECORDED = "activity.recorded"
+ACTIVITY_CHANGED = "activity.changed"  # its wording in either language; detail: the fields
 BENEFIT_RECORDED = "benefit.recorded"
+BENEFIT_CHANGED = "benefit.changed"  # its wording in either language; detail: the fields
 
 # triggers (early-warning indicators and the triggers they raise)
 TRIGGERS_INDICATOR_SAVED = "triggers.indicator_saved"
 TRIGGERS_RAISED = "triggers.raised"
 TRIGGERS_STATUS_CHANGED = "triggers.status_changed"
+
+# network (who works with whom)
+NETWORK_REQUESTED = "network.requested"  # a fresh snapshot asked for; detail: the day, if one
 
 # api (names of events, not secrets: hence the noqa for bandit's password rule, S105)
 API_TOKEN_CREATED = "api.token_created"  # noqa: S105

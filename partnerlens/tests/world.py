@@ -47,6 +47,7 @@ from partnerlens.frameworks.services.versions import flex_framework, publish_ver
 from partnerlens.impact import own_measures
 from partnerlens.impact.tests import world_estimates as impact_world
 from partnerlens.insights.tests.helpers import fill_cycle, make_results_framework
+from partnerlens.network.services import compute_snapshot
 from partnerlens.triggers.tests import world as triggers_world
 
 # The personas, in the order of the columns of test_personas.EXPECTED.
@@ -72,7 +73,9 @@ def _user(username: str, **flags):
     )
 
 
-def _school(name: str, km_east: int, urn: int) -> Organisation:
+def _school(
+    name: str, km_east: int, urn: int, la_code: str = "358", la_name: str = "Trafford"
+) -> Organisation:
     return Organisation.objects.create(
         kind=OrganisationKind.SCHOOL,
         name=name,
@@ -82,7 +85,8 @@ def _school(name: str, km_east: int, urn: int) -> Organisation:
         northing=300_000,
         pupils=300,
         fsm_pct=20.0,
-        la_name="Trafford",
+        la_code=la_code,  # A's and B's in different areas: neither network holds the other's
+        la_name=la_name,
     )
 
 
@@ -205,7 +209,7 @@ def build() -> dict:
             [("Ash Primary", 0), ("Birch Primary", 2), ("Cedar Primary", 1), ("Damson Primary", 5)]
         )
     ]
-    south = _school("Southside Academy", 40, 910_101)
+    south = _school("Southside Academy", 40, 910_101, la_code="356", la_name="Stockport")
     lead = people["lead"]
     a = _partnership(
         "Northside Cluster",
@@ -258,6 +262,7 @@ def build() -> dict:
         **impact_world.build(a, lead, schools),
         **_triggers(a, lead, schools),
         **actions_world.build(a, lead, people["member"], schools),
+        **_network(a, b),
     }
 
 
@@ -275,3 +280,8 @@ def _triggers(a: Partnership, lead, schools) -> dict:
     """A's early-warning indicators and a trigger at Ash Primary (triggers' pages)."""
     with LOCMEM:
         return triggers_world.build(a, lead, schools)
+
+
+def _network(a: Partnership, b: Partnership) -> dict:
+    """Both partnerships' networks as they stand, after everything above (network's pages)."""
+    return {"network": compute_snapshot(a), "b_network": compute_snapshot(b)}

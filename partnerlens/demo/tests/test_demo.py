@@ -56,8 +56,8 @@ def test_a_second_run_loads_nothing_again_and_keeps_the_users_changes(db, capsys
 
     assert "Demo data: already loaded." in second
     assert (
-        "Demo partnerships, frameworks, enquiries, brokerage, outcomes, impact: already set up "
-        "(your changes are kept)." in second
+        "Demo partnerships, frameworks, enquiries, brokerage, network, outcomes, impact: already "
+        "set up (your changes are kept)." in second
     )
     assert len(second.strip().splitlines()) == 2
     assert (Organisation.objects.count(), Membership.objects.count()) == counts

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -17,6 +18,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from partnerlens.brokerage.models import Decision, ProposedMatch, SupportRelationship
 from partnerlens.demo import stories
@@ -117,6 +119,7 @@ def test_the_demo_is_built_from_every_real_data_file(built, db):
         "Demo frameworks",
         "Demo enquiries",
         "Demo brokerage",
+        "Demo networks",
         "Demo outcome panel",
         "Demo impact on pupils",
     ]
@@ -137,8 +140,8 @@ def test_a_second_run_creates_nothing_and_says_everything_is_already_there(built
     assert built.rows_after_second == built.rows_after_first
     assert built.second.strip().splitlines() == [
         "Demo data: already loaded.",
-        "Demo partnerships, frameworks, enquiries, brokerage, outcomes, impact: already set up "
-        "(your changes are kept).",
+        "Demo partnerships, frameworks, enquiries, brokerage, network, outcomes, impact: already "
+        "set up (your changes are kept).",
     ]
 
 
@@ -410,6 +413,36 @@ def test_the_scenario_has_proposals_to_review_and_one_accepted_pair_under_way(le
     assert "First joint meeting held" in support.content.decode()
     for name in ("profile_list", "offer_list", "support_list", "areas"):
         assert client.get(reverse(f"brokerage:{name}", args=[trafford.pk])).status_code == 200
+
+
+def test_every_demo_partnership_has_its_network_a_year_ago_and_today(lead):
+    from partnerlens.network.services import snapshots_of
+
+    today = timezone.localdate()
+    for partnership in demo_and_trafford():
+        taken = [s.on for s in snapshots_of(partnership)]
+        assert taken == [today, today - timedelta(days=365)], partnership.name
+        assert partnership.network_job.status == "done"
+    trafford = Partnership.objects.get(name=TRAFFORD_NAME)
+    now = snapshots_of(trafford).first()
+    assert now.figures["members"] == 104
+    # The accepted match of the brokerage demo is a support tie today, not a year ago.
+    relationship = SupportRelationship.objects.get(partnership=trafford)
+    pair = sorted([relationship.supporter_id, relationship.supported_id])
+    supported = [t for t in now.ties if [t["a"], t["b"]] == pair]
+    assert supported and "support" in supported[0]["sources"]
+    year_ago = snapshots_of(trafford).last()
+    assert not any("support" in t["sources"] for t in year_ago.ties)
+    # An LA partnership ties its members at networking: deep ties come from the support pair
+    # and from trusts on the public register, and most members have none.
+    members = {o["id"]: o for o in now.organisations if o["member"]}
+    assert {members[pk]["isolation"] for pk in pair} == {"connected"}
+    deep = [o for o in members.values() if o["isolation"] == "connected"]
+    assert 2 < len(deep) < len(members) / 2
+    assert all(o["isolation"] == "no_deep_tie" or o in deep for o in members.values())
+    # The trust (a public GIAS group) ties its schools as collaboration.
+    trust = snapshots_of(demo_partnerships()["trust"]).first()
+    assert {t["level"] for t in trust.ties if "mat" in t["partnership_kinds"]} == {"collaboration"}
 
 
 @needs_results

@@ -34,6 +34,8 @@ def _row_scale(matrix: sparse.csr_matrix, factor: np.ndarray) -> sparse.csr_matr
 
 def structural_holes(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> StructuralHoles:
     """From ``weighted_pairs``: each unordered pair once, positive weights."""
+    if n == 0:  # scipy cannot take the row maxima of an empty matrix
+        return StructuralHoles(constraint=np.empty(0), effective_size=np.empty(0))
     rows = np.concatenate([u, v])
     cols = np.concatenate([v, u])
     vals = np.concatenate([w, w]).astype(np.float64)

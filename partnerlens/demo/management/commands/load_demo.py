@@ -3,8 +3,8 @@
 Safe to run every time. Each data file is imported once (a ``DemoStep`` records its
 checksum, and its size and modification time so that an unchanged file is not even read
 again); each later step (partnerships and people, frameworks, enquiry cycles with their
-results, brokerage) runs once and leaves its own ``DemoStep`` as a marker, so a second run
-does a handful of queries and keeps whatever the user has changed since.
+results, brokerage, networks) runs once and leaves its own ``DemoStep`` as a marker, so a
+second run does a handful of queries and keeps whatever the user has changed since.
 
 ``--migrate`` (what ``make run`` passes) first applies any migration not yet applied, in the
 same process, and skips ``migrate`` altogether when there is none: one Django start-up fewer.
@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from partnerlens.demo import builder, impact_story, outcomes
+from partnerlens.demo import builder, impact_story, network, outcomes
 from partnerlens.demo.models import DemoStep
 from partnerlens.demo.partnerships import BUILT, DEMO_EMAIL, build_partnerships, demo_partnerships
 from partnerlens.directory.importers.reading import read_table
@@ -88,7 +88,7 @@ class Command(BaseCommand):
     requires_system_checks = []
     help = (
         "Import the real data in demo/data (once) and build the demo partnerships, frameworks, "
-        "enquiry cycles and brokerage (each once)."
+        "enquiry cycles, brokerage and networks (each once)."
     )
 
     def add_arguments(self, parser):
@@ -112,6 +112,7 @@ class Command(BaseCommand):
             ("frameworks", builder.FRAMEWORKS_BUILT, self.frameworks),
             ("enquiries", builder.ENQUIRIES_BUILT, self.enquiries),
             ("brokerage", builder.BROKERAGE_BUILT, self.brokerage),
+            ("network", network.NETWORK_BUILT, self.networks),
             ("outcomes", outcomes.OUTCOMES_BUILT, self.outcome_panel),
             ("impact", impact_story.IMPACT_BUILT, self.impact),
         ]
@@ -171,6 +172,9 @@ class Command(BaseCommand):
     def brokerage(self) -> str:
         built = builder.build_brokerage_demo(DEMO_DATA)
         return f"Demo brokerage: {built.summary}; {DEMO_EMAIL} is its broker."
+
+    def networks(self) -> str:
+        return f"Demo networks: {network.build_network_demo()}."
 
     def outcome_panel(self) -> str:
         return f"Demo outcome panel: {outcomes.build_outcome_demo()}."

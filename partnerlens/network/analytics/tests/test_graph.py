@@ -138,3 +138,13 @@ def test_a_network_without_ties_has_every_organisation_isolated_and_alone():
     assert np.isnan(alone.density)
     assert alone.core_periphery.method == partnerships.TOO_SMALL
     assert partnerships.mismatched_pairs(net).shape == (0, 4)
+
+
+def test_a_network_without_organisations_has_no_measures_and_no_error():
+    net = Network.build([], Ties.build([], []))
+    u, v, w = graph.weighted_pairs(0, net.ties)
+    assert structural_holes.structural_holes(0, u, v, w).constraint.shape == (0,)
+    assert betweenness.betweenness(0, u, v).estimate.shape == (0,)
+    assert system.components(0, u, v).count == 0
+    assert organisations.measures(net, "2025-01-01").isolation.shape == (0,)
+    assert partnerships.measures(net) == []
