@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Q
 
 from partnerlens.brokerage.models import SupportRelationship
 from partnerlens.directory.models import (
@@ -33,12 +31,8 @@ from partnerlens.directory.models import (
     Partnership,
     PartnershipKind,
 )
-from partnerlens.enquiries.models import Channel, Cycle, CycleState, Response, ResponseState
-from partnerlens.frameworks.models import Question, QuestionKind
-from partnerlens.insights.analytics import maturity
-from partnerlens.insights.analytics.frames import NO_ORGANISATION
+from partnerlens.enquiries.models import Cycle, CycleState
 from partnerlens.insights.analytics.suppression import SuppressionPolicy
-from partnerlens.insights.loaders.question_stats import relationship_frame
 from partnerlens.insights.models import Release
 from partnerlens.network.analytics import graph
 from partnerlens.network.analytics.graph import (
@@ -51,6 +45,7 @@ from partnerlens.network.analytics.graph import (
     Network,
     Ties,
 )
+from partnerlens.network.released import released
 
 # What a shared membership means, by the partnership's kind (docs/methods.md): one legal body
 # under one governance works as collaboration; a single-academy trust or an "other"
@@ -178,58 +173,18 @@ def _cycle_answers(partnership: Partnership, in_scope: set[int]) -> list[_Answer
         .filter(pk__in=Release.objects.values("cycle_id"))
         .order_by("closes_on", "pk")
     )
-    if not cycles:
-        return []
-    policies: dict[int, SuppressionPolicy] = {}
-    released: dict[int, dt.date] = {}
-    for cycle_id, k, parent_k, created_at in (
-        Release.objects.filter(cycle__in=cycles)
-        .order_by("cycle_id", "number")
-        .values_list("cycle_id", "k", "parent_k", "created_at")
-    ):
-        policies[cycle_id] = SuppressionPolicy(k=k, role_k={"parent": parent_k})  # latest wins
-        released.setdefault(cycle_id, timezone.localdate(created_at))
-    # The first relationship question of a framework asks how the relationship stands now;
-    # later ones (where it should be) are not ties.
-    first: dict[int, tuple[int, str, str]] = {}
-    for version, pk, key, theme in (
-        Question.objects.filter(
-            theme__version_id__in={c.framework_version_id for c in cycles},
-            kind=QuestionKind.RELATIONSHIP,
-        )
-        .order_by("theme__order", "order", "pk")
-        .values_list("theme__version_id", "pk", "key", "theme__key")
-    ):
-        first.setdefault(version, (pk, key, theme))
-    open_links = defaultdict(
-        int,
-        Response.objects.filter(
-            cycle__in=cycles, channel=Channel.OPEN_LINK, state=ResponseState.SUBMITTED
-        )
-        .order_by()
-        .values("cycle_id")
-        .annotate(n=Count("pk"))
-        .values_list("cycle_id", "n"),
-    )
     found = []
-    for cycle in cycles:  # one query each: a partnership publishes a few cycles a year
-        question = first.get(cycle.framework_version_id)
-        if question is None:
-            continue
-        frame, _respondents = relationship_frame(
-            cycle, pd.DataFrame([question], columns=["question_id", "question_key", "theme_key"])
-        )
-        own = frame["organisation_id"].astype("int64")
-        about = frame["about_organisation_id"].astype("int64")
-        frame = frame[
-            (own != NO_ORGANISATION) & (own != about) & own.isin(in_scope) & about.isin(in_scope)
-        ]
-        policy, open_link = policies[cycle.pk], open_links[cycle.pk]
-        levels = maturity.relationship_levels(frame, policy, open_link=open_link)
+    for cycle in released(cycles):
+        frame = cycle.answers
+        if len(frame):
+            frame = frame[
+                frame["organisation_id"].astype("int64").isin(in_scope)
+                & frame["about_organisation_id"].astype("int64").isin(in_scope)
+            ]
         pooled = {
-            (int(row.organisation_a), int(row.organisation_b)): int(row.level)
-            for row in levels.itertuples(index=False)
-            if not row.suppressed
+            pair: level
+            for pair, level in cycle.shown().items()
+            if pair[0] in in_scope and pair[1] in in_scope
         }
         a = np.minimum(frame["organisation_id"], frame["about_organisation_id"]).astype("int64")
         b = np.maximum(frame["organisation_id"], frame["about_organisation_id"]).astype("int64")
@@ -237,13 +192,13 @@ def _cycle_answers(partnership: Partnership, in_scope: set[int]) -> list[_Answer
             _Answers(
                 # A cycle closed early is released before its closing date: its answers
                 # stand from whichever came first.
-                closes_on=min(cycle.closes_on, released[cycle.pk]),
+                closes_on=min(cycle.cycle.closes_on, cycle.first_released),
                 pooled=pooled,
                 # A side only where the release shows the pair (a parent among the other
                 # side's answerers raises the pair's threshold above one side's).
                 sides={
                     (own, about): level
-                    for (own, about), level in _sides(frame, policy, open_link).items()
+                    for (own, about), level in _sides(frame, cycle.policy, cycle.open_link).items()
                     if (min(own, about), max(own, about)) in pooled
                 },
                 asked_pairs=set(zip(a.tolist(), b.tolist(), strict=True)),

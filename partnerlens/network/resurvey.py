@@ -34,20 +34,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 
-import pandas as pd
 from django.core.cache import cache
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 
 from partnerlens.brokerage.models import SupportRelationship
 from partnerlens.directory.models import Membership
-from partnerlens.enquiries.models import Channel, Cycle, CycleState, Response, ResponseState
+from partnerlens.enquiries.models import Cycle, CycleState
 from partnerlens.enquiries.partners import register_changed_partners
 from partnerlens.frameworks.models import Question, QuestionKind
-from partnerlens.insights.analytics import maturity
-from partnerlens.insights.analytics.frames import NO_ORGANISATION
-from partnerlens.insights.analytics.suppression import SuppressionPolicy
-from partnerlens.insights.loaders.question_stats import relationship_frame
 from partnerlens.insights.models import Release
+from partnerlens.network.released import released
 
 # A release never changes, but a later one (or another cycle published) may replace the
 # reference; pages see that within this long.
@@ -157,44 +153,6 @@ def _compute_reference(cycle: Cycle) -> dict | None:
 
 def _released_pairs(cycles: list[Cycle]):
     """Per cycle, oldest first: the pairs (a < b) anyone answered about, and those its
-    latest release showed a level for (the first relationship question's pooled level, with
-    the release's group sizes, not counting open-link respondents towards them)."""
-    policies: dict[int, SuppressionPolicy] = {}
-    for cycle_id, k, parent_k in (
-        Release.objects.filter(cycle__in=cycles)
-        .order_by("cycle_id", "number")
-        .values_list("cycle_id", "k", "parent_k")
-    ):
-        policies[cycle_id] = SuppressionPolicy(k=k, role_k={"parent": parent_k})  # latest wins
-    first: dict[int, tuple[int, str, str]] = {}
-    for version, pk, key, theme in (
-        Question.objects.filter(
-            theme__version_id__in={c.framework_version_id for c in cycles},
-            kind=QuestionKind.RELATIONSHIP,
-        )
-        .order_by("theme__order", "order", "pk")
-        .values_list("theme__version_id", "pk", "key", "theme__key")
-    ):
-        first.setdefault(version, (pk, key, theme))
-    open_links: dict[int, int] = defaultdict(int)
-    for cycle_id in Response.objects.filter(
-        cycle__in=cycles, channel=Channel.OPEN_LINK, state=ResponseState.SUBMITTED
-    ).values_list("cycle_id", flat=True):
-        open_links[cycle_id] += 1
-    for cycle in cycles:
-        question = first[cycle.framework_version_id]
-        frame, _respondents = relationship_frame(
-            cycle, pd.DataFrame([question], columns=["question_id", "question_key", "theme_key"])
-        )
-        if len(frame):
-            own = frame["organisation_id"].astype("int64")
-            about = frame["about_organisation_id"].astype("int64")
-            frame = frame[(own != NO_ORGANISATION) & (own != about)]
-        levels = maturity.relationship_levels(
-            frame, policies[cycle.pk], open_link=open_links[cycle.pk]
-        )
-        pairs = {
-            (int(row.organisation_a), int(row.organisation_b)): not row.suppressed
-            for row in levels.itertuples(index=False)
-        }
-        yield set(pairs), {pair for pair, shown in pairs.items() if shown}
+    latest release showed a level for (``network.released``, as the loader reads them)."""
+    for cycle in released(cycles):
+        yield cycle.asked(), set(cycle.shown())
