@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from partnerlens.demo.mailbox import caught_mail
-from partnerlens.demo.synthetic import Ask, Given, Level, Person, Story, answer_sheet
+from partnerlens.demo.synthetic import Ask, Given, Level, Person, Sheet, Story, answer_sheet
 from partnerlens.directory.models import Organisation, Partnership
 from partnerlens.enquiries.invitee_files import InviteeRow
 from partnerlens.enquiries.models import AnonymityMode, Cycle, Invitee, Response
@@ -97,15 +97,18 @@ def _value(given: Given) -> AnswerValue:
     )
 
 
-def respond(token: str, person: Person, sheet: dict[int, Given], pages) -> Response:
+def respond(token: str, person: Person, sheet: Sheet, pages) -> Response:
     """One respondent's visit: follow the link, answer theme by theme, submit.
 
     ``pages``: the (theme, questions) pages for the person's role, as ``themes_for`` gives
     them, worked out once per role rather than once per person.
     """
     response = responses.start_or_resume_response(token, language=person.language)
+    by_question: dict[int, list[tuple[int, int | None]]] = {}
+    for key in sheet:
+        by_question.setdefault(key[0], []).append(key)
     for theme, questions in pages:
-        page = {(q.pk, None): _value(sheet[q.pk]) for q in questions if q.pk in sheet}
+        page = {key: _value(sheet[key]) for q in questions for key in by_question.get(q.pk, ())}
         if page:
             responses.save_theme_answers(response, theme, page, language=person.language)
     responses.submit_response(response, token=token)

@@ -14,6 +14,13 @@ Sale Primary Cluster (partnership-quality, flexed), spring then autumn 2026:
 Ynys Môn Secondary Network (self-improving-system), anonymous, many answers in Welsh:
 strong professional development, collaborative capital still emerging.
 The trust (deep-and-tight), named: tight shared structures, practice-sharing less deep.
+Trafford (collaboration-continuum), confidential: how some of its schools say they work with
+each other. Schools in one trust say collaboration or co-operation about each other; a few
+secondaries and their nearest primaries say co-ordination, but for one pair each the
+secondary says collaboration and the primary networking (ties the two sides see
+differently); every school names its nearest school outside the survey as networking; most of
+the partnership's schools nobody answers about. The views per kind of tie are
+``TRAFFORD_VIEWS``; which schools are which comes from the data (``demo.relationships``).
 """
 
 from __future__ import annotations
@@ -460,4 +467,32 @@ TRUST = Story(
         )
     },
     write_chance={"tight-balance": 0.5},
+)
+
+
+# --- Trafford: working relationships (collaboration continuum) ------------------------------
+
+# Invited per answering school (the last schools lose one or two to silence, so a few
+# schools' own views are too few to show while the pair's pooled level still shows).
+TRAFFORD_TIES_PER_SCHOOL = {"headteacher": 1, "senior_leader": 2, "middle_leader": 3}
+TRAFFORD_TIES_SILENT = {"senior_leader": 2, "middle_leader": 3}
+TRAFFORD_SECONDARIES = 3  # secondaries outside a trust, each with its two nearest primaries
+
+# One side's view of a tie on the continuum's scores (1 networking .. 4 collaboration).
+TRAFFORD_VIEWS = {
+    "same_trust": 3.7,  # collaboration, some co-operation
+    "feeder": 2.3,  # co-ordination: transition days, shared calendars
+    "secondaries": 2.0,  # the heads of secondaries meet as a group
+    "nearest": 1.4,  # networking with the nearest school outside the survey
+    "sees_more": 3.9,  # the secondary: "we collaborate"
+    "sees_less": 1.1,  # its primary: "we network"
+}
+
+TRAFFORD_TIES = Story(
+    theme_means={"relationships": 2.5, "trust": 2.4, "time": 2.0, "turf": 1.8},
+    role_lift={"headteacher": 0.3, "senior_leader": 0.2, "middle_leader": 0.0},
+    question_lift={"relationship-aim": 0.8},
+    dont_know={"middle_leader": 0.06},
+    numbers={"continuum-time-hours": {"headteacher": 9, "senior_leader": 6, "middle_leader": 3}},
+    noise_sd=0.35,
 )

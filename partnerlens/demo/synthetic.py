@@ -9,6 +9,9 @@ teacher in that cycle, plus a lift for the person's role (and for that role in t
 plus the person's own warmth, plus noise, placed on the question's own scale (an agreement
 scale runs 1-5). So the stories a demo tells (leaders more optimistic than teachers,
 governance weaker, trust improving) are visible in the figures without being painted on.
+
+A relationship question is answered once per partner the person's organisation knows,
+from that side's own view of the tie (``Story.relationships``), on the question's scores.
 """
 
 from __future__ import annotations
@@ -82,6 +85,12 @@ class Story:
     that must carry evidence (reused in turn). ``numbers``: per question key and role, the
     mean of a count; ``amounts``: per question key, the values to choose from.
     ``choice_weights``: per question key, weights of option values (others weigh 1).
+    ``relationships``: per organisation, the partners its people know and their view of each
+    tie on the relationship question's own scores (the continuum runs from 0, none, through
+    1, networking, to 4, collaboration), in place of the theme's mean; partners not named
+    are left blank, as people skip partners they do not work with.
+    ``question_lift``: per question key, added to the view (where a relationship should be
+    sits above where it is).
     """
 
     theme_means: Mapping[str, float]
@@ -98,6 +107,8 @@ class Story:
     numbers: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     amounts: Mapping[str, Sequence[float]] = field(default_factory=dict)
     choice_weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    relationships: Mapping[int, Mapping[int, float]] = field(default_factory=dict)
+    question_lift: Mapping[str, float] = field(default_factory=dict)
     warmth_sd: float = 0.3
     noise_sd: float = 0.45
 
@@ -184,12 +195,16 @@ class _Pools:
         return note
 
 
-def _place(latent: float, levels: Sequence[Level]) -> str:
-    """The level of a scored question nearest to ``latent`` (on 1-4) on that question's scale."""
+def _place(latent: float, levels: Sequence[Level], *, own_scale: bool = False) -> str:
+    """The level of a scored question nearest to ``latent`` (on 1-4) on that question's scale,
+    or (``own_scale``) nearest to ``latent`` read on the question's own scores."""
     scored = sorted((lv for lv in levels if lv.score is not None), key=lambda lv: lv.score)
     low, high = scored[0].score, scored[-1].score
-    position = (min(max(latent, LOW), HIGH) - LOW) / (HIGH - LOW)
-    target = low + position * (high - low)
+    if own_scale:
+        target = latent
+    else:
+        position = (min(max(latent, LOW), HIGH) - LOW) / (HIGH - LOW)
+        target = low + position * (high - low)
     return min(scored, key=lambda lv: abs(lv.score - target)).value
 
 
@@ -202,15 +217,18 @@ def _dont_know_chance(story: Story, theme: str, role: str) -> float:
     return story.theme_dont_know.get((theme, role), story.dont_know.get(role, 0.03))
 
 
-def _scored(ask, person, story, rng, warmth, pools) -> Given:
-    latent = _mean(story, ask.theme, person.role) + warmth + rng.normal(0, story.noise_sd)
+def _scored(ask, person, story, rng, warmth, pools, mean=None) -> Given:
+    centre = _mean(story, ask.theme, person.role) if mean is None else mean
+    latent = centre + story.question_lift.get(ask.key, 0.0) + warmth
+    latent += rng.normal(0, story.noise_sd)
     note = ""
     pool = pools.evidence.get((ask.theme, person.language)) or []
     if pool and person.role in story.evidence_roles and rng.random() < story.evidence_chance:
         note = pool.pop(0)
     if ask.evidence_required and not note:
         note = pools.next_evidence_for_text()
-    return Given(option_value=_place(latent, ask.levels), evidence_note=note)
+    placed = _place(latent, ask.levels, own_scale=mean is not None)
+    return Given(option_value=placed, evidence_note=note)
 
 
 def _number(ask, person, story, rng) -> Given | None:
@@ -253,14 +271,29 @@ def _written(ask, person, story, rng, pools) -> Given | None:
     return Given(text=text, evidence_note=note)
 
 
+def _about_partners(ask, person, story, rng, warmth, pools) -> dict[int, Given]:
+    """A relationship question: one answer per partner the person's organisation knows. No
+    "don't know": people name only partners they work with."""
+    known = story.relationships.get(person.organisation, {}) if ask.levels else {}
+    return {
+        partner: _scored(ask, person, story, rng, warmth, pools, mean=view)
+        for partner, view in sorted(known.items())
+    }
+
+
+Sheet = dict[tuple[int, int | None], Given]  # (question id, partner or None) -> answer
+
+
 def answer_sheet(
     people: Sequence[Person],
     questions: Mapping[str, Sequence[Ask]],
     story: Story,
     *,
     seed: int,
-) -> list[dict[int, Given]]:
-    """Each responding person's answers (question id -> Given), in the order of ``people``.
+) -> list[Sheet]:
+    """Each responding person's answers, in the order of ``people``: keyed by question id
+    and the partner organisation a relationship answer is about (None for the rest), as the
+    enquiries services key a page's answers.
 
     ``questions`` maps a role to the questions that role is asked, in page order. Questions
     a person leaves blank are absent from their sheet.
@@ -272,11 +305,15 @@ def answer_sheet(
         if not person.responds:
             continue
         warmth = rng.normal(0, story.warmth_sd)
-        sheet: dict[int, Given] = {}
+        sheet: Sheet = {}
         for ask in questions.get(person.role, ()):
+            if ask.kind == "relationship":
+                about = _about_partners(ask, person, story, rng, warmth, pools)
+                sheet.update({(ask.id, partner): given for partner, given in about.items()})
+                continue
             chance = _dont_know_chance(story, ask.theme, person.role)
             if ask.kind not in TEXT and ask.allow_dont_know and rng.random() < chance:
-                sheet[ask.id] = Given(dont_know=True)
+                sheet[(ask.id, None)] = Given(dont_know=True)
                 continue
             if ask.kind in SCORED and ask.levels:
                 given = _scored(ask, person, story, rng, warmth, pools)
@@ -291,6 +328,6 @@ def answer_sheet(
             else:
                 given = None
             if given is not None:
-                sheet[ask.id] = given
+                sheet[(ask.id, None)] = given
         sheets.append(sheet)
     return sheets

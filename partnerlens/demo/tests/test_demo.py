@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from partnerlens.audit.models import AuditEvent
 from partnerlens.audit.testing import empty_the_log
-from partnerlens.demo import builder
+from partnerlens.demo import builder, relationships
 from partnerlens.demo.management.commands import load_demo
 from partnerlens.demo.models import DemoStep
 from partnerlens.demo.partnerships import demo_partnerships
@@ -33,13 +33,14 @@ def run_demo(capsys) -> str:
 def small_demo(db, tmp_path, monkeypatch):
     """A demo folder with only the groups, Trafford and Wales files, to keep tests quick.
 
-    The enquiry cycles (most of a first run's time) are marked as built already, which also
-    shows that a step with its marker is skipped.
+    The enquiry cycles and Trafford's relationship cycle (most of a first run's time) are
+    marked as built already, which also shows that a step with its marker is skipped.
     """
     for folder in ("gias_groups", "trafford_schools", "wales_support_categories"):
         shutil.copytree(DEMO / folder, tmp_path / folder)
     monkeypatch.setattr(load_demo, "DEMO_DATA", tmp_path)
     DemoStep.mark(builder.ENQUIRIES_BUILT)
+    DemoStep.mark(relationships.RELATIONSHIPS_BUILT)
     return tmp_path
 
 
@@ -56,8 +57,8 @@ def test_a_second_run_loads_nothing_again_and_keeps_the_users_changes(db, capsys
 
     assert "Demo data: already loaded." in second
     assert (
-        "Demo partnerships, frameworks, enquiries, brokerage, network, outcomes, impact: already "
-        "set up (your changes are kept)." in second
+        "Demo partnerships, frameworks, enquiries, brokerage, relationships, network, outcomes, "
+        "impact: already set up (your changes are kept)." in second
     )
     assert len(second.strip().splitlines()) == 2
     assert (Organisation.objects.count(), Membership.objects.count()) == counts

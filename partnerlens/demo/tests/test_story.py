@@ -119,6 +119,7 @@ def test_the_demo_is_built_from_every_real_data_file(built, db):
         "Demo frameworks",
         "Demo enquiries",
         "Demo brokerage",
+        "Demo relationships",
         "Demo networks",
         "Demo outcome panel",
         "Demo impact on pupils",
@@ -140,8 +141,8 @@ def test_a_second_run_creates_nothing_and_says_everything_is_already_there(built
     assert built.rows_after_second == built.rows_after_first
     assert built.second.strip().splitlines() == [
         "Demo data: already loaded.",
-        "Demo partnerships, frameworks, enquiries, brokerage, network, outcomes, impact: already "
-        "set up (your changes are kept).",
+        "Demo partnerships, frameworks, enquiries, brokerage, relationships, network, outcomes, "
+        "impact: already set up (your changes are kept).",
     ]
 
 
@@ -443,6 +444,46 @@ def test_every_demo_partnership_has_its_network_a_year_ago_and_today(lead):
     # The trust (a public GIAS group) ties its schools as collaboration.
     trust = snapshots_of(demo_partnerships()["trust"]).first()
     assert {t["level"] for t in trust.ties if "mat" in t["partnership_kinds"]} == {"collaboration"}
+
+
+def test_trafford_answers_about_its_working_relationships_and_the_network_shows_both_sides(
+    lead, client
+):
+    from partnerlens.network import presenting
+    from partnerlens.network.services import latest_snapshot, snapshots_of
+
+    trafford = Partnership.objects.get(name=TRAFFORD_NAME)
+    cycle = Cycle.objects.get(partnership=trafford)
+    assert cycle.framework_version.framework.slug == "collaboration-continuum"
+    assert cycle.state == CycleState.PUBLISHED
+    assert cycle.responses.submitted().count() >= 60
+    answering = set(cycle.responses.submitted().values_list("organisation_id", flat=True))
+    now = latest_snapshot(trafford)
+    answered = [t for t in now.ties if "relationship" in t["sources"]]
+    both = [t for t in answered if t.get("a_says") and t.get("b_says")]
+    assert len(both) >= 5
+    # Schools in one trust say collaboration or co-operation about each other.
+    in_trust = [t for t in both if "mat" in t["partnership_kinds"]]
+    assert len(in_trust) >= 3
+    said = {t["a_says"] for t in in_trust} | {t["b_says"] for t in in_trust}
+    assert said <= {"cooperation", "collaboration"}
+    # A few pairs see the same tie three levels apart: the page of such ties has rows.
+    wide = presenting.mismatched(now)
+    assert len(wide) >= 2
+    assert {frozenset((r["a_says"], r["b_says"])) for r in wide} == {
+        frozenset({"collaboration", "networking"})
+    }
+    # Some schools' own views are too few to show, and most schools nobody answered about.
+    assert [t for t in answered if not (t.get("a_says") and t.get("b_says"))]
+    about = {t["a"] for t in answered} | {t["b"] for t in answered}
+    assert answering < about and len(about) < now.figures["members"] / 2
+    assert now.figures["answered"] == len(answering)
+    # The year-ago network is from before the cycle.
+    year_ago = snapshots_of(trafford).last()
+    assert not any("relationship" in t["sources"] for t in year_ago.ties)
+    page = client.get(reverse("network:mismatched", args=[trafford.pk]))
+    assert page.status_code == 200
+    assert wide[0]["first"]["name"] in page.content.decode()
 
 
 @needs_results

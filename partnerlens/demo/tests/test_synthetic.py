@@ -19,7 +19,11 @@ def people(role: str, count: int) -> list[Person]:
 
 def mean_score(sheets, question_id: int, levels) -> float:
     score = {lv.value: lv.score for lv in levels}
-    values = [score[s[question_id].option_value] for s in sheets if s[question_id].option_value]
+    values = [
+        score[s[(question_id, None)].option_value]
+        for s in sheets
+        if s[(question_id, None)].option_value
+    ]
     return float(np.mean(values))
 
 
@@ -44,7 +48,7 @@ def test_leaders_answer_higher_than_teachers_when_the_story_lifts_them():
 def test_an_agreement_question_uses_its_own_five_point_scale():
     asks = {"teacher": [Ask(1, "q", "t", "agreement", AGREEMENT, allow_dont_know=False)]}
     sheets = answer_sheet(people("teacher", 300), asks, Story(theme_means={"t": 4.0}), seed=4)
-    assert {s[1].option_value for s in sheets} >= {"5"}
+    assert {s[(1, None)].option_value for s in sheets} >= {"5"}
     assert mean_score(sheets, 1, AGREEMENT) > 4.3
 
 
@@ -57,9 +61,9 @@ def test_dont_know_comes_at_the_chance_the_story_gives_and_only_where_allowed():
     }
     story = Story(theme_means={"t": 2.5}, dont_know={"governor": 0.3})
     sheets = answer_sheet(people("governor", 400), asks, story, seed=5)
-    share = np.mean([s[1].dont_know for s in sheets])
+    share = np.mean([s[(1, None)].dont_know for s in sheets])
     assert 0.24 < share < 0.36
-    assert not any(s[2].dont_know for s in sheets)
+    assert not any(s[(2, None)].dont_know for s in sheets)
 
 
 def test_each_written_comment_is_used_once_and_evidence_goes_where_it_is_required():
@@ -71,9 +75,28 @@ def test_each_written_comment_is_used_once_and_evidence_goes_where_it_is_require
         text_evidence=("the plan",),
     )
     sheets = answer_sheet(people("headteacher", 5), {"headteacher": [ask]}, story, seed=6)
-    written = [s[1] for s in sheets if 1 in s]
+    written = [s[(1, None)] for s in sheets if (1, None) in s]
     assert [g.text for g in written] == ["one", "two", "three"]
     assert {g.evidence_note for g in written} == {"the plan"}
+
+
+def test_a_relationship_is_answered_about_each_partner_the_persons_school_knows():
+    continuum = tuple(
+        Level(v, float(s))
+        for s, v in enumerate(
+            ["none", "networking", "coordination", "cooperation", "collaboration"]
+        )
+    )
+    asks = {"headteacher": [Ask(1, "now", "relationships", "relationship", continuum)]}
+    story = Story(theme_means={}, relationships={10: {20: 3.9, 30: 1.0}}, noise_sd=0.1)
+    crowd = [Person(f"h{n}@x.example", "H", "headteacher", 10) for n in range(50)]
+    crowd += [Person("o@x.example", "O", "headteacher", 40)]  # knows nobody: answers nothing
+    sheets = answer_sheet(crowd, asks, story, seed=9)
+    assert {key for sheet in sheets for key in sheet} == {(1, 20), (1, 30)}
+    assert sheets[-1] == {}
+    # Each view is read on the continuum's own scores (0 none .. 4 collaboration).
+    assert np.mean([s[(1, 20)].option_value == "collaboration" for s in sheets[:-1]]) > 0.8
+    assert np.mean([s[(1, 30)].option_value == "networking" for s in sheets[:-1]]) > 0.8
 
 
 def test_people_who_never_respond_get_no_answer_sheet():

@@ -3,8 +3,9 @@
 Safe to run every time. Each data file is imported once (a ``DemoStep`` records its
 checksum, and its size and modification time so that an unchanged file is not even read
 again); each later step (partnerships and people, frameworks, enquiry cycles with their
-results, brokerage, networks) runs once and leaves its own ``DemoStep`` as a marker, so a
-second run does a handful of queries and keeps whatever the user has changed since.
+results, brokerage, Trafford's relationship cycle, networks) runs once and leaves its own
+``DemoStep`` as a marker, so a second run does a handful of queries and keeps whatever the
+user has changed since.
 
 ``--migrate`` (what ``make run`` passes) first applies any migration not yet applied, in the
 same process, and skips ``migrate`` altogether when there is none: one Django start-up fewer.
@@ -22,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from partnerlens.demo import builder, impact_story, network, outcomes
+from partnerlens.demo import builder, impact_story, network, outcomes, relationships
 from partnerlens.demo.models import DemoStep
 from partnerlens.demo.partnerships import BUILT, DEMO_EMAIL, build_partnerships, demo_partnerships
 from partnerlens.directory.importers.reading import read_table
@@ -88,7 +89,7 @@ class Command(BaseCommand):
     requires_system_checks = []
     help = (
         "Import the real data in demo/data (once) and build the demo partnerships, frameworks, "
-        "enquiry cycles, brokerage and networks (each once)."
+        "enquiry cycles, brokerage, relationships and networks (each once)."
     )
 
     def add_arguments(self, parser):
@@ -112,6 +113,8 @@ class Command(BaseCommand):
             ("frameworks", builder.FRAMEWORKS_BUILT, self.frameworks),
             ("enquiries", builder.ENQUIRIES_BUILT, self.enquiries),
             ("brokerage", builder.BROKERAGE_BUILT, self.brokerage),
+            # Before the networks: their snapshots hold this cycle's answered ties.
+            ("relationships", relationships.RELATIONSHIPS_BUILT, self.relationships),
             ("network", network.NETWORK_BUILT, self.networks),
             ("outcomes", outcomes.OUTCOMES_BUILT, self.outcome_panel),
             ("impact", impact_story.IMPACT_BUILT, self.impact),
@@ -172,6 +175,9 @@ class Command(BaseCommand):
     def brokerage(self) -> str:
         built = builder.build_brokerage_demo(DEMO_DATA)
         return f"Demo brokerage: {built.summary}; {DEMO_EMAIL} is its broker."
+
+    def relationships(self) -> str:
+        return f"Demo relationships: {relationships.build_relationship_demo()}."
 
     def networks(self) -> str:
         return f"Demo networks: {network.build_network_demo()}."
