@@ -78,7 +78,8 @@ def picture(organisations: list[dict], ties: list[dict], mode: str = LAYOUT) -> 
 
     Returns ``nodes`` (each organisation's row with ``cx``, ``cy``, ``member``, ``hollow``,
     in keyboard order), ``lines`` (tie rows with end points, ``width`` and ``dash``,
-    shallowest first so deep ties are drawn on top), and ``unplaced`` (organisations
+    shallowest first so deep ties are drawn on top), ``paths`` (the same lines joined into
+    one path per level, shallowest first, for drawing), and ``unplaced`` (organisations
     without a position in this mode, e.g. no coordinates on the map)."""
     mode = mode if mode in MODES else LAYOUT
     where = _map_positions(organisations) if mode == MAP else _layout_positions(organisations)
@@ -114,12 +115,22 @@ def picture(organisations: list[dict], ties: list[dict], mode: str = LAYOUT) -> 
         (x1, y1), (x2, y2) = where[tie["a"]], where[tie["b"]]
         lines.append({"x1": x1, "y1": y1, "x2": x2, "y2": y2, "width": width, "dash": dash,
                       "level": tie["level"]})  # fmt: skip
+    # One path per level instead of one element per line: a neighbourhood can hold
+    # thousands of ties, and the page must stay small enough for a phone.
+    paths = []
+    for level in depth:
+        drawn = [line for line in lines if line["level"] == level]
+        if drawn:
+            width, dash = STROKES[level]
+            d = " ".join(f"M{ln['x1']} {ln['y1']}L{ln['x2']} {ln['y2']}" for ln in drawn)
+            paths.append({"level": level, "width": width, "dash": dash, "d": d})
     return {
         "width": WIDTH,
         "height": HEIGHT,
         "mode": mode,
         "nodes": nodes,
         "lines": lines,
+        "paths": paths,
         "unplaced": [o for o in ordered if o["id"] not in where],
     }
 

@@ -60,6 +60,48 @@ class Snapshot(models.Model):
         return sorted(rows, key=lambda tie: (-DEPTH.get(tie["level"], 0), tie["a"], tie["b"]))
 
 
+class SnapshotEntry(models.Model):
+    """One organisation of a snapshot: its row and its ties, as in the snapshot's lists.
+
+    Stored beside the snapshot so that a profile reads one small row, and an organisation's
+    history one row per stored day, instead of decoding every snapshot of a large scope."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
+    organisation_id = models.IntegerField(db_index=True)  # not a key: the register may drop it
+    row = models.JSONField()  # dict: the organisation's row of Snapshot.organisations
+    ties = models.JSONField()  # list[dict]: its rows of Snapshot.ties, deepest first
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "organisation_id"], name="network_entry_once_per_snapshot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Organisation {self.organisation_id} in {self.snapshot_id}"
+
+
+def entries_of(organisations: list[dict], ties: list[dict]) -> list[tuple[int, dict, list]]:
+    """(organisation id, row, its ties deepest first) for each organisation of a snapshot."""
+    mine: dict[int, list[dict]] = {row["id"]: [] for row in organisations}
+    for tie in ties:
+        for end in (tie["a"], tie["b"]):
+            if end in mine:
+                mine[end].append(tie)
+    return [
+        (
+            row["id"],
+            row,
+            sorted(
+                mine[row["id"]],
+                key=lambda tie: (-DEPTH.get(tie["level"], 0), tie["a"], tie["b"]),
+            ),
+        )
+        for row in organisations
+    ]
+
+
 class SnapshotJob(JobFields):
     """The latest request to compute a partnership's network."""
 

@@ -2,7 +2,8 @@
 
 The snapshot holds codes and numbers; these functions pick and order them for a page and
 attach the words for codes (``labels``). Nothing here queries the database but
-``history``, which reads the partnership's stored snapshots in one query.
+``profile``, which reads the partners' entries in one query, and ``history``, which reads
+the organisation's entries across the stored snapshots in one query.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from partnerlens.network import charts, labels
-from partnerlens.network.models import Snapshot
+from django.core.paginator import Paginator
 
-TOP_SHARE = 0.1  # betweenness margins are honest for the top tenth only (docs/methods.md)
+from partnerlens.network import charts, labels
+from partnerlens.network.models import Snapshot, SnapshotEntry
+from partnerlens.network.snapshots import top_betweenness
+
+TIES_PER_PAGE = 200  # rows of the table of ties on one page
 
 
 class Row(dict):
@@ -66,8 +70,25 @@ def tie_rows(snapshot: Snapshot, by_id: dict[int, Row], ties=None) -> list[dict]
     return rows
 
 
-def home(snapshot: Snapshot, mode: str) -> dict:
-    by_id = organisations(snapshot)
+def neighbourhood(snapshot: Snapshot) -> tuple[set[int], list[dict]]:
+    """The members, the organisations tied to a member, and the ties among them.
+
+    A scope can hold thousands of schools (every open school in the members' local
+    authorities); the picture and its table draw only this neighbourhood, so both stay
+    readable and quick. The rest are counted on the page and listed on the isolated page."""
+    members = {row["id"] for row in snapshot.organisations if row.get("member")}
+    near = set(members)
+    for tie in snapshot.ties:
+        if tie["a"] in members:
+            near.add(tie["b"])
+        elif tie["b"] in members:
+            near.add(tie["a"])
+    return near, [tie for tie in snapshot.ties if tie["a"] in near and tie["b"] in near]
+
+
+def home(snapshot: Snapshot, mode: str, page=None) -> dict:
+    near, near_ties = neighbourhood(snapshot)
+    by_id = {row["id"]: Row(row) for row in snapshot.organisations if row["id"] in near}
     for org in by_id.values():
         org["strongest_label"] = labels.level(org.get("strongest"))
     figures = snapshot.figures or {}
@@ -75,10 +96,16 @@ def home(snapshot: Snapshot, mode: str) -> dict:
     core = [by_id[i] for i in figures.get("core") or () if i in by_id]
     core_ids = {org["id"] for org in core}
     members = sorted((o for o in by_id.values() if o.get("member")), key=lambda o: o["name"])
-    ties = sorted(
-        tie_rows(snapshot, by_id),
-        key=lambda t: (-t["depth"], t["first"]["name"], t["second"]["name"]),
+    # Sorted on the stored codes and names, then only the page shown is worded.
+    ordered = sorted(
+        near_ties,
+        key=lambda t: (
+            -labels.DEPTH.get(t["level"], 0),
+            by_id[t["a"]]["name"],
+            by_id[t["b"]]["name"],
+        ),
     )
+    ties_page = Paginator(ordered, TIES_PER_PAGE).get_page(page)
     rate = _number(figures.get("response_rate"))
     return {
         "figures": figures,
@@ -89,10 +116,13 @@ def home(snapshot: Snapshot, mode: str) -> dict:
         ],
         "core": core,
         "periphery": [o for o in members if o["id"] not in core_ids] if core else [],
-        "picture": charts.picture(list(by_id.values()), snapshot.ties, mode),
+        "picture": charts.picture(list(by_id.values()), near_ties, mode),
         "legend": [{**item, "label": labels.LEVELS[item["level"]]} for item in charts.legend()],
-        "tie_rows": ties,
+        "tie_rows": tie_rows(snapshot, by_id, ties_page.object_list),
+        "ties_page": ties_page,
         "members": members,
+        "drawn": len(by_id),
+        "in_scope": len(snapshot.organisations),
     }
 
 
@@ -130,22 +160,30 @@ def betweenness(snapshot: Snapshot, org: dict) -> dict:
         return {"shown": "none"}
     if org.get("betweenness_method") != "pivots":
         return {"shown": "exact", "value": value}
-    values = sorted(
-        (v for row in snapshot.organisations if (v := _number(row.get("betweenness"))) is not None),
-        reverse=True,
-    )
-    top = values[: max(1, math.ceil(len(values) * TOP_SHARE))]
-    if value > 0 and value >= top[-1]:
+    figures = snapshot.figures or {}
+    if "betweenness_top" in figures:
+        top = _number(figures["betweenness_top"])
+    else:  # a snapshot stored before the figure was kept
+        top = top_betweenness(row.get("betweenness") for row in snapshot.organisations)
+    if value > 0 and top is not None and value >= top:
         error = _number(org.get("betweenness_error")) or 0.0
         return {"shown": "estimate", "value": value, "margin": 1.96 * error}
     return {"shown": "low"}
 
 
-def profile(snapshot: Snapshot, org_id: int) -> dict:
-    by_id = organisations(snapshot)
-    org = by_id[org_id]
+def profile(snapshot: Snapshot, entry: SnapshotEntry) -> dict:
+    """One organisation's page, from its entry and its partners' entries (one query)."""
+    org_id = entry.organisation_id
+    partner_ids = {tie["a"] if tie["b"] == org_id else tie["b"] for tie in entry.ties}
+    by_id = {
+        found: Row(row)
+        for found, row in SnapshotEntry.objects.filter(
+            snapshot=snapshot, organisation_id__in=partner_ids
+        ).values_list("organisation_id", "row")
+    }
+    org = by_id[org_id] = Row(entry.row)
     ties = []
-    for tie in tie_rows(snapshot, by_id, snapshot.ties_of(org_id)):
+    for tie in tie_rows(snapshot, by_id, entry.ties):
         mine_first = tie["a"] == org_id
         tie["partner"] = tie["second"] if mine_first else tie["first"]
         tie["they_say"] = tie["b_says_label"] if mine_first else tie["a_says_label"]
@@ -165,23 +203,22 @@ def profile(snapshot: Snapshot, org_id: int) -> dict:
 
 
 def history(partnership, org_id: int) -> list[dict]:
-    """The organisation in each stored snapshot of the partnership, newest first."""
-    rows = []
-    for snapshot in Snapshot.objects.filter(partnership=partnership).only(
-        "on", "computed_at", "organisations"
-    ):
-        org = snapshot.organisation(org_id)
-        if org is None:
-            continue
-        rows.append(
-            {
-                "on": snapshot.on,
-                "partners": org.get("partners"),
-                "strongest": labels.level(org.get("strongest")),
-                "isolation": labels.isolation(org.get("isolation")),
-            }
-        )
-    return rows
+    """The organisation in each stored snapshot of the partnership, newest first: its
+    entries only, in one query, never the snapshots' whole lists."""
+    found = (
+        SnapshotEntry.objects.filter(snapshot__partnership=partnership, organisation_id=org_id)
+        .order_by("-snapshot__on", "-snapshot__computed_at", "-snapshot_id")
+        .values_list("snapshot__on", "row")
+    )
+    return [
+        {
+            "on": on,
+            "partners": org.get("partners"),
+            "strongest": labels.level(org.get("strongest")),
+            "isolation": labels.isolation(org.get("isolation")),
+        }
+        for on, org in found
+    ]
 
 
 def mismatched(snapshot: Snapshot) -> list[dict]:

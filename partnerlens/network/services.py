@@ -20,7 +20,7 @@ from partnerlens.audit.services import record
 from partnerlens.core import jobs
 from partnerlens.directory.models import Partnership
 from partnerlens.network import loaders, snapshots, tasks
-from partnerlens.network.models import Snapshot, SnapshotJob
+from partnerlens.network.models import Snapshot, SnapshotEntry, SnapshotJob, entries_of
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +29,23 @@ def compute_snapshot(partnership: Partnership, on: dt.date | None = None) -> Sna
     """The partnership's network as it stands on ``on`` (today when None), stored."""
     on = on or timezone.localdate()
     fields = snapshots.build(loaders.load(partnership, on))
-    return Snapshot.objects.create(partnership=partnership, on=on, **fields)
+    with transaction.atomic():
+        snapshot = Snapshot.objects.create(partnership=partnership, on=on, **fields)
+        SnapshotEntry.objects.bulk_create(
+            (
+                SnapshotEntry(snapshot=snapshot, organisation_id=org_id, row=row, ties=ties)
+                for org_id, row, ties in entries_of(fields["organisations"], fields["ties"])
+            ),
+            batch_size=500,
+        )
+    return snapshot
 
 
-def latest_snapshot(partnership: Partnership) -> Snapshot | None:
-    return snapshots_of(partnership).first()
+def latest_snapshot(partnership: Partnership, *fields: str) -> Snapshot | None:
+    """The newest snapshot; with ``fields``, only those columns are read (a large scope's
+    lists are megabytes, and most pages need one or two of them)."""
+    found = snapshots_of(partnership)
+    return (found.only("partnership", *fields) if fields else found).first()
 
 
 def snapshots_of(partnership: Partnership):

@@ -5,6 +5,7 @@ Codes and numbers only; a float the engine could not give (NaN) is stored as nul
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import numpy as np
@@ -24,6 +25,18 @@ from partnerlens.network.layout import force_layout
 from partnerlens.network.loaders import KIND_CODES, Loaded
 
 DIGITS = 6  # stored precision: far beyond what a page shows, and keeps the JSON small
+
+
+TOP_SHARE = 0.1  # betweenness margins are honest for the top tenth only (docs/methods.md)
+
+
+def top_betweenness(values) -> float | None:
+    """The least betweenness among the top tenth of organisations (None when none has one),
+    kept with the figures so that a profile need not read every organisation for it."""
+    known = sorted((v for v in values if v is not None and np.isfinite(v)), reverse=True)
+    if not known:
+        return None
+    return known[max(1, math.ceil(len(known) * TOP_SHARE)) - 1]
 
 
 def _number(value) -> float | None:
@@ -174,10 +187,12 @@ def build(loaded: Loaded) -> dict:
                 "no_deep_tie": int(no_deep),
             }
         )
+    figures = _figures(loaded, partnership_measures.measures(network, on), len(ties))
+    figures["betweenness_top"] = top_betweenness(row["betweenness"] for row in organisations)
     return {
         "organisations": organisations,
         "ties": ties,
-        "figures": _figures(loaded, partnership_measures.measures(network, on), len(ties)),
+        "figures": figures,
         "areas": areas,
         "components": [int(size) for size in components(n, u, v).sizes],
     }

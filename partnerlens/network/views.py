@@ -25,19 +25,30 @@ from partnerlens.directory.access import BROKER
 from partnerlens.network import charts, presenting, services
 from partnerlens.network.access import can_refresh, get_partnership_for_network
 from partnerlens.network.forms import AreaForm, RefreshForm, ScenarioStartForm
-from partnerlens.network.models import SnapshotJob
+from partnerlens.network.models import SnapshotEntry, SnapshotJob
 
 STORED = 12  # the stored days offered on the picture's page, newest first
 SCENARIO_KM = 25  # the brokerage scenario form's own default distance limit
+# The picture's page reads the lists it draws and the figures, never the areas or components.
+HOME_FIELDS = ("on", "computed_at", "organisations", "ties", "figures")
 
 
 def _chosen(partnership, chosen: str):
     """The snapshot asked for (one of this partnership's), else the latest."""
     if chosen.isdigit():
-        found = services.snapshots_of(partnership).filter(pk=int(chosen)).first()
+        found = services.snapshots_of(partnership).defer("areas", "components")
+        found = found.filter(pk=int(chosen)).first()
         if found:
             return found
-    return services.latest_snapshot(partnership)
+    return services.latest_snapshot(partnership, *HOME_FIELDS)
+
+
+def _page_query(request, snapshot) -> str:
+    """The query string a page link of the table of ties keeps: the snapshot and view."""
+    kept = {"snapshot": snapshot.pk}
+    if request.GET.get("view") == charts.MAP:
+        kept["view"] = charts.MAP
+    return urlencode(kept)
 
 
 def _home(request, seen, form=None, status=200):
@@ -55,7 +66,8 @@ def _home(request, seen, form=None, status=200):
         "mode": mode if mode in charts.MODES else charts.LAYOUT,
     }
     if snapshot:
-        context.update(presenting.home(snapshot, context["mode"]))
+        context.update(presenting.home(snapshot, context["mode"], request.GET.get("page")))
+        context["page_query"] = _page_query(request, snapshot)
     return render(request, "network/home.html", context, status=status)
 
 
@@ -79,7 +91,9 @@ def refresh(request, pk):
 @login_required
 def isolated(request, pk):
     seen = get_partnership_for_network(request.user, pk)
-    snapshot = services.latest_snapshot(seen.partnership)
+    snapshot = services.latest_snapshot(
+        seen.partnership, "on", "computed_at", "organisations", "areas"
+    )
     areas = snapshot.areas if snapshot else []
     choices = [(area["la_code"], area.get("la_name") or area["la_code"]) for area in areas]
     form = AreaForm(request.GET or None, choices=sorted(choices, key=lambda c: c[1]))
@@ -127,14 +141,15 @@ def start_scenario(request, pk):
 @login_required
 def organisation(request, pk, org_pk):
     seen = get_partnership_for_network(request.user, pk)
-    snapshot = services.latest_snapshot(seen.partnership)
-    if snapshot is None or snapshot.organisation(org_pk) is None:
+    snapshot = services.latest_snapshot(seen.partnership, "on", "computed_at", "figures")
+    entry = SnapshotEntry.objects.filter(snapshot=snapshot, organisation_id=org_pk).first()
+    if entry is None:
         raise Http404("No such organisation in this partnership's network")
     context = {
         "partnership": seen.partnership,
         "snapshot": snapshot,
         "history": presenting.history(seen.partnership, org_pk),
-        **presenting.profile(snapshot, org_pk),
+        **presenting.profile(snapshot, entry),
     }
     return render(request, "network/organisation.html", context)
 

@@ -206,6 +206,10 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         "areas": "counts of schools by local authority, computed by the service",
         "components": "sizes of groups of connected organisations, computed by the service",
     },
+    "network.SnapshotEntry": {
+        "row": "one school's public facts and network measures, computed by the service",
+        "ties": "its levels with other organisations: public records and suppressed aggregates",
+    },
     "network.SnapshotJob": {"error": _CODE},
     "demo.DemoStep": {"name": _CODE, "detail": _CODE},
     "privacy.SubjectExport": {"scope": _CODE},
