@@ -15,6 +15,9 @@ import math
 
 WIDTH, HEIGHT = 640, 480
 MARGIN = 24
+LABELLED = 20  # more organisations than this: names only on hover and focus, not drawn
+SHALLOW = ("networking", "none")
+DRAWN_SHALLOW = 300  # more ties than this: the shallow ones are left to the table
 LAYOUT, MAP = "layout", "map"
 MODES = (LAYOUT, MAP)
 
@@ -79,8 +82,10 @@ def picture(organisations: list[dict], ties: list[dict], mode: str = LAYOUT) -> 
     Returns ``nodes`` (each organisation's row with ``cx``, ``cy``, ``member``, ``hollow``,
     in keyboard order), ``lines`` (tie rows with end points, ``width`` and ``dash``,
     shallowest first so deep ties are drawn on top), ``paths`` (the same lines joined into
-    one path per level, shallowest first, for drawing), and ``unplaced`` (organisations
-    without a position in this mode, e.g. no coordinates on the map)."""
+    one path per level, shallowest first, for drawing; past DRAWN_SHALLOW ties the shallow
+    ones are left out and counted in ``shallow_left_out``), ``labelled`` (whether names are
+    drawn: up to LABELLED organisations) and ``unplaced`` (organisations without a position
+    in this mode, e.g. no coordinates on the map)."""
     mode = mode if mode in MODES else LAYOUT
     where = _map_positions(organisations) if mode == MAP else _layout_positions(organisations)
     ordered = sorted(
@@ -107,9 +112,15 @@ def picture(organisations: list[dict], ties: list[dict], mode: str = LAYOUT) -> 
             }
         )
     depth = list(reversed(list(STROKES)))
+    # Many shallow ties (every pair of a local authority's partnership is one) would hide
+    # the deep ones under a grey mass: past DRAWN_SHALLOW ties, only co-ordination and
+    # deeper are drawn; the page says how many were left to the table.
+    placed = [t for t in ties if t["a"] in where and t["b"] in where]
+    thin = len(placed) > DRAWN_SHALLOW
+    left_out = sum(1 for t in placed if t["level"] in SHALLOW) if thin else 0
     lines = []
-    for tie in sorted(ties, key=lambda t: depth.index(t["level"]) if t["level"] in depth else 0):
-        if tie["a"] not in where or tie["b"] not in where:
+    for tie in sorted(placed, key=lambda t: depth.index(t["level"]) if t["level"] in depth else 0):
+        if thin and tie["level"] in SHALLOW:
             continue
         width, dash = STROKES.get(tie["level"], STROKES["none"])
         (x1, y1), (x2, y2) = where[tie["a"]], where[tie["b"]]
@@ -129,8 +140,10 @@ def picture(organisations: list[dict], ties: list[dict], mode: str = LAYOUT) -> 
         "height": HEIGHT,
         "mode": mode,
         "nodes": nodes,
+        "labelled": len(nodes) <= LABELLED,
         "lines": lines,
         "paths": paths,
+        "shallow_left_out": left_out,
         "unplaced": [o for o in ordered if o["id"] not in where],
     }
 

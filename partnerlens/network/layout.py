@@ -14,6 +14,10 @@ import numpy as np
 
 SEED = 15  # the number: any fixed value keeps a picture stable between snapshots
 ITERATIONS = 500
+# Past this many ties, the shallow ones (networking, or no level: weight 1) are left out of
+# the layout as the picture leaves them out (``charts.DRAWN_SHALLOW``): every pair of a large
+# local-authority partnership would otherwise pull all its schools into one ball.
+SHALLOW_LIMIT = 300
 
 
 def force_layout(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *, seed: int = SEED):
@@ -27,6 +31,9 @@ def force_layout(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *, seed: i
     # grid (used from 1,000 nodes) then has work for every cell. Squeezed into 0..1, every
     # node shares one cell and 3,000 nodes take seconds instead of a fifth of one.
     start = (unit - 0.5) * np.sqrt(n)
+    if len(u) > SHALLOW_LIMIT and (w > 1).any():
+        deep = w > 1
+        u, v, w = u[deep], v[deep], w[deep]
     g = igraph.Graph(n=n, edges=np.column_stack([u, v]).tolist(), directed=False)
     # igraph draws from Python's random module (grid moves, coincident nodes): a private,
     # seeded generator keeps the result fixed without touching anybody else's.

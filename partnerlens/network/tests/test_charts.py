@@ -76,3 +76,24 @@ def test_an_exact_figure_is_shown_as_it_is_and_a_missing_one_as_none():
     snapshot = _snapshot([3.0, None], method="exact")
     assert betweenness(snapshot, snapshot.organisations[0]) == {"shown": "exact", "value": 3.0}
     assert betweenness(snapshot, snapshot.organisations[1]) == {"shown": "none"}
+
+
+def test_past_the_limit_shallow_ties_are_left_to_the_table_and_counted():
+    orgs = [
+        _org(i, f"School {i:02d}", member=True, x=i / 40, y=(i * 7 % 40) / 40) for i in range(40)
+    ]
+    shallow = [{"a": a, "b": b, "level": "networking"} for a in range(40) for b in range(a + 1, 40)]
+    deep = [{"a": 0, "b": 1, "level": "collaboration"}]
+    picture = charts.picture(orgs, shallow + deep)
+    assert len(shallow) > charts.DRAWN_SHALLOW
+    assert picture["shallow_left_out"] == len(shallow)
+    assert [line["level"] for line in picture["lines"]] == ["collaboration"]
+    few = charts.picture(orgs, shallow[:10] + deep)
+    assert few["shallow_left_out"] == 0 and len(few["lines"]) == 11
+
+
+def test_names_are_drawn_only_for_a_small_picture():
+    small = [_org(i, f"S{i}", member=True) for i in range(charts.LABELLED)]
+    large = [_org(i, f"S{i}", member=True) for i in range(charts.LABELLED + 1)]
+    assert charts.picture(small, [])["labelled"]
+    assert not charts.picture(large, [])["labelled"]
