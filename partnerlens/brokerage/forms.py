@@ -151,7 +151,8 @@ class OfferForm(GovukFormMixin, forms.Form):
 
 
 class ScenarioForm(GovukFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = text_field(_("Name in English"), required=True, max_length=120)
+    name_cy = text_field(_("Name in Welsh (optional)"), welsh=True, max_length=120)
     areas = forms.MultipleChoiceField(
         label=_("Support areas"),
         help_text=_("Leave all unticked to use every area of the partnership."),

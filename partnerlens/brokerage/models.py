@@ -193,7 +193,8 @@ class Scenario(models.Model):
     """A broker's question: which of our schools' needs can our schools meet, and how?"""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="scenarios")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120)  # English (typed, or worded by the network app)
+    name_cy = models.CharField(max_length=120, blank=True)
     areas = models.JSONField(default=list, help_text="Area ids; empty means the partnership's")
     max_km = models.FloatField(default=25.0, validators=[MinValueValidator(0.1)])
     la_name = models.CharField(max_length=120, blank=True, verbose_name="Local authority")

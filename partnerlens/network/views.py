@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +32,16 @@ STORED = 12  # the stored days offered on the picture's page, newest first
 SCENARIO_KM = 25  # the brokerage scenario form's own default distance limit
 # The picture's page reads the lists it draws and the figures, never the areas or components.
 HOME_FIELDS = ("on", "computed_at", "organisations", "ties", "figures")
+
+
+def _scenario_names(area: str) -> dict[str, str]:
+    """The new scenario's name in English and in Welsh, whichever language the broker reads
+    (a scenario's name is a typed text: a Welsh reader sees ``name_cy``)."""
+    names = {}
+    for field, language in (("name", "en"), ("name_cy", "cy")):
+        with translation.override(language):
+            names[field] = _("Isolated schools in %(area)s") % {"area": area}
+    return names
 
 
 def _chosen(partnership, chosen: str):
@@ -125,7 +136,7 @@ def start_scenario(request, pk):
     try:
         scenario = create_scenario(
             partnership,
-            name=_("Isolated schools in %(area)s") % {"area": area},
+            **_scenario_names(area),
             areas=list(partnership_areas(partnership)),
             max_km=SCENARIO_KM,
             actor=request.user,

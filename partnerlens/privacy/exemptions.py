@@ -138,6 +138,7 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     },
     "brokerage.Scenario": {
         "name": _CODE,
+        "name_cy": _CODE,
         "areas": _CODE,
         "la_name": _SCHOOL,
         "region": _SCHOOL,

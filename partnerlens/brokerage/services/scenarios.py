@@ -45,6 +45,7 @@ def create_scenario(
     name: str,
     areas: Sequence[str],
     max_km: float,
+    name_cy: str = "",
     la_name: str = "",
     region: str = "",
     actor,
@@ -65,6 +66,7 @@ def create_scenario(
         scenario = Scenario.objects.create(
             partnership=partnership,
             name=name,
+            name_cy=name_cy,
             areas=list(areas),
             max_km=max_km,
             la_name=la_name,

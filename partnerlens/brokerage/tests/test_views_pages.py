@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from partnerlens.brokerage.models import AreaAssessment, SupportRelationship
 from partnerlens.brokerage.services.matches import pin_match
@@ -177,3 +178,28 @@ def test_the_scenario_page_names_areas_in_words_not_codes(client, cluster):
     ).content.decode()
     assert area_label("behaviour_attendance") in page
     assert "behaviour_attendance" not in page
+
+
+def test_a_scenario_is_named_in_both_languages_and_a_welsh_reader_sees_the_welsh(client, cluster):
+    client.force_login(cluster["broker"])
+    url = reverse("brokerage:scenario_create", kwargs={"pk": cluster["a"].pk})
+    response = client.post(
+        url, {"name": "Maths support", "name_cy": "Cymorth mathemateg", "max_km": "20"}
+    )
+    assert response.status_code == 302
+    scenario = cluster["a"].scenarios.get()
+    assert (scenario.name, scenario.name_cy) == ("Maths support", "Cymorth mathemateg")
+    with translation.override("cy"):
+        page = client.get(review_url(cluster, scenario))
+    assert '<h1 class="govuk-heading-l">Cymorth mathemateg</h1>' in page.content.decode()
+    english = client.get(review_url(cluster, scenario))
+    assert '<h1 class="govuk-heading-l">Maths support</h1>' in english.content.decode()
+
+
+def test_a_scenario_without_welsh_shows_its_english_marked_for_a_welsh_reader(
+    client, cluster, scenario
+):
+    client.force_login(cluster["broker"])
+    with translation.override("cy"):
+        page = client.get(review_url(cluster, scenario)).content.decode()
+    assert '<span lang="en">Maths support 2025</span>' in page

@@ -165,6 +165,7 @@ def test_a_broker_starts_a_scenario_focused_on_the_isolated_member_schools(clien
     )
     assert scenario.focus == [drawn["quiet"].pk]
     assert scenario.name == "Isolated schools in Manchester"
+    assert scenario.name_cy == "Ysgolion ynysig yn Manchester"  # a Welsh broker reads Welsh
 
 
 def test_only_brokers_start_scenarios_and_an_area_without_isolated_members_starts_none(
