@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from partnerlens.directory.models import PartnershipKind
+from partnerlens.network.analytics.graph import LEVEL_CODES
 
 LEVELS = {
     "none": pgettext_lazy("tie level", "No stated level"),
@@ -18,9 +19,10 @@ LEVELS = {
     "cooperation": _("Co-operation"),
     "collaboration": _("Collaboration"),
 }
-# Deepest first, as the legend and the depth table list them.
-LEVEL_ORDER = ("collaboration", "cooperation", "coordination", "networking", "none")
-DEPTH = {"none": 0, "networking": 1, "coordination": 2, "cooperation": 3, "collaboration": 4}
+# The engine's level codes are the one order: depth is the index, the legend and the depth
+# table list them deepest first.
+DEPTH = {code: depth for depth, code in enumerate(LEVEL_CODES)}
+LEVEL_ORDER = tuple(reversed(LEVEL_CODES))
 
 SOURCES = {
     "membership": _("shared partnership"),

@@ -222,14 +222,10 @@ def history(partnership, org_id: int) -> list[dict]:
 
 
 def mismatched(snapshot: Snapshot) -> list[dict]:
-    """Ties whose two sides' answers are two or more levels apart, widest gap first."""
+    """Ties whose two sides' answers are two or more levels apart (the engine's
+    ``mismatched_pairs``, marked when the snapshot was built), widest gap first."""
     by_id = organisations(snapshot)
-    wide = [
-        tie
-        for tie in snapshot.ties
-        if tie.get("a_says") and tie.get("b_says")
-        and abs(labels.DEPTH.get(tie["a_says"], 0) - labels.DEPTH.get(tie["b_says"], 0)) >= 2
-    ]  # fmt: skip
+    wide = [tie for tie in snapshot.ties if tie.get("mismatched")]
     rows = tie_rows(snapshot, by_id, wide)
     for row in rows:
         row["gap"] = abs(labels.DEPTH.get(row["a_says"], 0) - labels.DEPTH.get(row["b_says"], 0))

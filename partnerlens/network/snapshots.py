@@ -53,9 +53,14 @@ def _kind(loaded: Loaded, p: int) -> str | None:
     return KIND_CODES[code] if code >= 0 else None
 
 
-def _ties(loaded: Loaded, ties) -> list[dict]:
-    """One row per pair of organisations (a < b by id), from the ties active on the day."""
-    ids = loaded.network.node_ids
+def _ties(loaded: Loaded, now) -> list[dict]:
+    """One row per pair of organisations (a < b by id), from the ties active on the day
+    (``now``: the network on that day); ``mismatched`` marks the pairs the engine's
+    ``mismatched_pairs`` finds (two sides' answers two or more levels apart)."""
+    ids, ties = loaded.network.node_ids, now.ties
+    wide = {
+        (int(ids[a]), int(ids[b])) for a, b, *_levels in partnership_measures.mismatched_pairs(now)
+    }
     pairs: dict[tuple[int, int], dict] = {}
     for k in range(len(ties)):
         s, d = int(ids[ties.src[k]]), int(ids[ties.dst[k]])
@@ -89,6 +94,7 @@ def _ties(loaded: Loaded, ties) -> list[dict]:
             row["a_says"] = LEVEL_CODES[row["a_says"]]
             row["b_says"] = LEVEL_CODES[row["b_says"]]
         row["level"] = LEVEL_CODES[row["level"]]
+        row["mismatched"] = (min(row["a"], row["b"]), max(row["a"], row["b"])) in wide
         row["sources"] = [code for code in SOURCE_CODES if code in row["sources"]]
         row["partnership_kinds"] = sorted(row["partnership_kinds"])
         known = [s for s in starts if not np.isnat(s)]
@@ -169,7 +175,7 @@ def build(loaded: Loaded) -> dict:
                 "value_received": _number(measured.value.received[i]),
             }
         )
-    ties = _ties(loaded, now.ties)
+    ties = _ties(loaded, now)
     by_area = isolated_schools_by_area(network.area, network.kind, measured.isolation)
     areas = []
     for code, schools, no_tie, no_deep in zip(

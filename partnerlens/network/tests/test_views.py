@@ -13,8 +13,9 @@ from partnerlens.audit.models import AuditEvent
 from partnerlens.brokerage.models import Scenario
 from partnerlens.core.jobs import JobStatus
 from partnerlens.directory.models import Membership, PartnershipRole, Role
+from partnerlens.network.analytics.graph import LEVEL_CODES
 from partnerlens.network.models import Snapshot, SnapshotJob
-from partnerlens.network.services import compute_snapshot
+from partnerlens.network.services import compute_snapshot, latest_snapshot
 from partnerlens.network.tests.world import MANCHESTER
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +262,14 @@ def test_another_day_drawn_is_offered_but_never_another_partnerships(client, dra
     assert "Lonely Primary Collaboration" not in text  # the trust came later
     shown = _text(client.get(f"{home}?snapshot={theirs.pk}"))
     assert "Members 5 " in shown and "Riverside Youth Club" in shown  # A's latest, not B's
+
+
+def test_only_the_pairs_the_engine_finds_two_levels_apart_are_marked(drawn):
+    depth = {code: k for k, code in enumerate(LEVEL_CODES)}
+    ties = latest_snapshot(drawn["a"]).ties
+    both = [t for t in ties if t["a_says"] and t["b_says"]]
+    assert both, "the world has pairs whose two sides both show"
+    for tie in ties:
+        gap = abs(depth[tie["a_says"]] - depth[tie["b_says"]]) if tie in both else 0
+        assert tie["mismatched"] == (gap >= 2), tie
+    assert any(t["mismatched"] for t in ties)
