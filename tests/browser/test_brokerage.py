@@ -27,7 +27,7 @@ def test_a_broker_runs_a_scenario_and_accepts_a_pair(page: Page, live_server, cl
     page.goto(f"{base}/brokerage/partnerships/{cluster['a'].pk}/")
     assert_accessible(page)
     page.get_by_role("link", name="New scenario").click()
-    page.get_by_label("Name").fill("Maths this term")
+    page.get_by_label("Name in English").fill("Maths this term")
     page.get_by_label("Mathematics").check()
     assert_accessible(page)
     page.get_by_role("button", name="Create scenario").click()
